@@ -1,0 +1,481 @@
+"""Event contracts: one pydantic model per event type, versioned, pseudonymous only.
+
+An event's CloudEvents `type` is `nl.woonregie.<service>.<name>.v<major>`. A consumer ignores
+fields it does not know (minor, additive changes) and rejects a major version it does not know.
+No model here may carry a BSN, a name, a birth year or contact data: the candidate is known
+by the opaque id that intake hands out.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from shared import topics
+from shared.topics import Topic
+from shared.vocabulary import (
+    Accessibility,
+    AgeBand,
+    DecidedBy,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
+
+TYPE_PREFIX = "nl.woonregie"
+
+
+class WireModel(BaseModel):
+    """camelCase on the wire, snake_case in Python; unknown fields are ignored."""
+
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="ignore", frozen=True
+    )
+
+    def wire(self) -> dict:
+        return self.model_dump(mode="json", by_alias=True)
+
+
+class Event(WireModel):
+    """Base of every event payload (the CloudEvents `data`)."""
+
+    NAME: ClassVar[str]  # e.g. "registry.vacancy-announced"
+    VERSION: ClassVar[int] = 1
+    TOPIC: ClassVar[Topic]
+
+    @classmethod
+    def type_name(cls) -> str:
+        return f"{TYPE_PREFIX}.{cls.NAME}.v{cls.VERSION}"
+
+    def key(self) -> str:
+        raise NotImplementedError
+
+    def subject(self) -> str:
+        return self.key()
+
+
+# --- registry -----------------------------------------------------------------------------
+
+
+class MunicipalityUpserted(Event):
+    NAME = "registry.municipality-upserted"
+    TOPIC = topics.MUNICIPALITIES
+
+    code: str
+    name: str
+    region: str
+    province: str
+    population: int = Field(ge=0)
+    care_providers: list[str] = Field(
+        default_factory=list, description="care providers offering ambulant support here"
+    )
+
+    def key(self) -> str:
+        return self.code
+
+
+class DwellingFacts(WireModel):
+    bag_id: str
+    municipality: str
+    corporation: str
+    rooms: int = Field(ge=1)
+    monthly_rent: float = Field(ge=0)
+    accessibility: Accessibility
+    care_suitable: bool = False
+    neighbourhood: str | None = None
+
+
+class DwellingUpserted(Event):
+    NAME = "registry.dwelling-upserted"
+    TOPIC = topics.DWELLINGS
+
+    dwelling: DwellingFacts
+
+    def key(self) -> str:
+        return self.dwelling.bag_id
+
+
+class VacancyAnnounced(Event):
+    NAME = "registry.vacancy-announced"
+    TOPIC = topics.VACANCIES
+
+    vacancy_id: str
+    available_from: date
+    announced_at: datetime
+    dwelling: DwellingFacts
+
+    def key(self) -> str:
+        return self.dwelling.bag_id
+
+
+class VacancyWithdrawn(Event):
+    NAME = "registry.vacancy-withdrawn"
+    TOPIC = topics.VACANCIES
+
+    vacancy_id: str
+    bag_id: str
+    municipality: str
+    corporation: str
+    withdrawn_on: date
+
+    def key(self) -> str:
+        return self.bag_id
+
+
+class VacancyLet(Event):
+    """A letting reported by the corporation, made outside the platform's proposals."""
+
+    NAME = "registry.vacancy-let"
+    TOPIC = topics.VACANCIES
+
+    vacancy_id: str
+    bag_id: str
+    municipality: str
+    corporation: str
+    tenant_type: TenantType
+    let_on: date
+
+    def key(self) -> str:
+        return self.bag_id
+
+
+class FeedVacancyReported(Event):
+    """Inbound record on the corporations' feed topic; registry validates and republishes."""
+
+    NAME = "feed.vacancy-reported"
+    TOPIC = topics.VACANCY_FEED
+
+    corporation: str
+    bag_id: str
+    action: str = Field(description="announced | withdrawn | let")
+    available_from: date | None = None
+    tenant_type: TenantType | None = None
+    date: date | None = None
+
+    def key(self) -> str:
+        return f"{self.corporation}:{self.bag_id}"
+
+
+class CategoryRule(WireModel):
+    category: TargetGroup
+    validity_days: int = Field(ge=1)
+
+
+class MunicipalityTarget(WireModel):
+    municipality: str
+    key: float = Field(ge=0)
+    base_target: int = Field(ge=0)
+    carry_over: int = 0
+    target: int = Field(ge=0, description="base_target + carry_over, never below 0")
+    expected_lettings: float = Field(ge=0)
+
+
+class AgreementPublished(Event):
+    NAME = "registry.agreement-published"
+    TOPIC = topics.AGREEMENTS
+
+    scope: str
+    period: str
+    version: int = Field(ge=1)
+    period_start: date
+    period_end: date
+    urgent_share: float = Field(ge=0, le=1)
+    cap_share: float = Field(ge=0, le=1)
+    key_weights: dict[str, float]
+    expected_lettings: int = Field(ge=0)
+    categories: list[CategoryRule]
+    municipalities: list[str]
+    targets: list[MunicipalityTarget]
+
+    def key(self) -> str:
+        return f"{self.scope}:{self.period}"
+
+
+# --- intake -------------------------------------------------------------------------------
+
+
+class Needs(WireModel):
+    accessibility: Accessibility = Accessibility.GEEN
+    min_rooms: int | None = Field(default=None, ge=1)
+    ambulant_support: bool = False
+    care_provider: str | None = None
+
+
+class CandidateProfile(WireModel):
+    """Everything allocation and monitoring may know of a candidate."""
+
+    age_band: AgeBand
+    household_size: int = Field(ge=1)
+    income_class: IncomeClass
+    target_group: TargetGroup
+    needs: Needs
+    registration_municipality: str
+    preferred_municipalities: list[str] = Field(default_factory=list)
+    excluded_municipalities: list[str] = Field(default_factory=list)
+    region_binding: str | None = None
+    available_from: date | None = None
+    registered_by: str = Field(description="organisation that registered the candidate")
+
+
+class CandidateRegistered(Event):
+    NAME = "intake.candidate-registered"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    registered_on: date
+    profile: CandidateProfile
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class CandidateUpdated(Event):
+    NAME = "intake.candidate-updated"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    updated_on: date
+    profile: CandidateProfile
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyGranted(Event):
+    NAME = "intake.urgency-granted"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    granted_on: date
+    valid_until: date
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyRefused(Event):
+    NAME = "intake.urgency-refused"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    refused_on: date
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyExpired(Event):
+    NAME = "intake.urgency-expired"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    expired_on: date
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class CandidateWithdrawn(Event):
+    NAME = "intake.candidate-withdrawn"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    withdrawn_on: date
+    reason: str | None = None
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class CandidateErased(Event):
+    """Personal data erased in intake; the pseudonymous history stays."""
+
+    NAME = "intake.candidate-erased"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    erased_on: date
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+# --- allocation ---------------------------------------------------------------------------
+
+
+class RankedCandidate(WireModel):
+    candidate_id: str
+    score: float
+    components: dict[str, float]
+
+
+class Explanation(WireModel):
+    label_reason: str
+    eligible_count: int = Field(ge=0)
+    ranked: list[RankedCandidate]
+    excluded: dict[str, int] = Field(
+        default_factory=dict, description="rule name -> number of candidates it excluded"
+    )
+
+
+class VacancyLabelled(Event):
+    """The fair-share controller's decision for one vacancy (labelled or not, and why)."""
+
+    NAME = "allocation.vacancy-labelled"
+    TOPIC = topics.PROPOSALS
+
+    vacancy_id: str
+    bag_id: str
+    municipality: str
+    labelled: bool
+    reason: str
+    decided_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class CandidateProposed(Event):
+    NAME = "allocation.candidate-proposed"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    bag_id: str
+    candidate_id: str
+    municipality: str
+    origin_municipality: str
+    corporation: str
+    care_provider: str | None = None
+    registered_by: str
+    target_group: TargetGroup
+    proposed_on: date
+    expires_on: date
+    explanation: Explanation
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class ProposalAccepted(Event):
+    NAME = "allocation.proposal-accepted"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    accepted_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class ProposalDeclined(Event):
+    NAME = "allocation.proposal-declined"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    decided_by: DecidedBy
+    reason: str
+    declined_on: date
+    parked_until: date | None = None
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class ProposalExpired(Event):
+    NAME = "allocation.proposal-expired"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    expired_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class CandidatePlaced(Event):
+    """Move-in of an urgent candidate: the unit of realisation."""
+
+    NAME = "allocation.candidate-placed"
+    TOPIC = topics.PLACEMENTS
+
+    placement_id: str
+    proposal_id: str
+    vacancy_id: str
+    bag_id: str
+    candidate_id: str
+    municipality: str
+    origin_municipality: str
+    target_group: TargetGroup
+    urgency_granted_on: date | None = None
+    move_in_date: date
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+# --- monitoring ---------------------------------------------------------------------------
+
+
+class RealisationBandChanged(Event):
+    NAME = "monitoring.realisation-band-changed"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    period: str
+    municipality: str
+    previous_status: str | None
+    status: str
+    realised: int
+    expected_to_date: float
+    target: int
+
+    def key(self) -> str:
+        return self.scope
+
+
+class ProposalStalled(Event):
+    NAME = "monitoring.proposal-stalled"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    open_days: int
+
+    def key(self) -> str:
+        return self.scope
+
+
+EVENT_CLASSES: tuple[type[Event], ...] = (
+    MunicipalityUpserted, DwellingUpserted, VacancyAnnounced, VacancyWithdrawn, VacancyLet,
+    FeedVacancyReported, AgreementPublished,
+    CandidateRegistered, CandidateUpdated, UrgencyGranted, UrgencyRefused, UrgencyExpired,
+    CandidateWithdrawn, CandidateErased,
+    VacancyLabelled, CandidateProposed, ProposalAccepted, ProposalDeclined, ProposalExpired,
+    CandidatePlaced,
+    RealisationBandChanged, ProposalStalled,
+)
+
+# name -> {major version -> class}
+REGISTRY: dict[str, dict[int, type[Event]]] = {}
+for _cls in EVENT_CLASSES:
+    REGISTRY.setdefault(f"{TYPE_PREFIX}.{_cls.NAME}", {})[_cls.VERSION] = _cls

@@ -1,0 +1,91 @@
+"""The topic registry: the only place in the code base that names a Kafka topic.
+
+Every service, script and test takes topic names from here. `.dlq` companions are derived,
+never written by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+DAY_MS = 24 * 60 * 60 * 1000
+
+
+class Cleanup(StrEnum):
+    DELETE = "delete"
+    COMPACT = "compact"
+
+
+@dataclass(frozen=True)
+class Topic:
+    name: str
+    key: str
+    partitions: int = 3
+    cleanup: Cleanup = Cleanup.DELETE
+    retention_ms: int = -1  # -1: kept forever, so replay from offset 0 rebuilds all state
+    description: str = ""
+
+    @property
+    def dlq(self) -> "Topic":
+        return Topic(
+            name=f"{self.name}.dlq",
+            key=f"original key ({self.key})",
+            partitions=1,
+            cleanup=Cleanup.DELETE,
+            retention_ms=90 * DAY_MS,
+            description=f"dead letters of {self.name}: raw message, error, consumer, time",
+        )
+
+    def config(self) -> dict[str, str]:
+        """Topic-level broker configuration."""
+        return {"cleanup.policy": str(self.cleanup), "retention.ms": str(self.retention_ms)}
+
+
+MUNICIPALITIES = Topic(
+    "registry.municipalities.v1", "CBS code", 1, Cleanup.COMPACT,
+    description="reference data: municipality, region membership, population, care coverage",
+)
+DWELLINGS = Topic(
+    "registry.dwellings.v1", "BAG id", 3, Cleanup.COMPACT,
+    description="stock: municipality, corporation, rooms, rent, accessibility, care suitability",
+)
+VACANCIES = Topic(
+    "registry.vacancies.v1", "BAG id", 3,
+    description="vacancy announced / withdrawn / let",
+)
+VACANCY_FEED = Topic(
+    "registry.vacancy-feed.v1", "corporation:BAG id", 3,
+    description="inbound: corporations stream vacancies here; registry validates and republishes",
+)
+AGREEMENTS = Topic(
+    "registry.agreements.v1", "scope:period", 1, Cleanup.COMPACT,
+    description="fair-share agreement with its computed targets",
+)
+CANDIDATES = Topic(
+    "intake.candidates.v1", "candidate id (pseudonymous)", 3,
+    description="registered, updated, urgency granted/refused/expired, withdrawn, erased",
+)
+PROPOSALS = Topic(
+    "allocation.proposals.v1", "vacancy id", 3,
+    description="proposed (with explanation), accepted, declined, expired",
+)
+PLACEMENTS = Topic(
+    "allocation.placements.v1", "candidate id (pseudonymous)", 3,
+    description="move-in of an urgent candidate: the unit of realisation",
+)
+ALERTS = Topic(
+    "monitoring.alerts.v1", "scope", 1,
+    description="a municipality out of its band, a stalled proposal",
+)
+
+MAIN_TOPICS: tuple[Topic, ...] = (
+    MUNICIPALITIES, DWELLINGS, VACANCIES, VACANCY_FEED, AGREEMENTS,
+    CANDIDATES, PROPOSALS, PLACEMENTS, ALERTS,
+)
+ALL_TOPICS: tuple[Topic, ...] = MAIN_TOPICS + tuple(t.dlq for t in MAIN_TOPICS)
+BY_NAME: dict[str, Topic] = {t.name: t for t in ALL_TOPICS}
+
+
+def dlq_of(topic_name: str) -> Topic:
+    return BY_NAME[topic_name].dlq
