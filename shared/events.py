@@ -153,7 +153,8 @@ class FeedVacancyReported(Event):
     action: str = Field(description="announced | withdrawn | let")
     available_from: date | None = None
     tenant_type: TenantType | None = None
-    date: date | None = None
+    let_on: date | None = None
+    withdrawn_on: date | None = None
 
     def key(self) -> str:
         return f"{self.corporation}:{self.bag_id}"

@@ -1,0 +1,106 @@
+"""Settings on pydantic-settings: one base, one subclass per service.
+
+Every field can be overridden from the environment as `WOONREGIE_<FIELD>` (for example
+`WOONREGIE_KAFKA_BOOTSTRAP`, `WOONREGIE_DATABASE_URL`, `WOONREGIE_PORT`). A process runs one
+service, so the variables of a process are that service's settings.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+class WoonregieSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="WOONREGIE_", env_file=".env", extra="ignore")
+
+    service_name: str = "woonregie"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    data_dir: Path = REPO_ROOT / "data"
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: a SQLite file per service in data_dir"
+    )
+    auth_database_url: str | None = Field(
+        default=None, description="token store shared by the services; default data_dir/auth.db"
+    )
+    kafka_bootstrap: str = "127.0.0.1:9092"
+    kafka_security_protocol: Literal["PLAINTEXT", "SASL_PLAINTEXT", "SASL_SSL", "SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["PLAIN", "SCRAM-SHA-256", "SCRAM-SHA-512"] | None = None
+    kafka_sasl_username: str | None = None
+    kafka_sasl_password: SecretStr | None = None
+    kafka_ssl_cafile: Path | None = None
+    otel_exporter: Literal["none", "console", "otlp"] = "none"
+    otel_endpoint: str = "http://127.0.0.1:4318"
+    log_level: str = "INFO"
+    log_json: bool = True
+    outbox_poll_seconds: float = 0.2
+    max_body_bytes: int = 1_000_000
+
+    def db_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / f'{self.service_name}.db'}"
+
+    def auth_db_url(self) -> str:
+        if self.auth_database_url:
+            return self.auth_database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'auth.db'}"
+
+    def kafka_security(self) -> dict:
+        """Security keyword arguments understood by kafka-python clients."""
+        options: dict = {"security_protocol": self.kafka_security_protocol}
+        if self.kafka_sasl_mechanism:
+            options["sasl_mechanism"] = self.kafka_sasl_mechanism
+            options["sasl_plain_username"] = self.kafka_sasl_username
+            password = self.kafka_sasl_password
+            options["sasl_plain_password"] = password.get_secret_value() if password else None
+        if self.kafka_ssl_cafile:
+            options["ssl_cafile"] = str(self.kafka_ssl_cafile)
+        return options
+
+
+class RegistrySettings(WoonregieSettings):
+    service_name: str = "registry"
+    port: int = 8001
+    turnover_rate: float = Field(
+        default=0.07, description="yearly share of social stock that is re-let (mutatiegraad)"
+    )
+    load_reference_data: bool = True
+
+
+class IntakeSettings(WoonregieSettings):
+    service_name: str = "intake"
+    port: int = 8002
+    pseudonym_key: SecretStr | None = Field(
+        default=None,
+        description="HMAC key for BSN pseudonyms; unset: a random key kept in data_dir (dev only)",
+    )
+    encryption_key: SecretStr | None = Field(
+        default=None,
+        description="Fernet key for personal data at rest; unset: a random key kept in data_dir",
+    )
+    default_urgency_validity_days: int = 90
+    expiry_check_seconds: float = 60.0
+
+
+class AllocationSettings(WoonregieSettings):
+    service_name: str = "allocation"
+    port: int = 8003
+    proposal_expiry_days: int = 14
+    consumer_group: str = "allocation"
+
+
+class MonitoringSettings(WoonregieSettings):
+    service_name: str = "monitoring"
+    port: int = 8004
+    stalled_proposal_days: int = 10
+    consumer_group: str = "monitoring"
+    suppression_threshold: int = 5
