@@ -1,0 +1,170 @@
+"""`woonregie`: the command line of the platform (tokens, services, broker, database)."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shared.services import SERVICES
+from shared.settings import WoonregieSettings
+from shared.vocabulary import Role
+
+app = typer.Typer(help="Woonregie: wonen en zorg voor aandachtsgroepen in Groningen.",
+                  no_args_is_help=True)
+tokens_app = typer.Typer(help="Organisation tokens (bearer tokens, stored hashed).",
+                         no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations per service.", no_args_is_help=True)
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(db_app, name="db")
+console = Console()
+
+ServiceName = Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVICES)}")]
+
+
+def _spec(name: str):
+    if name not in SERVICES:
+        raise typer.BadParameter(f"unknown service {name!r}; one of {', '.join(SERVICES)}")
+    return SERVICES[name]
+
+
+def _token_store():
+    from shared.auth import TokenStore
+    from shared.db import make_engine
+
+    return TokenStore(make_engine(WoonregieSettings().auth_db_url()))
+
+
+@tokens_app.command("issue")
+def tokens_issue(
+    org: Annotated[str, typer.Option(help="organisation; a municipality's CBS code, e.g. GM0014")],
+    role: Annotated[Role, typer.Option(help="the role this token carries")],
+) -> None:
+    """Issue a bearer token; the token is the last line of the output."""
+    try:
+        issued = _token_store().issue(org, role)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    console.print(f"token {issued.id} for {issued.org} ({issued.role}); keep it secret:",
+                  highlight=False)
+    print(issued.token)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(token_id: str) -> None:
+    """Revoke a token by its id (see `tokens list`)."""
+    if not _token_store().revoke(token_id):
+        console.print(f"no active token with id {token_id}")
+        raise typer.Exit(1)
+    console.print(f"revoked {token_id}")
+
+
+@tokens_app.command("list")
+def tokens_list() -> None:
+    """List tokens (never the tokens themselves: only their ids, orgs and roles)."""
+    table = Table("id", "org", "role", "created", "revoked")
+    for row in _token_store().list():
+        table.add_row(row["id"], row["org"], row["role"], str(row["created_at"]),
+                      str(row["revoked_at"] or ""))
+    console.print(table)
+
+
+@db_app.command("upgrade")
+def db_upgrade(service: ServiceName) -> None:
+    """Upgrade the service's database to the newest migration."""
+    from shared.migrations import upgrade
+
+    spec = _spec(service)
+    upgrade(spec.migrations, spec.settings_class().db_url())
+
+
+@db_app.command("revision")
+def db_revision(service: ServiceName, message: Annotated[str, typer.Option("-m")]) -> None:
+    """Autogenerate a migration from the service's tables (developers)."""
+    from shared.migrations import revision, upgrade
+
+    spec = _spec(service)
+    url = spec.settings_class().db_url()
+    upgrade(spec.migrations, url)
+    revision(spec.migrations, url, message)
+
+
+@app.command()
+def serve(service: ServiceName) -> None:
+    """Run one service's HTTP API (after upgrading its database)."""
+    import uvicorn
+
+    from shared.migrations import upgrade
+
+    spec = _spec(service)
+    settings = spec.settings_class()
+    upgrade(spec.migrations, settings.db_url())
+    uvicorn.run(spec.api_factory, factory=True, host=settings.host, port=settings.port,
+                log_config=None, access_log=False)
+
+
+@app.command()
+def worker(service: ServiceName) -> None:
+    """Run one service's Faust worker (allocation, monitoring)."""
+    from shared.migrations import upgrade
+
+    spec = _spec(service)
+    if not spec.has_worker:
+        raise typer.BadParameter(f"{service} has no worker")
+    settings = spec.settings_class()
+    upgrade(spec.migrations, settings.db_url())
+    importlib.import_module(spec.worker_module()).run_worker(settings)
+
+
+@app.command()
+def run() -> None:
+    """Run the whole platform locally: Kafka broker and all services, until Ctrl-C."""
+    from shared.launcher import Platform, run_forever
+
+    run_forever(Platform())
+
+
+@app.command()
+def stop() -> None:
+    """Stop what `woonregie run` started (by the PIDs it recorded)."""
+    from shared.launcher import RunSettings, stop_recorded
+
+    stopped = stop_recorded(RunSettings().run_dir)
+    console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
+
+
+@app.command()
+def topics(bootstrap: Annotated[str | None, typer.Option()] = None) -> None:
+    """Create every topic of the topic registry (idempotent)."""
+    from shared.kafka_admin import ensure_topics
+
+    settings = WoonregieSettings()
+    ensure_topics(bootstrap or settings.kafka_bootstrap, **settings.kafka_security())
+    console.print("topics in place")
+
+
+def _add_service_commands() -> None:
+    """Services may add commands (simulate, demo) through a `cli` module of their own."""
+    for module in ("services.allocation.cli",):
+        try:
+            extension = importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+            continue
+        extension.register(app)
+
+
+def main() -> None:
+    _add_service_commands()
+    app(prog_name="woonregie")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    main()

@@ -1,0 +1,121 @@
+"""The consuming side, shared by Faust agents and kafka-python loops.
+
+`EventProcessor.process` decodes one message, skips it when the ledger has seen its id,
+hands it to the service layer inside a unit of work, and marks it seen in the same
+transaction. A message that can never be processed (malformed, unknown type or major
+version, rejected by the domain) goes to the DLQ with the reason, and the consumer goes on.
+Infrastructure errors propagate, so the offset is not committed and the message comes back.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from shared.dlq import DeadLetter, DeadLetterPublisher
+from shared.envelope import PoisonMessage, Received, decode
+from shared.telemetry import consume_span
+from shared.uow import SqlUnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+class Rejected(Exception):
+    """A well-formed event the service can never apply; it goes to the DLQ with this reason."""
+
+
+class Outcome(StrEnum):
+    HANDLED = "handled"
+    DUPLICATE = "duplicate"
+    DEAD_LETTERED = "dead-lettered"
+
+
+@dataclass(frozen=True)
+class Inbound:
+    topic: str
+    partition: int | None
+    offset: int | None
+    key: bytes | None
+    value: bytes | None
+    headers: list[tuple[str, bytes]] = field(default_factory=list)
+
+    @classmethod
+    def from_kafka_python(cls, record) -> "Inbound":
+        return cls(record.topic, record.partition, record.offset, record.key, record.value,
+                   list(record.headers or []))
+
+    @classmethod
+    def from_faust(cls, event) -> "Inbound":
+        message = event.message
+        headers = message.headers or []
+        if isinstance(headers, dict):
+            headers = list(headers.items())
+        return cls(message.topic, message.partition, message.offset, message.key,
+                   event.value if isinstance(event.value, bytes) else message.value,
+                   [(k, v) for k, v in headers])
+
+
+Handler = Callable[[SqlUnitOfWork, Received], None]
+
+
+class EventProcessor:
+    def __init__(self, consumer: str, uow_factory: Callable[[], SqlUnitOfWork],
+                 handler: Handler, dead_letters: DeadLetterPublisher):
+        self.consumer = consumer
+        self.uow_factory = uow_factory
+        self.handler = handler
+        self.dead_letters = dead_letters
+        self.counts: dict[Outcome, int] = {outcome: 0 for outcome in Outcome}
+
+    def process(self, message: Inbound) -> Outcome:
+        outcome = self._process(message)
+        self.counts[outcome] += 1
+        return outcome
+
+    def _process(self, message: Inbound) -> Outcome:
+        try:
+            received = decode(message.value)
+        except PoisonMessage as exc:
+            with consume_span(message.topic, None, message.headers, self.consumer):
+                self._dead_letter(message, exc.reason)
+            return Outcome.DEAD_LETTERED
+        with consume_span(message.topic, received.id, message.headers, self.consumer):
+            return self._apply(message, received)
+
+    def _apply(self, message: Inbound, received: Received) -> Outcome:
+        with self.uow_factory() as uow:
+            if uow.seen(self.consumer, received.id):
+                return Outcome.DUPLICATE
+            try:
+                self.handler(uow, received)
+            except Rejected as exc:
+                uow.rollback()
+                self._dead_letter(message, f"rejected by {self.consumer}: {exc}")
+                uow.mark_seen(self.consumer, received.id)
+                uow.commit()
+                return Outcome.DEAD_LETTERED
+            uow.mark_seen(self.consumer, received.id)
+            uow.commit()
+        return Outcome.HANDLED
+
+    def _dead_letter(self, message: Inbound, reason: str) -> None:
+        self.dead_letters.publish(DeadLetter(
+            topic=message.topic, partition=message.partition, offset=message.offset,
+            key=message.key, value=message.value, headers=message.headers,
+            consumer=self.consumer, error=reason,
+        ))
+
+
+def run_consumer_loop(consumer, processor: EventProcessor, stop: threading.Event,
+                      poll_ms: int = 500) -> None:
+    """kafka-python loop: offsets are committed only after each batch's effects commit."""
+    while not stop.is_set():
+        batches = consumer.poll(timeout_ms=poll_ms)
+        for records in batches.values():
+            for record in records:
+                processor.process(Inbound.from_kafka_python(record))
+        if batches:
+            consumer.commit()

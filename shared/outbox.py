@@ -1,0 +1,171 @@
+"""Transactional outbox and its relay.
+
+A service writes its events as outbox rows in the same database transaction as the state
+change (`add_to_outbox`), so an accepted write is never lost while the broker is away. The
+relay publishes rows in insertion order with an idempotent producer and marks them
+published; a crash between publish and mark re-sends the same CloudEvents id, which the
+consumers' ledger (`shared.ledger`) drops.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Engine,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from shared.db import UTCDateTime, is_postgres
+from shared.envelope import encode_envelope, envelope_for
+from shared.events import Event
+from shared.periods import utcnow
+from shared.telemetry import inject_headers, produce_span, tag_event
+
+log = logging.getLogger(__name__)
+
+
+def outbox_table(metadata: MetaData) -> Table:
+    return Table(
+        "outbox",
+        metadata,
+        Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
+               autoincrement=True),
+        Column("event_id", String(64), nullable=False, unique=True),
+        Column("topic", String(200), nullable=False),
+        Column("key", String(200), nullable=False),
+        Column("payload", LargeBinary, nullable=False),
+        Column("headers", JSON, nullable=False),
+        Column("created_at", UTCDateTime, nullable=False),
+        Column("published_at", UTCDateTime, nullable=True, index=True),
+    )
+
+
+def add_to_outbox(session: Session, table: Table, event: Event, *, source: str,
+                  event_id: str | None = None) -> str:
+    """Stage `event` for publication in the caller's transaction; returns its event id."""
+    envelope = envelope_for(event, source=source, event_id=event_id)
+    tag_event(envelope.id)
+    session.execute(
+        table.insert().values(
+            event_id=envelope.id,
+            topic=event.TOPIC.name,
+            key=event.key(),
+            payload=encode_envelope(envelope),
+            headers=[[name, value.decode()] for name, value in inject_headers()],
+            created_at=utcnow(),
+        )
+    )
+    return envelope.id
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox rows; run it in a background thread of each process."""
+
+    def __init__(self, engine: Engine, table: Table, producer_factory: Callable,
+                 *, poll_seconds: float = 0.2, batch_size: int = 200):
+        self.engine = engine
+        self.table = table
+        self.producer_factory = producer_factory
+        self.poll_seconds = poll_seconds
+        self.batch_size = batch_size
+        self._producer = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(timeout)
+        if self._producer is not None:
+            self._producer.close(timeout=2)
+            self._producer = None
+
+    def _run(self) -> None:
+        backoff = self.poll_seconds
+        while not self._stop.is_set():
+            try:
+                published = self.publish_pending()
+                backoff = self.poll_seconds
+            except Exception as exc:  # broker away: rows stay, we retry with backoff
+                log.warning("outbox relay could not publish", extra={"error": str(exc)})
+                self._reset_producer()
+                published = 0
+                backoff = min(backoff * 2, 5.0)
+            if not published:
+                self._stop.wait(backoff)
+
+    def publish_pending(self) -> int:
+        """Publish one batch; returns the number of rows published."""
+        with Session(self.engine) as session:
+            rows = session.execute(self._pending_query()).all()
+            if not rows:
+                return 0
+            producer = self._get_producer()
+            futures = []
+            for row in rows:
+                with produce_span(row.topic, row.event_id):
+                    headers = [(name, value.encode()) for name, value in row.headers]
+                    futures.append(producer.send(
+                        row.topic, key=row.key.encode(), value=row.payload, headers=headers
+                    ))
+            producer.flush(timeout=10)
+            for future in futures:
+                future.get(timeout=10)
+            session.execute(
+                update(self.table)
+                .where(self.table.c.seq.in_([row.seq for row in rows]))
+                .values(published_at=utcnow())
+            )
+            session.commit()
+            return len(rows)
+
+    def pending_count(self) -> int:
+        with Session(self.engine) as session:
+            return session.scalar(
+                select(func.count()).where(self.table.c.published_at.is_(None))
+            )
+
+    def _pending_query(self):
+        query = (
+            select(self.table)
+            .where(self.table.c.published_at.is_(None))
+            .order_by(self.table.c.seq)
+            .limit(self.batch_size)
+        )
+        if is_postgres(self.engine):
+            # several relays (replicas) never publish the same row at the same time
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    def _get_producer(self):
+        if self._producer is None:
+            self._producer = self.producer_factory()
+        return self._producer
+
+    def _reset_producer(self) -> None:
+        if self._producer is not None:
+            try:
+                self._producer.close(timeout=1)
+            except Exception:  # closing a broken producer may fail; we drop it anyway
+                pass
+            self._producer = None
+

@@ -1,0 +1,49 @@
+"""What a service's bootstrap wires: database, unit of work, outbox relay, Kafka clients.
+
+Each service's `bootstrap.py` builds one `Runtime` with its own unit-of-work class; tests
+build it with a temporary database and the test broker, or a fake producer factory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from sqlalchemy import Engine
+
+from shared.dlq import DeadLetterPublisher
+from shared.kafka_clients import make_producer
+from shared.outbox import OutboxRelay
+from shared.settings import WoonregieSettings
+from shared.uow import InfraTables, SqlUnitOfWork
+
+
+@dataclass
+class Runtime:
+    settings: WoonregieSettings
+    engine: Engine
+    infra: InfraTables
+    uow_class: type[SqlUnitOfWork] = SqlUnitOfWork
+    producer_factory: Callable | None = None
+    extras: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.producer_factory is None:
+            self.producer_factory = lambda: make_producer(self.settings)
+
+    @property
+    def source(self) -> str:
+        return f"urn:woonregie:{self.settings.service_name}"
+
+    def uow(self) -> SqlUnitOfWork:
+        return self.uow_class(self.engine, self.infra, self.source)
+
+    @cached_property
+    def relay(self) -> OutboxRelay:
+        return OutboxRelay(self.engine, self.infra.outbox, self.producer_factory,
+                           poll_seconds=self.settings.outbox_poll_seconds)
+
+    @cached_property
+    def dead_letters(self) -> DeadLetterPublisher:
+        return DeadLetterPublisher(self.producer_factory())
