@@ -1,0 +1,71 @@
+"""A message no consumer can process lands in its topic's DLQ with the reason; the consumer
+goes on with the next message."""
+
+import json
+
+import pytest
+from sqlalchemy import MetaData
+
+from factories import sample_event
+from kafka_helpers import consume_all, produce
+from shared.consuming import EventProcessor, Inbound, Outcome, Rejected, run_consumer_loop
+from shared.db import make_engine
+from shared.envelope import encode
+from shared.events import AgreementPublished, MunicipalityUpserted
+from shared.kafka_clients import make_consumer
+from shared.runtime import Runtime
+from shared.settings import WoonregieSettings
+from shared.topics import MUNICIPALITIES
+from shared.uow import InfraTables
+
+pytestmark = pytest.mark.kafka
+
+
+def test_poison_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(kafka_bootstrap, tmp_path):
+    good = sample_event(MunicipalityUpserted, code="GM1950")
+    wrong_major = json.loads(encode(good, source="urn:test"))
+    wrong_major["type"] = wrong_major["type"].replace(".v1", ".v9")
+    unknown = json.loads(encode(good, source="urn:test"))
+    unknown["type"] = "nl.woonregie.registry.something-else.v1"
+    bad_inputs = {
+        b"{not json": "not JSON",
+        encode(good, source="urn:test")[:40]: "not JSON",
+        json.dumps(wrong_major).encode(): "unsupported major version v9",
+        json.dumps(unknown).encode(): "unknown event type",
+        encode(good.model_copy(update={"code": "GM9999"}), source="urn:test"): "rejected",
+    }
+    for value in bad_inputs:
+        produce(kafka_bootstrap, MUNICIPALITIES.name, "GM", value)
+    produce(kafka_bootstrap, MUNICIPALITIES.name, "GM1950", encode(good, source="urn:test"))
+
+    metadata = MetaData()
+    infra = InfraTables.on(metadata)
+    engine = make_engine(f"sqlite:///{tmp_path / 'c.db'}")
+    metadata.create_all(engine)
+    settings = WoonregieSettings(service_name="dlq-test", kafka_bootstrap=kafka_bootstrap)
+    runtime = Runtime(settings=settings, engine=engine, infra=infra)
+    applied = []
+
+    def handler(uow, received):
+        if received.event.code == "GM9999":
+            raise Rejected("unknown municipality GM9999")
+        applied.append(received.event.code)
+
+    processor = EventProcessor("dlq-test", runtime.uow, handler, runtime.dead_letters)
+    consumer = make_consumer(settings, MUNICIPALITIES.name, group_id="dlq-test",
+                             consumer_timeout_ms=1000)
+    import threading
+
+    stop = threading.Event()
+    threading.Timer(8, stop.set).start()
+    run_consumer_loop(consumer, processor, stop)
+    consumer.close()
+
+    assert "GM1950" in applied  # the consumer went on past the poison
+    letters = [json.loads(m.value) for m in consume_all(kafka_bootstrap, f"{MUNICIPALITIES.name}.dlq")]
+    mine = [letter for letter in letters if letter["consumer"] == "dlq-test"]
+    assert processor.counts[Outcome.DEAD_LETTERED] == len(bad_inputs) == len(mine)
+    for letter, expected in zip(mine, bad_inputs.values()):
+        assert expected in letter["error"]
+        assert letter["originalTopic"] == MUNICIPALITIES.name
+        assert letter["rawBase64"]
