@@ -10,6 +10,7 @@ from services.registry.domain.fairshare import (
     MunicipalityInput,
     TargetBreakdown,
     compute_targets,
+    inputs_for_scope,
     inputs_from_mapping,
     period_years,
     round_half_up,
@@ -31,7 +32,7 @@ from services.registry.domain.reference import (
 
 __all__ = [
     "DEFAULT_CAP_SHARE", "FairShareError", "FairShareResult", "FieldError", "KeyWeights",
-    "MunicipalityInput", "TargetBreakdown", "compute_targets", "inputs_from_mapping",
+    "MunicipalityInput", "TargetBreakdown", "compute_targets", "inputs_for_scope", "inputs_from_mapping",
     "period_years", "round_half_up",
     "REFERENCE_DATA_PATH", "CareProvider", "Corporation", "Municipality", "Province",
     "ReferenceData", "ReferenceDataError", "Region", "UnknownScopeError",

@@ -481,3 +481,16 @@ def inputs_from_mapping(rows: Iterable[Mapping[str, Any]]) -> list[MunicipalityI
             lettings=row.get("lettings", 0),
         ))
     return result
+
+
+def inputs_for_scope(
+    municipalities: Iterable[Any],
+    social_stock: Mapping[str, int],
+    lettings: Mapping[str, float] | None = None,
+) -> list[MunicipalityInput]:
+    """Inputs for reference municipalities (objects with .code and .population, such as
+    `ReferenceData.municipalities_in_scope(scope)`), with stock and lettings by CBS code
+    (a municipality missing from a mapping gets 0)."""
+    lettings = lettings or {}
+    return [MunicipalityInput(m.code, m.population, social_stock.get(m.code, 0),
+                              lettings.get(m.code, 0)) for m in municipalities]

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from services.monitoring.domain import MonitoringModel
+
+RECORDING = Path(__file__).parent / "fixtures" / "recorded_events.json"
+
+
+def recorded_events() -> list[dict]:
+    return json.loads(RECORDING.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def events() -> list[dict]:
+    return recorded_events()
+
+
+@pytest.fixture
+def model(events) -> MonitoringModel:
+    built = MonitoringModel()
+    for event in events:
+        built.apply(event["type"], event["data"], event["id"])
+    return built
