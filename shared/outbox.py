@@ -109,7 +109,7 @@ class OutboxRelay:
                 log.warning("outbox relay could not publish", extra={"error": str(exc)})
                 self._reset_producer()
                 published = 0
-                backoff = min(backoff * 2, 5.0)
+                backoff = min(backoff * 2, 2.0)
             if not published:
                 self._stop.wait(backoff)
 
@@ -117,6 +117,9 @@ class OutboxRelay:
         """Publish one batch; returns the number of rows published."""
         with Session(self.engine) as session:
             rows = session.execute(self._pending_query()).all()
+            if not is_postgres(self.engine):
+                # SQLite has one write lock per file: never hold it during network I/O
+                session.rollback()
             if not rows:
                 return 0
             producer = self._get_producer()
