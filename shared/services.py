@@ -43,6 +43,6 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec("registry", RegistrySettings, has_worker=False),
         ServiceSpec("intake", IntakeSettings, has_worker=False),
         ServiceSpec("allocation", AllocationSettings, has_worker=True),
-        ServiceSpec("monitoring", MonitoringSettings, has_worker=True),
+        ServiceSpec("monitoring", MonitoringSettings, has_worker=False),
     )
 }
