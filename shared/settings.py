@@ -89,6 +89,7 @@ class IntakeSettings(WoonregieSettings):
     )
     default_urgency_validity_days: int = 90
     expiry_check_seconds: float = 60.0
+    consumer_group: str = "intake"
 
 
 class AllocationSettings(WoonregieSettings):

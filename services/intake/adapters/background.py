@@ -1,0 +1,93 @@
+"""Threads that run beside intake's API: urgency expiry, and the placements consumer.
+
+Both are `shared.api.Lifecycle`s, started and stopped with the app. A failure in one round
+is logged and retried next round; it never stops the thread.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+
+from services.intake.domain.commands import ExpireUrgencies
+from shared import topics
+from shared.api import Lifecycle
+from shared.consuming import EventProcessor, run_consumer_loop
+from shared.kafka_clients import make_consumer
+
+log = logging.getLogger(__name__)
+
+
+class ExpiryScheduler(Lifecycle):
+    """Every `interval` seconds: expire lapsed urgencies (see handlers.expire_urgencies)."""
+
+    def __init__(self, bus, interval: float):
+        self.bus = bus
+        self.interval = interval
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="intake-expiry", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(10)
+
+    def run_once(self) -> list[str]:
+        reply = self.bus.handle(ExpireUrgencies())
+        if reply.body["expired"]:
+            log.info("urgencies expired", extra={"count": len(reply.body["expired"])})
+        return reply.body["expired"]
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.interval):
+            try:
+                self.run_once()
+            except Exception:  # database briefly away: try again next round
+                log.exception("urgency expiry round failed")
+
+
+class PlacementConsumer(Lifecycle):
+    """Consumes allocation.placements.v1 so that intake knows who has been housed
+    (erasure is allowed after withdrawal or housing)."""
+
+    def __init__(self, settings, processor_factory: Callable[[], EventProcessor],
+                 group_id: str):
+        self.settings = settings
+        self.processor_factory = processor_factory
+        self.group_id = group_id
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="intake-placements",
+                                        daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            self._thread.join(15)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            consumer = None
+            try:
+                consumer = make_consumer(self.settings, topics.PLACEMENTS.name,
+                                         group_id=self.group_id)
+                run_consumer_loop(consumer, self.processor_factory(), self._stop)
+            except Exception:  # broker away or a database error: reconnect, redeliver
+                log.exception("placements consumer failed; restarting")
+                self._stop.wait(2.0)
+            finally:
+                if consumer is not None:
+                    try:
+                        consumer.close(autocommit=False)
+                    except Exception:  # closing after a failure may fail as well
+                        pass

@@ -1,0 +1,51 @@
+"""Dependencies of intake's routes: the runtime, the bus, and who may call what."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from services.intake.domain.commands import Caller as CommandCaller
+from services.intake.service.bus import MessageBus
+from shared.auth import Caller, require_roles
+from shared.runtime import Runtime
+from shared.vocabulary import Role
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def bus_of(request: Request) -> MessageBus:
+    return request.app.state.runtime.extras["bus"]
+
+
+def _as_command_caller(caller: Caller) -> CommandCaller:
+    return CommandCaller(org=caller.org, role=str(caller.role))
+
+
+def _registrar(caller: Annotated[Caller, Depends(require_roles(
+        Role.CARE_PROVIDER, Role.CARE_OFFICE))]) -> CommandCaller:
+    return _as_command_caller(caller)
+
+
+def _municipality(caller: Annotated[Caller, Depends(require_roles(Role.MUNICIPALITY))]
+                  ) -> CommandCaller:
+    return _as_command_caller(caller)
+
+
+def _lister(caller: Annotated[Caller, Depends(require_roles(
+        Role.CARE_PROVIDER, Role.CARE_OFFICE, Role.MUNICIPALITY))]) -> CommandCaller:
+    return _as_command_caller(caller)
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+BusDep = Annotated[MessageBus, Depends(bus_of)]
+RegistrarDep = Annotated[CommandCaller, Depends(_registrar)]
+MunicipalityDep = Annotated[CommandCaller, Depends(_municipality)]
+ListerDep = Annotated[CommandCaller, Depends(_lister)]
+IdempotencyKey = Annotated[str | None, Header(
+    alias="Idempotency-Key", min_length=1, max_length=255,
+    description="a retry with the same key and body returns the first answer",
+)]

@@ -1,0 +1,201 @@
+"""Request and response bodies of the intake API (camelCase on the wire).
+
+Request models forbid unknown fields: a misspelt field must fail loudly, not be dropped.
+Types and ranges are checked here; domain rules (elfproef, known municipalities) in
+`domain.rules`, so that the CSV import applies exactly the same checks.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+from services.intake.domain.model import (
+    CandidateStatus,
+    Decision,
+    NeedsSpec,
+    Person,
+    Situation,
+    UrgencyStatus,
+    WithdrawalReason,
+)
+from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+
+MAX_MUNICIPALITIES = 10
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, extra="forbid",
+                              str_strip_whitespace=True)
+
+
+class NeedsIn(Strict):
+    accessibility: Accessibility = Accessibility.GEEN
+    min_rooms: int | None = Field(default=None, ge=1, le=12)
+    ambulant_support: bool = False
+    care_provider: str | None = Field(default=None, min_length=1, max_length=100)
+
+    def spec(self) -> NeedsSpec:
+        return NeedsSpec(self.accessibility, self.min_rooms, self.ambulant_support,
+                         self.care_provider)
+
+
+class CandidateIn(Strict):
+    bsn: str = Field(max_length=20, description="burgerservicenummer: 9 digits, elfproef",
+                     examples=["111222333"])
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    birth_year: int | None = Field(default=None, description="stays in intake; events carry "
+                                                             "an age band")
+    household_size: int = Field(ge=1, le=20)
+    yearly_income: float = Field(ge=0, le=10_000_000, allow_inf_nan=False,
+                                 description="household income per year in EUR")
+    target_group: TargetGroup
+    needs: NeedsIn = Field(default_factory=NeedsIn)
+    registration_municipality: str = Field(max_length=6, examples=["GM0014"],
+                                           description="CBS code of a municipality of the "
+                                                       "province; it decides on urgency")
+    preferred_municipalities: list[str] = Field(default_factory=list,
+                                                max_length=MAX_MUNICIPALITIES)
+    excluded_municipalities: list[str] = Field(default_factory=list,
+                                               max_length=MAX_MUNICIPALITIES)
+    region_binding: str | None = Field(default=None, max_length=40,
+                                       description="'province', a woondeal region or a CBS code")
+    available_from: date | None = None
+
+    def person(self) -> Person:
+        return Person(self.bsn, self.name, self.birth_year, self.yearly_income)
+
+    def situation(self) -> Situation:
+        return Situation(
+            household_size=self.household_size, target_group=self.target_group,
+            needs=self.needs.spec(), registration_municipality=self.registration_municipality,
+            preferred_municipalities=tuple(self.preferred_municipalities),
+            excluded_municipalities=tuple(self.excluded_municipalities),
+            region_binding=self.region_binding, available_from=self.available_from,
+        )
+
+
+class CandidatePatch(Strict):
+    """JSON merge patch. Fields typed without `None` refuse an explicit null; the others
+    are cleared by one. `needs` is replaced as a whole. BSN, birth year and registration
+    municipality cannot change: withdraw and register anew."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    household_size: int = Field(default=None, ge=1, le=20)
+    yearly_income: float = Field(default=None, ge=0, le=10_000_000, allow_inf_nan=False)
+    target_group: TargetGroup = None
+    needs: NeedsIn = None
+    preferred_municipalities: list[str] = Field(default=None, max_length=MAX_MUNICIPALITIES)
+    excluded_municipalities: list[str] = Field(default=None, max_length=MAX_MUNICIPALITIES)
+    region_binding: str | None = Field(default=None, max_length=40)
+    available_from: date | None = None
+
+    def changes(self) -> dict:
+        """Set fields as Person/Situation attributes."""
+        changes = {}
+        for name in self.model_fields_set:
+            value = getattr(self, name)
+            if name == "needs":
+                value = value.spec()
+            elif name.endswith("_municipalities"):
+                value = tuple(value)
+            changes[name] = value
+        return changes
+
+
+class WithdrawalIn(Strict):
+    reason: WithdrawalReason | None = None
+
+
+class UrgencyDecisionIn(Strict):
+    decision: Decision
+    category: TargetGroup
+    valid_until: date | None = Field(default=None, description="last valid day; default: "
+                                                               "the decision date plus the "
+                                                               "configured validity")
+    reason: str | None = Field(default=None, max_length=2000,
+                               description="stays in intake, encrypted; never in events")
+
+
+# --- responses (documentation of what the handlers' views return) ------------------------
+
+
+class Out(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True)
+
+
+class PersonOut(Out):
+    bsn_masked: str = Field(description="only the last three digits")
+    name: str | None
+    birth_year: int | None
+    yearly_income: float
+
+
+class NeedsOut(Out):
+    accessibility: Accessibility
+    min_rooms: int | None
+    ambulant_support: bool
+    care_provider: str | None
+
+
+class UrgencyOut(Out):
+    status: UrgencyStatus
+    category: TargetGroup
+    municipality: str
+    decided_on: date
+    valid_until: date | None
+    expired_on: date | None
+
+
+class CandidateOut(Out):
+    id: str
+    status: CandidateStatus
+    registered_by: str
+    registered_on: date
+    person: PersonOut | None = Field(description="null after erasure, and in a "
+                                                 "municipality's worklist")
+    age_band: AgeBand
+    income_class: IncomeClass
+    household_size: int
+    target_group: TargetGroup
+    needs: NeedsOut
+    registration_municipality: str
+    preferred_municipalities: list[str]
+    excluded_municipalities: list[str]
+    region_binding: str | None
+    available_from: date | None
+    urgency: UrgencyOut | None
+    withdrawn_on: date | None
+    withdrawal_reason: WithdrawalReason | None
+    housed_on: date | None
+    erased_on: date | None
+
+
+class CandidatePage(Out):
+    items: list[CandidateOut]
+    page: int
+    page_size: int
+    total: int
+
+
+class UrgencyDecisionOut(Out):
+    id: str
+    candidate_id: str
+    decision: Decision
+    category: TargetGroup
+    municipality: str
+    decided_on: date
+    valid_until: date | None
+    reason: str | None
+
+
+class ImportedRow(Out):
+    row: int
+    id: str
+
+
+class ImportOut(Out):
+    imported: int
+    candidates: list[ImportedRow]

@@ -1,0 +1,55 @@
+"""The one place where intake's adapters are chosen and wired."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from services.intake.adapters.background import ExpiryScheduler, PlacementConsumer
+from services.intake.adapters.crypto import PersonalDataCipher
+from services.intake.adapters.keys import resolve_keys
+from services.intake.adapters.tables import INFRA
+from services.intake.domain.geography import load_geography
+from services.intake.domain.income import load_income_limits
+from services.intake.service.bus import MessageBus
+from services.intake.service.handlers import Deps, on_placement_event
+from services.intake.service.uow import IntakeUnitOfWork
+from shared.consuming import EventProcessor
+from shared.db import make_engine
+from shared.periods import today_amsterdam
+from shared.runtime import Runtime
+from shared.settings import IntakeSettings
+
+
+def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = None,
+              clock: Callable[[], date] = today_amsterdam) -> Runtime:
+    keys = resolve_keys(settings)
+    runtime = Runtime(
+        settings=settings,
+        engine=make_engine(settings.db_url()),
+        infra=INFRA,
+        uow_class=IntakeUnitOfWork.with_cipher(PersonalDataCipher(keys.encryption_keys)),
+        producer_factory=producer_factory,
+    )
+    deps = Deps(pseudonym_key=keys.pseudonym_key, limits=load_income_limits(),
+                geography=load_geography(),
+                urgency_validity_days=settings.default_urgency_validity_days, clock=clock)
+    bus = MessageBus(runtime.uow, deps)
+    consumer_name = f"{settings.service_name}.placements"
+    runtime.extras.update(
+        bus=bus,
+        expiry=ExpiryScheduler(bus, settings.expiry_check_seconds),
+        placements=PlacementConsumer(
+            settings,
+            lambda: EventProcessor(consumer_name, runtime.uow,
+                                   lambda uow, received: on_placement_event(uow, received, deps),
+                                   runtime.dead_letters),
+            group_id=settings.consumer_group,
+        ),
+    )
+    return runtime
+
+
+def lifecycles(runtime: Runtime) -> list:
+    """What runs beside the API, in start order."""
+    return [runtime.relay, runtime.extras["expiry"], runtime.extras["placements"]]

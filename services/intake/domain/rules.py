@@ -1,0 +1,66 @@
+"""Input rules of intake beyond types and ranges: elfproef, known places, urgency dates."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from services.intake.domain.age import birth_year_problem
+from services.intake.domain.bsn import bsn_problem
+from services.intake.domain.errors import Collected, FieldError
+from services.intake.domain.geography import Geography
+from services.intake.domain.model import Decision, Person, Situation
+
+# A sanity bound, not policy: catches a mistyped year (2062 for 2026) in validUntil.
+MAX_URGENCY_VALIDITY = timedelta(days=5 * 366)
+
+
+def person_errors(person: Person, today: date) -> list[FieldError]:
+    found = Collected()
+    found.add("bsn", bsn_problem(person.bsn))
+    if person.name is not None and not person.name.strip():
+        found.add("name", "must not be blank")
+    if person.birth_year is not None:
+        found.add("birthYear", birth_year_problem(person.birth_year, today.year))
+    if person.yearly_income < 0:
+        found.add("yearlyIncome", "must not be negative")
+    return found.errors
+
+
+def situation_errors(situation: Situation, geography: Geography) -> list[FieldError]:
+    found = Collected()
+    if situation.household_size < 1:
+        found.add("householdSize", "must be at least 1")
+    if not geography.is_municipality(situation.registration_municipality):
+        found.add("registrationMunicipality", "is not a municipality of the province")
+    for name, codes in (("preferredMunicipalities", situation.preferred_municipalities),
+                        ("excludedMunicipalities", situation.excluded_municipalities)):
+        for index, code in enumerate(codes):
+            if not geography.is_municipality(code):
+                found.add(f"{name}[{index}]", "is not a municipality of the province")
+        if len(set(codes)) != len(codes):
+            found.add(name, "lists a municipality twice")
+    both = set(situation.preferred_municipalities) & set(situation.excluded_municipalities)
+    if both:
+        found.add("excludedMunicipalities", "a municipality cannot be preferred and excluded")
+    if situation.region_binding is not None and not geography.is_scope(situation.region_binding):
+        found.add("regionBinding", "must be 'province', a woondeal region or a CBS code")
+    if situation.needs.min_rooms is not None and situation.needs.min_rooms < 1:
+        found.add("needs.minRooms", "must be at least 1")
+    return found.errors
+
+
+def urgency_valid_until(decision: Decision, requested: date | None, today: date,
+                        default_days: int) -> date | None:
+    """The last valid day of a decision; raises InvalidInput for impossible dates."""
+    found = Collected()
+    if decision is Decision.REFUSED:
+        found.add("validUntil", None if requested is None else "only a granted urgency has one")
+        found.raise_if_any()
+        return None
+    valid_until = requested or today + timedelta(days=default_days)
+    if valid_until <= today:
+        found.add("validUntil", "must lie after the decision date")
+    elif valid_until - today > MAX_URGENCY_VALIDITY:
+        found.add("validUntil", "lies more than five years ahead")
+    found.raise_if_any()
+    return valid_until
