@@ -93,7 +93,7 @@ class IdempotencyRow(Base, table=True):
 
     org: str = Field(primary_key=True, max_length=100)
     scope: str = Field(primary_key=True, max_length=40)
-    key: str = Field(primary_key=True, max_length=255)
+    key: str = Field(primary_key=True, max_length=64)  # keyed hash of the Idempotency-Key
     fingerprint: str = Field(max_length=64)
     status_code: int
     response_sealed: str = Field(sa_type=Text)  # the body names the person: encrypted too

@@ -132,7 +132,7 @@ class Candidate:
     def require_active(self, action: str) -> None:
         if not self.is_active:
             raise Conflict(f"A {self.status} candidate cannot be {action}.", "not-active",
-                           status=str(self.status))
+                           candidateStatus=str(self.status))
 
     def amend(self, *, person: Person, situation: Situation, today: date,
               limits: IncomeLimits) -> bool:

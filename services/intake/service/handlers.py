@@ -71,7 +71,7 @@ class Reply:
 
 def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
     fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation), deps.pseudonym_key)
-    replay = _replay(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint)
+    replay = _replay(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, deps)
     if replay:
         return replay
     today = deps.clock()
@@ -88,7 +88,7 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
                                deps, cmd.purpose)
     body = candidate_view(candidate)
     _remember(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, 201, body,
-              candidate.id)
+              candidate.id, deps)
     uow.commit()
     return Reply(201, body)
 
@@ -96,7 +96,8 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
 def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
     """All rows or none: a file with any bad row stores nothing and reports every error."""
     fingerprint = fingerprint_of(cmd.fingerprint_source, deps.pseudonym_key)
-    replay = _replay(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint)
+    replay = _replay(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint,
+                     deps)
     if replay:
         return replay
     today = deps.clock()
@@ -132,7 +133,7 @@ def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps
         created.append({"row": row.number, "id": candidate.id})
     body = {"imported": len(created), "candidates": created}
     _remember(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint, 201,
-              body, None)
+              body, None, deps)
     uow.commit()
     return Reply(201, body)
 
@@ -319,11 +320,16 @@ def _canonical(person: Person, situation: Situation) -> str:
                       sort_keys=True, default=str)
 
 
+def _stored_key(key: str, deps: Deps) -> str:
+    """Keys are kept hashed: a client may well use a client number, or even a BSN, as key."""
+    return fingerprint_of(f"idempotency-key:{key}", deps.pseudonym_key)
+
+
 def _replay(uow: IntakeUnitOfWork, caller: c.Caller, scope: str, key: str | None,
-            fingerprint: str) -> Reply | None:
+            fingerprint: str, deps: Deps) -> Reply | None:
     if not key:
         return None
-    stored = uow.idempotency.find(caller.org, scope, key)
+    stored = uow.idempotency.find(caller.org, scope, _stored_key(key, deps))
     if stored is None:
         return None
     first_fingerprint, status, body = stored
@@ -333,10 +339,12 @@ def _replay(uow: IntakeUnitOfWork, caller: c.Caller, scope: str, key: str | None
 
 
 def _remember(uow: IntakeUnitOfWork, caller: c.Caller, scope: str, key: str | None,
-              fingerprint: str, status: int, body: dict, candidate_id: str | None) -> None:
+              fingerprint: str, status: int, body: dict, candidate_id: str | None,
+              deps: Deps) -> None:
     if key:
-        uow.idempotency.remember(org=caller.org, scope=scope, key=key, fingerprint=fingerprint,
-                                 status_code=status, body=body, candidate_id=candidate_id)
+        uow.idempotency.remember(org=caller.org, scope=scope, key=_stored_key(key, deps),
+                                 fingerprint=fingerprint, status_code=status, body=body,
+                                 candidate_id=candidate_id)
 
 
 HANDLERS: dict[type, Callable[..., Reply]] = {

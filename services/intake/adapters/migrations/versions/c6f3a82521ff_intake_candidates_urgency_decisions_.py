@@ -75,7 +75,7 @@ def upgrade() -> None:
     op.create_table('idempotency_keys',
     sa.Column('org', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
-    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=255), nullable=False),
+    sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('fingerprint', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('status_code', sa.Integer(), nullable=False),
     sa.Column('response_sealed', sa.Text(), nullable=False),
