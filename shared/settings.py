@@ -105,3 +105,16 @@ class MonitoringSettings(WoonregieSettings):
     stalled_proposal_days: int = 10
     consumer_group: str = "monitoring"
     suppression_threshold: int = 5
+    alert_check_seconds: float = Field(
+        default=30.0, description="how often bands and stalled proposals are checked for alerts"
+    )
+    band_relative_tolerance: float = Field(
+        default=0.10, ge=0, description="on track while |lag| <= max(minimum, relative * expected)"
+    )
+    band_minimum_tolerance: float = Field(default=1.0, ge=0)
+    dashboard_refresh_seconds: int = Field(default=5, ge=1, le=3600)
+    metrics_exact: bool = Field(
+        default=False,
+        description="/metrics shows exact realisation counts (else cells under the threshold "
+                    "are left out); only for a /metrics reachable from the ops network alone",
+    )

@@ -1,0 +1,95 @@
+"""Dependencies of monitoring's routes: the live read model, the report filter, and how
+much a caller may see (exact numbers, or the public view with small cells suppressed).
+
+Who sees exact numbers:
+- role province or admin: everywhere;
+- role municipality: its own municipality (scope = its CBS code) in detail; the province or
+  a region as the public sees them; another municipality's detail is refused with 403 (a
+  municipality asking for detail means its own; the public figures of any municipality are
+  there without a token);
+- any other role, and no token at all: the public view. A token that is sent must be valid
+  (401 otherwise), even where the public view needs none.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from fastapi import Depends, Query, Request
+
+from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
+from services.monitoring.service.live import LiveModel
+from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
+from shared.auth import OptionalCallerDep
+from shared.periods import Period
+from shared.problems import Problem, invalid
+from shared.runtime import Runtime
+from shared.vocabulary import PROVINCE_SCOPE, Role, TargetGroup, is_cbs_code
+
+SCOPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$")
+TARGET_GROUPS = [g.value for g in TargetGroup] + [UNKNOWN_GROUP]
+EXACT_ROLES = (Role.PROVINCE, Role.ADMIN)
+
+
+def runtime_of(request: Request) -> Runtime:
+    return request.app.state.runtime
+
+
+def live_of(request: Request) -> LiveModel:
+    return request.app.state.runtime.extras["live"]
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+LiveDep = Annotated[LiveModel, Depends(live_of)]
+
+
+def report_filter(
+    runtime: RuntimeDep,
+    period: Annotated[str | None, Query(
+        description="2026, 2026-H1 or 2026-H2; default: the current year")] = None,
+    scope: Annotated[str, Query(
+        description="`province`, a region (or agreement scope) id, or a CBS code")
+    ] = PROVINCE_SCOPE,
+    target_group: Annotated[str | None, Query(
+        alias="targetGroup", description="a target group, or `all` (default)")] = None,
+) -> ReportFilter:
+    period = period or str(runtime.extras["today"]().year)
+    try:
+        Period.parse(period)
+    except ValueError as exc:
+        raise invalid("period", str(exc)) from None
+    if not SCOPE_PATTERN.fullmatch(scope):
+        raise invalid("scope", "use 'province', a region id or a CBS code (GM + 4 digits)")
+    if target_group in (None, "", "all"):
+        target_group = None
+    elif target_group not in TARGET_GROUPS:
+        raise invalid("targetGroup", f"must be 'all' or one of {', '.join(TARGET_GROUPS)}")
+    try:
+        runtime.extras["live"].read(lambda model: check_scope(model, scope))
+    except UnknownScope as exc:
+        raise Problem(404, detail=str(exc), invalid_params=[
+            {"name": "scope", "code": "unknown", "reason": str(exc)}]) from None
+    return ReportFilter(period=period, scope=scope, target_group=target_group)
+
+
+FilterDep = Annotated[ReportFilter, Depends(report_filter)]
+
+
+def disclosure(runtime: RuntimeDep, caller: OptionalCallerDep, f: FilterDep) -> Disclosure:
+    threshold = runtime.settings.suppression_threshold
+    if caller is None:
+        return Disclosure(exact=False, threshold=threshold)
+    if caller.role in EXACT_ROLES:
+        return Disclosure(exact=True, threshold=threshold)
+    if caller.role == Role.MUNICIPALITY:
+        if f.scope == caller.org:
+            return Disclosure(exact=True, threshold=threshold)
+        if is_cbs_code(f.scope):
+            raise Problem(403, detail=(
+                f"Municipality {caller.org} sees its own municipality in detail, not "
+                f"{f.scope}; the public figures of {f.scope} are available without a token."))
+    return Disclosure(exact=False, threshold=threshold)
+
+
+DisclosureDep = Annotated[Disclosure, Depends(disclosure)]

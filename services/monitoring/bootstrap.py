@@ -1,0 +1,47 @@
+"""The one place where monitoring's adapters are chosen and wired.
+
+One process: the API serves the in-memory read model that the read-model consumer (a
+background thread) rebuilds from offset 0 at every start; the database holds the outbox for
+alerts and the alert log that keeps a restart from alerting twice.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from services.monitoring.adapters.consumer import ReadModelConsumer
+from services.monitoring.adapters.metrics import MonitoringMetrics
+from services.monitoring.adapters.tables import INFRA
+from services.monitoring.domain import BandPolicy
+from services.monitoring.service.alerts import AlertChecker
+from services.monitoring.service.live import LiveModel
+from services.monitoring.service.uow import MonitoringUnitOfWork
+from shared.db import make_engine
+from shared.kafka_clients import make_consumer
+from shared.periods import today_amsterdam
+from shared.runtime import Runtime
+from shared.settings import MonitoringSettings
+
+
+def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None = None,
+              consumer_factory: Callable = make_consumer,
+              today: Callable[[], date] = today_amsterdam) -> Runtime:
+    runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
+                      uow_class=MonitoringUnitOfWork, producer_factory=producer_factory)
+    live = LiveModel(BandPolicy(relative=settings.band_relative_tolerance,
+                                minimum=settings.band_minimum_tolerance))
+    metrics = MonitoringMetrics(live, threshold=settings.suppression_threshold,
+                                exact=settings.metrics_exact)
+    checker = AlertChecker(live, runtime.uow, stalled_days=settings.stalled_proposal_days,
+                           today=today, on_alert=metrics.alert_emitted)
+    consumer = ReadModelConsumer(settings, live, lambda: runtime.dead_letters, metrics, checker,
+                                 consumer_factory=consumer_factory)
+    runtime.extras.update(live=live, metrics=metrics, alerts=checker, consumer=consumer,
+                          today=today)
+    return runtime
+
+
+def lifecycles(runtime: Runtime) -> list:
+    """What runs beside the API, in start order."""
+    return [runtime.relay, runtime.extras["consumer"]]

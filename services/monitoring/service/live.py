@@ -1,0 +1,39 @@
+"""The in-memory read model of this process, shared by the consumer thread and the API.
+
+The consumer thread applies events; API requests read. One re-entrant lock guards the
+model: every read runs a pure query under it, so a reader never sees half an event.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import TypeVar
+
+from services.monitoring.domain import BandPolicy, MonitoringModel
+from shared.envelope import Received
+
+T = TypeVar("T")
+
+
+class LiveModel:
+    def __init__(self, policy: BandPolicy):
+        self.model = MonitoringModel()
+        self.policy = policy
+        self.lock = threading.RLock()
+        self.version = 0  # +1 for every applied event: "has anything changed since?"
+        self.replayed = threading.Event()  # set once the topics are read up to their end at start
+
+    def apply(self, received: Received) -> bool:
+        """Apply one decoded event; False for a duplicate. Raises MalformedEvent (DLQ)."""
+        envelope = received.envelope
+        with self.lock:
+            applied = self.model.apply(envelope.type, envelope.data, envelope.id)
+            if applied:
+                self.version += 1
+        return applied
+
+    def read(self, query: Callable[[MonitoringModel], T]) -> T:
+        """Run a query against a consistent state of the model."""
+        with self.lock:
+            return query(self.model)
