@@ -73,7 +73,18 @@ class RegistrySettings(WoonregieSettings):
     turnover_rate: float = Field(
         default=0.07, description="yearly share of social stock that is re-let (mutatiegraad)"
     )
-    load_reference_data: bool = True
+    load_reference_data: bool = Field(
+        default=True, description="on start, store and publish new or changed reference data"
+    )
+    reference_data_path: Path | None = Field(
+        default=None, description="reference data JSON; default: the file bundled with registry"
+    )
+    social_stock_per_inhabitant: float = Field(
+        default=0.138, ge=0,
+        description="fallback while no stock is registered: ~30% social rent of ~277,000 "
+                    "dwellings (2017) over 602,833 inhabitants (2025)",
+    )
+    feed_consumer_group: str = "registry-feed"
 
 
 class IntakeSettings(WoonregieSettings):

@@ -1,0 +1,49 @@
+"""The message bus: runs a command's handler in a fresh unit of work (HANDLERS: all of
+them in one place). A write that loses a race on a unique key is retried once: the retry
+sees the winner's row and answers accordingly (409, a new version number, ...)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy.exc import IntegrityError
+
+from services.registry.domain import commands as c
+from services.registry.service import agreements, reference, stock, vacancies
+from services.registry.service.deps import Deps
+from services.registry.service.uow import RegistryUnitOfWork
+
+HANDLERS: dict[type, Callable] = {
+    c.SeedReferenceData: reference.seed_reference_data,
+    c.ChangeMunicipality: reference.change_municipality,
+    c.ListMunicipalities: reference.list_municipalities,
+    c.ReadMunicipality: reference.read_municipality,
+    c.UpsertDwelling: stock.upsert_dwelling,
+    c.ImportDwellings: stock.import_dwellings,
+    c.ReadDwelling: stock.read_dwelling,
+    c.ListDwellings: stock.list_dwellings,
+    c.AnnounceVacancy: vacancies.announce_vacancy,
+    c.WithdrawVacancy: vacancies.withdraw_vacancy,
+    c.ReportLetting: vacancies.report_letting,
+    c.ReadVacancy: vacancies.read_vacancy,
+    c.ListVacancies: vacancies.list_vacancies,
+    c.PublishAgreement: agreements.publish_agreement,
+    c.ReadAgreement: agreements.read_agreement,
+}
+
+
+class MessageBus:
+    def __init__(self, uow_factory: Callable[[], RegistryUnitOfWork], deps: Deps):
+        self.uow_factory = uow_factory
+        self.deps = deps
+
+    def handle(self, command):
+        handler = HANDLERS[type(command)]
+        for attempt in (1, 2):
+            with self.uow_factory() as uow:
+                try:
+                    return handler(command, uow, self.deps)
+                except IntegrityError:
+                    if attempt == 2:
+                        raise
+        raise AssertionError("unreachable")
