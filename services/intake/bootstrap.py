@@ -14,7 +14,6 @@ from services.intake.domain.income import load_income_limits
 from services.intake.service.bus import MessageBus
 from services.intake.service.handlers import Deps, on_placement_event
 from services.intake.service.uow import IntakeUnitOfWork
-from shared.consuming import EventProcessor
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -35,16 +34,14 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
                 geography=load_geography(),
                 urgency_validity_days=settings.default_urgency_validity_days, clock=clock)
     bus = MessageBus(runtime.uow, deps)
-    consumer_name = f"{settings.service_name}.placements"
     runtime.extras.update(
         bus=bus,
         expiry=ExpiryScheduler(bus, settings.expiry_check_seconds),
         placements=PlacementConsumer(
-            settings,
-            lambda: EventProcessor(consumer_name, runtime.uow,
-                                   lambda uow, received: on_placement_event(uow, received, deps),
-                                   runtime.dead_letters),
-            group_id=settings.consumer_group,
+            settings, consumer_name=f"{settings.service_name}.placements",
+            uow_factory=runtime.uow,
+            handler=lambda uow, received: on_placement_event(uow, received, deps),
+            producer_factory=runtime.producer_factory,
         ),
     )
     return runtime

@@ -14,6 +14,7 @@ from services.intake.domain.commands import ExpireUrgencies
 from shared import topics
 from shared.api import Lifecycle
 from shared.consuming import EventProcessor, run_consumer_loop
+from shared.dlq import DeadLetterPublisher
 from shared.kafka_clients import make_consumer
 
 log = logging.getLogger(__name__)
@@ -45,22 +46,26 @@ class ExpiryScheduler(Lifecycle):
         return reply.body["expired"]
 
     def _run(self) -> None:
-        while not self._stop.wait(self.interval):
+        # a first round at start: urgencies that lapsed while the service was down go now
+        while not self._stop.is_set():
             try:
                 self.run_once()
             except Exception:  # database briefly away: try again next round
                 log.exception("urgency expiry round failed")
+            self._stop.wait(self.interval)
 
 
 class PlacementConsumer(Lifecycle):
     """Consumes allocation.placements.v1 so that intake knows who has been housed
     (erasure is allowed after withdrawal or housing)."""
 
-    def __init__(self, settings, processor_factory: Callable[[], EventProcessor],
-                 group_id: str):
+    def __init__(self, settings, *, consumer_name: str, uow_factory: Callable,
+                 handler: Callable, producer_factory: Callable):
         self.settings = settings
-        self.processor_factory = processor_factory
-        self.group_id = group_id
+        self.consumer_name = consumer_name
+        self.uow_factory = uow_factory
+        self.handler = handler
+        self.producer_factory = producer_factory
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -77,17 +82,26 @@ class PlacementConsumer(Lifecycle):
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            consumer = None
+            consumer = producer = None
             try:
+                producer = self.producer_factory()  # for the DLQ; closed with the loop
+                processor = EventProcessor(self.consumer_name, self.uow_factory, self.handler,
+                                           DeadLetterPublisher(producer))
                 consumer = make_consumer(self.settings, topics.PLACEMENTS.name,
-                                         group_id=self.group_id)
-                run_consumer_loop(consumer, self.processor_factory(), self._stop)
+                                         group_id=self.settings.consumer_group)
+                run_consumer_loop(consumer, processor, self._stop)
             except Exception:  # broker away or a database error: reconnect, redeliver
                 log.exception("placements consumer failed; restarting")
                 self._stop.wait(2.0)
             finally:
-                if consumer is not None:
-                    try:
-                        consumer.close(autocommit=False)
-                    except Exception:  # closing after a failure may fail as well
-                        pass
+                _close(consumer, autocommit=False)
+                _close(producer, timeout=2)
+
+
+def _close(client, **options) -> None:
+    if client is None:
+        return
+    try:
+        client.close(**options)
+    except Exception:  # closing after a failure may fail as well; the client is dropped
+        pass
