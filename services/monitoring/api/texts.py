@@ -107,6 +107,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_status": "geen taakstelling",
         "no_data": "Nog geen gegevens.",
         "not_available": "niet beschikbaar",
+        "suppressed_note": "Aantallen onder 5 zijn afgeschermd; zie de tabel.",
     },
     "en": {
         "title": "Woonregie monitoring: fair share for urgent priority groups",
@@ -209,5 +210,6 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_status": "no target",
         "no_data": "No data yet.",
         "not_available": "not available",
+        "suppressed_note": "Counts under 5 are suppressed; see the table.",
     },
 }

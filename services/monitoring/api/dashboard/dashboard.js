@@ -53,6 +53,10 @@
     return row.name ? row.name + " (" + row.municipality + ")" : row.municipality;
   }
 
+  function shortName(row) {
+    return row.municipality === "all" ? T.all : row.name || row.municipality;
+  }
+
   function query() {
     var params = new URLSearchParams();
     params.set("period", periodSelect.value);
@@ -184,7 +188,7 @@
 
   function renderRealisation(report) {
     var rows = report.municipalities;
-    var x = rows.map(placeName);
+    var x = rows.map(shortName);
     var counts = { "on-track": 0, behind: 0, ahead: 0 };
     rows.forEach(function (row) { if (row.status) { counts[row.status] += 1; } });
     draw("chart-realisation", [
@@ -242,7 +246,7 @@
 
   var INFLOW = ["registered", "urgencyGranted", "returned"];
   var OUTFLOW = ["housed", "withdrawn", "expired"];
-  var FLOW_COLOURS = { registered: "#0b4f9c", urgencyGranted: "#3a7dc9", returned: "#6a3d9a",
+  var FLOW_COLOURS = { registered: "#0b4f9c", urgencyGranted: "#2c6cb0", returned: "#6a3d9a",
                        housed: "#1b6e36", withdrawn: "#8a5a00", expired: "#b3261e" };
 
   function renderFlows(flows) {
@@ -270,9 +274,9 @@
     var places = rows.filter(function (r) { return r.municipality !== "all"; });
     var overall = rows.filter(function (r) { return r.municipality === "all"; })[0] || {};
     draw("chart-waits", [
-      { type: "bar", name: T.median, x: places.map(placeName), y: pick(places, "medianDays"),
+      { type: "bar", name: T.median, x: places.map(shortName), y: pick(places, "medianDays"),
         marker: { color: "#0b4f9c" } },
-      { type: "bar", name: T.p90, x: places.map(placeName), y: pick(places, "p90Days"),
+      { type: "bar", name: T.p90, x: places.map(shortName), y: pick(places, "p90Days"),
         marker: { color: "#8a5a00" } }
     ], { barmode: "group" }, say(T.alt_waits, { median: fmt(overall.medianDays), count: fmtCount(overall.count) }));
     table("table-waits", T.chart_waits, [
@@ -290,9 +294,10 @@
     var stages = [T.proposed, T.accepted, T.placed];
     draw("chart-funnel", [
       { type: "funnel", name: T.proposed, y: stages, x: [all.proposed, all.accepted, all.placed],
-        marker: { color: ["#0b4f9c", "#3a7dc9", "#1b6e36"] }, textinfo: "value",
+        marker: { color: ["#0b4f9c", "#2c6cb0", "#1b6e36"] }, textinfo: "value",
         textfont: { color: "#ffffff" } }
-    ], { margin: { l: 110, r: 24, t: 16, b: 32 }, showlegend: false },
+    ], { margin: { l: 110, r: 24, t: 16, b: 32 }, showlegend: false,
+         yaxis: { type: "category", automargin: true }, xaxis: { visible: false } },
       say(T.alt_funnel, { proposed: fmtCount(all.proposed), accepted: fmtCount(all.accepted), placed: fmtCount(all.placed) }));
     var reasons = (all.declineReasons || []).slice(0, 12);
     draw("chart-reasons", [
@@ -301,7 +306,9 @@
         x: pick(reasons, "count"),
         marker: { color: reasons.map(function (r) { return r.decidedBy === "corporation" ? "#8a5a00" : "#6a3d9a"; }) } }
     ], { margin: { l: 200, r: 24, t: 16, b: 40 }, showlegend: false, yaxis: { automargin: true, autorange: "reversed" },
-         xaxis: { rangemode: "tozero", gridcolor: "#e3e6ea" } },
+         xaxis: { rangemode: "tozero", gridcolor: "#e3e6ea" },
+         annotations: reasons.length && reasons.every(function (r) { return r.count === null; })
+           ? [{ text: T.suppressed_note, showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 1.05 }] : [] },
       say(T.alt_reasons, { n: reasons.length }));
     table("table-funnel", T.chart_funnel, [
       { label: T.municipality, value: placeName },
@@ -317,10 +324,10 @@
 
   function renderStock(stock) {
     var rows = stock.rows.filter(function (r) { return r.municipality !== "all"; });
-    var x = rows.map(placeName);
+    var x = rows.map(shortName);
     draw("chart-stock", [
       { type: "bar", name: T.openVacancies, x: x, y: pick(rows, "openVacancies"), marker: { color: "#0b4f9c" } },
-      { type: "bar", name: T.vacanciesAnnounced, x: x, y: pick(rows, "vacanciesAnnounced"), marker: { color: "#3a7dc9" } },
+      { type: "bar", name: T.vacanciesAnnounced, x: x, y: pick(rows, "vacanciesAnnounced"), marker: { color: "#2c6cb0" } },
       { type: "bar", name: T.lettings, x: x, y: pick(rows, "lettings"), marker: { color: "#1b6e36" } },
       { type: "scatter", mode: "markers", name: T.dwellings, x: x, y: pick(rows, "dwellings"), yaxis: "y2",
         marker: { symbol: "diamond", size: 11, color: "#6a3d9a" } }
