@@ -95,5 +95,7 @@ def _row(number: int, header: list[str], cells: list[str], delimiter: str,
         errors += [FieldError(".".join(str(p) for p in e["loc"]) or "row", e["msg"])
                    for e in exc.errors()]
     if errors:
-        return ImportRow(number, errors=tuple(errors))
+        raw = {name: cell.strip() for name, cell in zip(header, cells)
+               if name in ("bagId", "municipality")}
+        return ImportRow(number, errors=tuple(errors), raw=raw)
     return ImportRow(number, dwelling=model.dwelling(bag_id, corporation))

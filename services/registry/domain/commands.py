@@ -3,7 +3,7 @@ the service layer. `corporation` and `org` are the authenticated caller's organi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.registry.domain.agreements import AgreementTerms
@@ -50,11 +50,13 @@ class UpsertDwelling:
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One CSV row after parsing: either a dwelling, or the errors parsing found."""
+    """One CSV row after parsing: either a dwelling, or the errors parsing found (with the
+    raw identifiers, so that the domain can check those too and report every error)."""
 
     number: int
     dwelling: Dwelling | None = None
     errors: tuple[FieldError, ...] = ()
+    raw: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

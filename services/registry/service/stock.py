@@ -12,7 +12,15 @@ from services.registry.domain.dwellings import (
     dwelling_errors,
     upsert_kind,
 )
-from services.registry.domain.errors import ImportRejected, InvalidInput, NotFound, RowError
+from services.registry.domain.errors import (
+    Collected,
+    ImportRejected,
+    InvalidInput,
+    NotFound,
+    RowError,
+)
+from services.registry.domain.fairshare import FieldError
+from services.registry.domain.rules import bag_id_error, municipality_error
 from services.registry.service.deps import Deps, Page
 from services.registry.service.events import dwelling_upserted
 from services.registry.service.uow import RegistryUnitOfWork
@@ -49,7 +57,8 @@ def import_dwellings(cmd: c.ImportDwellings, uow: RegistryUnitOfWork,
     if not cmd.rows:
         errors.append(RowError(0, "file", "holds a header but no rows"))
     for row in cmd.rows:
-        found = list(row.errors) or dwelling_errors(row.dwelling, known)
+        found = (dwelling_errors(row.dwelling, known) if row.dwelling is not None
+                 else list(row.errors) + _raw_errors(row, known))
         if found:
             errors.extend(RowError(row.number, e.field, e.message) for e in found)
             continue
@@ -70,6 +79,17 @@ def import_dwellings(cmd: c.ImportDwellings, uow: RegistryUnitOfWork,
               for number, d in accepted]
     uow.commit()
     return report
+
+
+def _raw_errors(row: c.ImportRow, known: frozenset[str]) -> list[FieldError]:
+    """Identifier errors of a row that failed parsing, for fields parsing did not name."""
+    named = {e.field for e in row.errors}
+    found = Collected()
+    if "bagId" in row.raw and "bagId" not in named:
+        found.add("bagId", bag_id_error(row.raw["bagId"]))
+    if "municipality" in row.raw and "municipality" not in named:
+        found.add("municipality", municipality_error(row.raw["municipality"], known))
+    return found.errors
 
 
 def _store(uow: RegistryUnitOfWork, existing: Dwelling | None, dwelling: Dwelling) -> Upsert:
