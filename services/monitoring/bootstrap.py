@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from services.monitoring.adapters.consumer import ReadModelConsumer
+from services.monitoring.adapters.consumer import CONSUMER_NAME, ReadModelConsumer
+from services.monitoring.adapters.dead_letters import DeadLetterSink
 from services.monitoring.adapters.metrics import MonitoringMetrics
 from services.monitoring.adapters.tables import INFRA
 from services.monitoring.domain import BandPolicy
@@ -35,7 +36,8 @@ def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None
                                 exact=settings.metrics_exact)
     checker = AlertChecker(live, runtime.uow, stalled_days=settings.stalled_proposal_days,
                            today=today, on_alert=metrics.alert_emitted)
-    consumer = ReadModelConsumer(settings, live, lambda: runtime.dead_letters, metrics, checker,
+    dead_letters = DeadLetterSink(lambda: runtime.dead_letters, runtime.uow, CONSUMER_NAME)
+    consumer = ReadModelConsumer(settings, live, dead_letters, metrics, checker,
                                  consumer_factory=consumer_factory)
     runtime.extras.update(live=live, metrics=metrics, alerts=checker, consumer=consumer,
                           today=today)

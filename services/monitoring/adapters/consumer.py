@@ -3,7 +3,7 @@
 It assigns every partition of the topics monitoring reads and seeks to the beginning, so
 every start rebuilds the in-memory read model from offset 0 (each replica reads everything;
 replicas scale the read side). Malformed messages, unknown types and major versions, and
-events the domain cannot apply go to the topic's DLQ with the reason, and reading goes on.
+events the domain cannot apply go to the topic's DLQ with the reason (once per message: see dead_letters.py), and reading goes on.
 After a broker failure it reconnects and resumes at the positions it had reached.
 
 Between polls it refreshes the lag per topic, and once caught up with the end offsets seen at
@@ -20,13 +20,13 @@ from collections.abc import Callable
 
 from kafka import TopicPartition
 
+from services.monitoring.adapters.dead_letters import DeadLetterSink
 from services.monitoring.adapters.metrics import MonitoringMetrics
 from services.monitoring.domain import MalformedEvent
 from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
 from shared import topics
 from shared.api import Lifecycle
-from shared.dlq import DeadLetter, DeadLetterPublisher
 from shared.envelope import PoisonMessage, decode
 from shared.kafka_clients import make_consumer
 from shared.settings import MonitoringSettings
@@ -42,7 +42,7 @@ BAND_CHECK_MIN_SECONDS = 1.0
 
 class ReadModelConsumer(Lifecycle):
     def __init__(self, settings: MonitoringSettings, live: LiveModel,
-                 dead_letters: Callable[[], DeadLetterPublisher], metrics: MonitoringMetrics,
+                 dead_letters: DeadLetterSink, metrics: MonitoringMetrics,
                  checker: AlertChecker, *, consumer_factory: Callable = make_consumer):
         self.settings = settings
         self.live = live
@@ -148,11 +148,8 @@ class ReadModelConsumer(Lifecycle):
         return outcome
 
     def _dead_letter(self, record, reason: str) -> str:
-        self.dead_letters().publish(DeadLetter(
-            topic=record.topic, partition=record.partition, offset=record.offset,
-            key=record.key, value=record.value, headers=list(record.headers or []),
-            consumer=CONSUMER_NAME, error=reason,
-        ))
+        if self.dead_letters.send(record, reason):
+            self.metrics.dead_letters.labels(topic=record.topic).inc()
         return "dead-lettered"
 
     # --- between polls --------------------------------------------------------------------

@@ -3,7 +3,7 @@ one), so that several apps can live in one test process.
 
 - woonregie_monitoring_consumer_lag{topic}: end offset minus position, summed over partitions
 - woonregie_monitoring_events_processed_total{topic,outcome}: applied | duplicate | dead-lettered
-- woonregie_monitoring_dead_letters_total{topic}
+- woonregie_monitoring_dead_letters_total{topic}: sent to the topic's DLQ by this process
 - woonregie_monitoring_replay_complete: 1 once the topics were read up to their end at start
 - woonregie_monitoring_alerts_emitted_total{kind}
 - woonregie_realisation_{target,realised,expected_to_date,lag}{scope,period,municipality}:
@@ -75,8 +75,6 @@ class MonitoringMetrics:
 
     def count(self, topic: str, outcome: str) -> None:
         self.processed.labels(topic=topic, outcome=outcome).inc()
-        if outcome == "dead-lettered":
-            self.dead_letters.labels(topic=topic).inc()
 
     def alert_emitted(self, kind: str) -> None:
         self.alerts.labels(kind=kind).inc()

@@ -11,7 +11,12 @@ import pytest
 from kafka import TopicPartition
 
 from factories import sample_event
-from services.monitoring.adapters.consumer import CONSUMED_TOPICS, ReadModelConsumer
+from services.monitoring.adapters.consumer import (
+    CONSUMED_TOPICS,
+    CONSUMER_NAME,
+    ReadModelConsumer,
+)
+from services.monitoring.adapters.dead_letters import DeadLetterSink
 from services.monitoring.adapters.metrics import MonitoringMetrics
 from services.monitoring.domain import BandPolicy
 from services.monitoring.service.live import LiveModel
@@ -28,6 +33,27 @@ class FakePublisher:
 
     def publish(self, letter):
         self.letters.append(letter)
+
+
+class MemoryLedgerUow:
+    def __init__(self, ledger: set):
+        self.ledger = ledger
+        self.staged: set = set()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def seen(self, consumer, event_id):
+        return (consumer, event_id) in self.ledger
+
+    def mark_seen(self, consumer, event_id):
+        self.staged.add((consumer, event_id))
+
+    def commit(self):
+        self.ledger |= self.staged
 
 
 class FakeChecker:
@@ -111,7 +137,9 @@ def parts():
 def consumer_of(parts, log=None):
     live, metrics, publisher, checker, settings = parts
     fake = FakeKafka(log or {})
-    consumer = ReadModelConsumer(settings, live, lambda: publisher, metrics, checker,
+    ledger: set = set()
+    sink = DeadLetterSink(lambda: publisher, lambda: MemoryLedgerUow(ledger), CONSUMER_NAME)
+    consumer = ReadModelConsumer(settings, live, sink, metrics, checker,
                                  consumer_factory=lambda *a, **k: fake)
     return consumer, fake
 
@@ -137,6 +165,19 @@ def test_valid_duplicate_and_poison_messages(parts):
     assert metric(metrics, "woonregie_monitoring_dead_letters_total", topic=topic) == 1
 
 
+def test_a_poison_message_read_again_is_not_sent_again(parts):
+    _, metrics, publisher, _, _ = parts
+    consumer, _ = consumer_of(parts)
+    poison = record("allocation.placements.v1", b"\x00garbage", 7)
+    assert consumer.handle(poison) == "dead-lettered"
+    assert consumer.handle(poison) == "dead-lettered"  # e.g. the replay after a restart
+    assert len(publisher.letters) == 1
+    assert metric(metrics, "woonregie_monitoring_dead_letters_total",
+                  topic="allocation.placements.v1") == 1
+    assert metric(metrics, "woonregie_monitoring_events_processed_total",
+                  topic="allocation.placements.v1", outcome="dead-lettered") == 2
+
+
 def test_unknown_type_and_major_version_go_to_the_dlq(parts):
     _, _, publisher, _, _ = parts
     consumer, _ = consumer_of(parts)
@@ -144,8 +185,8 @@ def test_unknown_type_and_major_version_go_to_the_dlq(parts):
                                                             b".candidate-placed.v2")
     unknown = encoded(sample_event(ev.CandidatePlaced)).replace(b".candidate-placed.v1",
                                                                  b".candidate-teleported.v1")
-    assert consumer.handle(record("allocation.placements.v1", v2)) == "dead-lettered"
-    assert consumer.handle(record("allocation.placements.v1", unknown)) == "dead-lettered"
+    assert consumer.handle(record("allocation.placements.v1", v2, 0)) == "dead-lettered"
+    assert consumer.handle(record("allocation.placements.v1", unknown, 1)) == "dead-lettered"
     assert "unsupported major version v2" in publisher.letters[0].error
     assert "unknown event type" in publisher.letters[1].error
 
