@@ -78,7 +78,9 @@ class PlacementConsumer(Lifecycle):
     def stop(self) -> None:
         self._stop.set()
         if self._thread:
-            self._thread.join(15)
+            # a loop polls every 0.5 s; only a client still looking for an absent broker
+            # takes longer, and that daemon thread has nothing left to lose
+            self._thread.join(5)
 
     def _run(self) -> None:
         while not self._stop.is_set():

@@ -19,12 +19,12 @@ DESCRIPTION = (
 
 def create_app(settings: IntakeSettings | None = None, **fakes) -> FastAPI:
     settings = settings or IntakeSettings()
-    runtime = bootstrap(settings, **fakes)
     app = create_service_app(
         settings, title="Woonregie intake", description=DESCRIPTION,
         routers=[routes_candidates.router, routes_urgency.router, routes_imports.router],
-        lifecycles=lambda app: lifecycles(runtime),
+        lifecycles=lambda app: lifecycles(app.state.runtime),
     )
-    app.state.runtime = runtime
+    # after the app: logging is set up by then, so a key warning is a structured log line
+    app.state.runtime = bootstrap(settings, **fakes)
     install_intake_error_handlers(app)
     return app

@@ -19,7 +19,6 @@ from services.intake.domain.errors import (
     DuplicatePerson,
     IdempotencyKeyReused,
     ImportRejected,
-    InvalidInput,
     NotFound,
     RowError,
 )

@@ -44,7 +44,7 @@ def candidate_view(candidate: Candidate) -> dict:
             "expiredOn": _day(urgency.expired_on),
         },
         "withdrawnOn": _day(candidate.withdrawn_on),
-        "withdrawalReason": str(candidate.withdrawal_reason) if candidate.withdrawal_reason else None,
+        "withdrawalReason": _text(candidate.withdrawal_reason),
         "housedOn": _day(candidate.housed_on),
         "erasedOn": _day(candidate.erased_on),
     }
@@ -60,6 +60,10 @@ def pseudonymous_view(candidate: Candidate) -> dict:
 def needs_view(needs: NeedsSpec) -> dict:
     return {"accessibility": str(needs.accessibility), "minRooms": needs.min_rooms,
             "ambulantSupport": needs.ambulant_support, "careProvider": needs.care_provider}
+
+
+def _text(value) -> str | None:
+    return str(value) if value else None
 
 
 def _day(value) -> str | None:

@@ -176,7 +176,8 @@ def csv_post(client, headers, text, **extra):
 def test_csv_import_registers_every_row(intake, provider, kafka_bootstrap):
     bsns = [valid_bsn() for _ in range(3)]
     text = HEADER + (
-        f"{bsns[0]};Anna de Vries;1990;1;18000;beschermd-wonen;GM0014;GM0014 GM1966;geen;ja;Lentis\n"
+        f"{bsns[0]};Anna de Vries;1990;1;18000;beschermd-wonen;GM0014;GM0014 GM1966;geen;ja;"
+        "Lentis\n"
         f"{bsns[1]};;;3;36000;dakloos-gezin;GM1952;;nultreden;nee;\n"
         f"{bsns[2]};Piet;1950;2;50000;ouderen;GM0047;GM0047|GM0037;rollator;nee;\n"
     )

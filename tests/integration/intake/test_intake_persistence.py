@@ -16,11 +16,15 @@ def all_text(database_url: str) -> str:
     with engine.connect() as connection:
         for table in inspect(connection).get_table_names():
             for row in connection.execute(text(f'SELECT * FROM "{table}"')):
-                parts.extend(bytes(value).decode("latin-1") if isinstance(value, (bytes, memoryview))
-                             else str(value)
-                             for value in row)
+                parts.extend(_text(value) for value in row)
     engine.dispose()
     return "\n".join(parts)
+
+
+def _text(value) -> str:
+    if isinstance(value, (bytes, memoryview)):
+        return bytes(value).decode("latin-1")
+    return str(value)
 
 
 def test_candidates_survive_a_restart_and_stay_sealed(service_app, database_url, provider,

@@ -7,7 +7,7 @@ import logging
 from pathlib import Path
 
 import pytest
-from intake_helpers import candidate_body, intake_events, valid_bsn, wait_for_relay
+from intake_helpers import candidate_body, valid_bsn, wait_for_relay
 from kafka_helpers import consume_all
 from sqlalchemy import select
 
