@@ -29,7 +29,7 @@ class VacancySource(StrEnum):
 class InvalidTransition(Conflict):
     def __init__(self, vacancy: "Vacancy", wanted: VacancyStatus):
         super().__init__(f"vacancy {vacancy.id} is {vacancy.status}; it can no longer become "
-                         f"{wanted}", "invalid-transition", status=str(vacancy.status))
+                         f"{wanted}", "invalid-transition", vacancyStatus=str(vacancy.status))
 
 
 @dataclass(frozen=True)
