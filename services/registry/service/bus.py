@@ -1,6 +1,6 @@
 """The message bus: runs a command's handler in a fresh unit of work (HANDLERS: all of
-them in one place). A write that loses a race on a unique key is retried once: the retry
-sees the winner's row and answers accordingly (409, a new version number, ...)."""
+them in one place). A write that loses a race on a unique key is retried: the retry sees
+the winner's row and answers accordingly (409, the next version number, ...)."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from services.registry.domain import commands as c
 from services.registry.service import agreements, reference, stock, vacancies
 from services.registry.service.deps import Deps
 from services.registry.service.uow import RegistryUnitOfWork
+
+ATTEMPTS = 5
 
 HANDLERS: dict[type, Callable] = {
     c.SeedReferenceData: reference.seed_reference_data,
@@ -39,11 +41,11 @@ class MessageBus:
 
     def handle(self, command):
         handler = HANDLERS[type(command)]
-        for attempt in (1, 2):
+        for attempt in range(1, ATTEMPTS + 1):
             with self.uow_factory() as uow:
                 try:
                     return handler(command, uow, self.deps)
                 except IntegrityError:
-                    if attempt == 2:
+                    if attempt == ATTEMPTS:
                         raise
         raise AssertionError("unreachable")

@@ -65,8 +65,9 @@ def dead_letters(bootstrap: str, keys: set[str], expect: int) -> dict[str, dict]
     return wait_until(found, timeout=45, interval=0.5)
 
 
-def test_duplicates_collapse_into_one_canonical_announcement(registry, corporation,
-                                                             kafka_bootstrap):
+def test_duplicates_collapse_into_one_canonical_announcement(service_app, database_url,
+                                                             corporation, kafka_bootstrap):
+    registry = service_app("registry", database_url=database_url)
     bag_id = put_dwelling(registry, corporation)
     sentinel = put_dwelling(registry, corporation)
     first = record(bag_id)
