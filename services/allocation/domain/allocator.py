@@ -1,0 +1,607 @@
+"""The Allocator aggregate: the allocation state of one scope (the province or a region).
+
+Every command takes plain inputs (dates included: the domain never reads a clock) and returns
+the domain events it caused. Commands whose input carries an id are idempotent: a redelivered
+input returns no events and changes nothing, so consumers can process at least once. Refusals
+raise an AllocationError before anything changes.
+
+Invariants (checked by `invariant_violations`): a vacancy has at most one live (open or
+accepted) proposal and at most one placement; a candidate likewise; an open labelled vacancy
+always has a live proposal; the letting counts equal a recount. Replaying the same inputs in
+the same order yields the same state and the same events: there is no randomness, no clock,
+every ordering has a deterministic tie-break and every id is derived from its content.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, replace
+from datetime import date, timedelta
+
+from shared.periods import Period
+from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
+
+from . import controller, ids, ranking, rules
+from .controller import FairShareState, LabelDecision
+from .counting import LettingLedger, Outcome
+from .errors import (
+    InvalidResponse,
+    ProposalNotAccepted,
+    ProposalNotOpen,
+    UnknownCandidate,
+    UnknownProposal,
+)
+from .events import (
+    CandidatePlaced,
+    CandidateProposed,
+    DomainEvent,
+    ProposalAccepted,
+    ProposalDeclined,
+    ProposalExpired,
+    VacancyLabelled,
+)
+from .model import (
+    PROFILE_FIELDS,
+    Agreement,
+    Candidate,
+    CandidateStatus,
+    Decision,
+    Explanation,
+    Letting,
+    MunicipalityRef,
+    Placement,
+    Proposal,
+    ProposalStatus,
+    RankedCandidate,
+    Realisation,
+    Response,
+    Urgency,
+    Vacancy,
+    VacancyStatus,
+)
+from .policy import AllocationPolicy
+
+# Reasons the platform itself gives when it closes a proposal; they never park anyone.
+VACANCY_WITHDRAWN = "vacancy-withdrawn"
+CANDIDATE_WITHDRAWN = "candidate-withdrawn"
+LET_OUTSIDE_PLATFORM = "let-outside-platform"
+
+Events = list[DomainEvent]
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """All active candidates weighed for one vacancy."""
+
+    ranked: list[RankedCandidate]  # the eligible, best first
+    excluded: dict[str, int]  # rule name -> candidates it excluded
+
+    @property
+    def eligible_count(self) -> int:
+        return len(self.ranked)
+
+
+class Allocator:
+    def __init__(self, scope: str = PROVINCE_SCOPE, policy: AllocationPolicy | None = None):
+        self.scope = scope
+        self.policy = policy or AllocationPolicy()
+        self._municipalities: dict[str, MunicipalityRef] = {}
+        self._agreements: dict[str, Agreement] = {}  # period label -> latest version
+        self._candidates: dict[str, Candidate] = {}
+        self._vacancies: dict[str, Vacancy] = {}
+        self._external_lettings: dict[str, Letting] = {}  # lettings of unseen vacancies
+        self._proposals: dict[str, Proposal] = {}
+        self._attempts: dict[str, list[str]] = {}  # vacancy id -> its proposal ids, in order
+        self._live_by_vacancy: dict[str, str] = {}  # vacancy id -> open/accepted proposal id
+        self._live_by_candidate: dict[str, str] = {}
+        self._placements: dict[str, Placement] = {}
+        self._ledger = LettingLedger()
+
+    # --- reference data ---------------------------------------------------------------------
+
+    def upsert_municipality(self, municipality: MunicipalityRef) -> Events:
+        self._municipalities[municipality.code] = municipality
+        return []
+
+    def upsert_agreement(self, agreement: Agreement) -> Events:
+        """Keeps the latest version per period; another scope's agreement is not ours."""
+        if agreement.scope != self.scope:
+            return []
+        current = self._agreements.get(agreement.period.label)
+        if current is None or agreement.version >= current.version:
+            self._agreements[agreement.period.label] = agreement
+        return []
+
+    # --- candidates -------------------------------------------------------------------------
+
+    def upsert_candidate(self, candidate: Candidate) -> Events:
+        """A new candidate is taken as given; for a known one only the profile is replaced,
+        the state allocation keeps (urgency, parking, status) stays."""
+        existing = self._candidates.get(candidate.id)
+        if existing is None:
+            self._candidates[candidate.id] = replace(candidate)
+            return []
+        for name in PROFILE_FIELDS:
+            setattr(existing, name, getattr(candidate, name))
+        return []
+
+    def grant_urgency(self, candidate_id: str, urgency: Urgency) -> Events:
+        self._candidate(candidate_id).urgency = urgency
+        return []
+
+    def expire_urgency(self, candidate_id: str, on: date) -> Events:
+        """An open proposal stays: the urgency was valid when it was made."""
+        candidate = self._candidate(candidate_id)
+        # An expiry dated before the current grant belongs to an earlier urgency.
+        if candidate.urgency is not None and candidate.urgency.granted_on <= on:
+            candidate.urgency = None
+        return []
+
+    def withdraw_candidate(self, candidate_id: str, on: date) -> Events:
+        candidate = self._candidates.get(candidate_id)
+        if candidate is None or candidate.status is not CandidateStatus.ACTIVE:
+            return []
+        candidate.status = CandidateStatus.WITHDRAWN
+        proposal = self._live_proposal(self._live_by_candidate, candidate_id)
+        if proposal is None:
+            return []
+        vacancy = self._vacancies[proposal.vacancy_id]
+        closing = self._decline(proposal, DecidedBy.CANDIDATE, CANDIDATE_WITHDRAWN, on, 0)
+        return [closing, *self._propose_next(vacancy, on)]
+
+    # --- vacancies --------------------------------------------------------------------------
+
+    def announce_vacancy(self, vacancy: Vacancy, today: date) -> Events:
+        if self._is_known_vacancy(vacancy.id):
+            return []
+        vacancy = replace(vacancy, status=VacancyStatus.OPEN, labelled=None,
+                          label_reason=None, decided_on=None)
+        self._vacancies[vacancy.id] = vacancy
+        return self._decide_label(vacancy, today)
+
+    def announce_vacancies(self, vacancies: Iterable[Vacancy], today: date) -> Events:
+        """Vacancies open at the same time: the municipality furthest behind goes first, and
+        the order is recomputed after each decision, since each one moves its municipality."""
+        pending: dict[str, Vacancy] = {}
+        for vacancy in vacancies:
+            if not self._is_known_vacancy(vacancy.id):
+                pending.setdefault(vacancy.id, vacancy)
+        events: Events = []
+        while pending:
+            agreement = self._agreement_on(today)
+            states = {v.municipality: self._state(agreement, v.municipality)
+                      for v in pending.values()}
+            first = controller.order_by_lag(pending.values(), states)[0]
+            del pending[first.id]
+            events += self.announce_vacancy(first, today)
+        return events
+
+    def withdraw_vacancy(self, vacancy_id: str, on: date) -> Events:
+        vacancy = self._vacancies.get(vacancy_id)
+        if vacancy is None or vacancy.status is not VacancyStatus.OPEN:
+            return []
+        events = self._close_live_of_vacancy(vacancy, VACANCY_WITHDRAWN, on)
+        vacancy.status = VacancyStatus.WITHDRAWN
+        self._ledger.forget(vacancy.id)  # no letting will happen
+        return events
+
+    def record_letting(self, letting: Letting) -> Events:
+        """A letting the corporation made itself. It counts once per vacancy; a proposal still
+        open for the vacancy is closed, since the dwelling is gone."""
+        if letting.vacancy_id in self._external_lettings:
+            return []
+        outcome = Outcome.URGENT if letting.tenant_type is TenantType.URGENT else Outcome.REGULAR
+        vacancy = self._vacancies.get(letting.vacancy_id)
+        if vacancy is None:
+            self._external_lettings[letting.vacancy_id] = letting
+            self._ledger.record(letting.vacancy_id, letting.municipality, outcome, letting.let_on)
+            return []
+        if vacancy.status in (VacancyStatus.LET, VacancyStatus.PLACED):
+            return []  # already counted; a placement reported back as a letting counts once
+        events = self._close_live_of_vacancy(vacancy, LET_OUTSIDE_PLATFORM, letting.let_on)
+        vacancy.status = VacancyStatus.LET
+        self._ledger.record(vacancy.id, vacancy.municipality, outcome, letting.let_on)
+        return events
+
+    # --- proposals --------------------------------------------------------------------------
+
+    def respond(
+        self,
+        proposal_id: str,
+        decision: Decision | str,
+        decided_by: DecidedBy | str,
+        on: date,
+        reason: str | None = None,
+    ) -> Events:
+        """Accepted by both parties -> accepted; declined by either -> declined, the candidate
+        maybe parked, and the vacancy goes to the next candidate."""
+        proposal = self.proposal(proposal_id)
+        decision, party = Decision(decision), DecidedBy(decided_by)
+        if decision is Decision.DECLINED and not (reason and reason.strip()):
+            raise InvalidResponse("a decline needs a reason")
+        if _is_repeat(proposal.response_of(party), decision, reason):
+            return []
+        if proposal.status is not ProposalStatus.OPEN:
+            raise ProposalNotOpen(f"proposal {proposal_id} is {proposal.status}")
+        if decision is Decision.DECLINED:
+            return self._declined_by(proposal, party, reason or "", on)
+        proposal.record(party, Response(Decision.ACCEPTED, on))
+        if not proposal.accepted_by_both:
+            return []
+        proposal.status = ProposalStatus.ACCEPTED
+        return [ProposalAccepted(proposal.id, proposal.vacancy_id, proposal.candidate_id,
+                                 self._municipality_of(proposal), on)]
+
+    def expire_due(self, today: date) -> Events:
+        """Open proposals whose last day to answer has passed; each vacancy moves on."""
+        due = sorted((p for p in self._live_proposals()
+                      if p.status is ProposalStatus.OPEN and p.expires_on < today),
+                     key=lambda p: (p.expires_on, p.id))
+        events: Events = []
+        for proposal in due:
+            self._close(proposal, ProposalStatus.EXPIRED, today)
+            events.append(ProposalExpired(proposal.id, proposal.vacancy_id,
+                                          proposal.candidate_id,
+                                          self._municipality_of(proposal), today))
+            events += self._propose_next(self._vacancies[proposal.vacancy_id], today)
+        return events
+
+    def move_in(self, proposal_id: str, on: date) -> Events:
+        proposal = self.proposal(proposal_id)
+        if proposal.status is ProposalStatus.PLACED:
+            return []
+        if proposal.status is not ProposalStatus.ACCEPTED:
+            raise ProposalNotAccepted(f"proposal {proposal_id} is {proposal.status}")
+        vacancy = self._vacancies[proposal.vacancy_id]
+        candidate = self._candidates[proposal.candidate_id]
+        placement = _placement(proposal, vacancy, candidate, on)
+        self._close(proposal, ProposalStatus.PLACED, on)
+        vacancy.status = VacancyStatus.PLACED
+        candidate.status = CandidateStatus.PLACED
+        self._placements[placement.id] = placement
+        self._ledger.record(vacancy.id, vacancy.municipality, Outcome.PLACED, on)
+        return [CandidatePlaced.of(placement)]
+
+    # --- views ------------------------------------------------------------------------------
+
+    def proposal(self, proposal_id: str) -> Proposal:
+        try:
+            return self._proposals[proposal_id]
+        except KeyError:
+            raise UnknownProposal(proposal_id) from None
+
+    def proposals(self, status: ProposalStatus | str | None = None) -> list[Proposal]:
+        wanted = None if status is None else ProposalStatus(status)
+        found = (p for p in self._proposals.values() if wanted is None or p.status is wanted)
+        return sorted(found, key=lambda p: (p.proposed_on, p.id))
+
+    def candidate(self, candidate_id: str) -> Candidate | None:
+        return self._candidates.get(candidate_id)
+
+    def vacancy(self, vacancy_id: str) -> Vacancy | None:
+        return self._vacancies.get(vacancy_id)
+
+    def placements(self) -> list[Placement]:
+        return sorted(self._placements.values(), key=lambda p: (p.move_in_date, p.id))
+
+    def agreement_on(self, day: date) -> Agreement | None:
+        return self._agreement_on(day)
+
+    def fair_share(self, municipality: str, today: date) -> FairShareState | None:
+        return self._state(self._agreement_on(today), municipality)
+
+    def realisation(self, period: str) -> dict[str, Realisation]:
+        """Per municipality: placements and lettings counted in the period."""
+        span = Period.parse(period)
+        agreement = self._agreements.get(period)
+        codes = set(agreement.municipalities if agreement else ()) | self._ledger.municipalities()
+        return {code: self._realisation(code, span, agreement) for code in sorted(codes)}
+
+    def snapshot(self) -> dict:
+        """The whole state as plain, comparable data."""
+        return {
+            "scope": self.scope,
+            "municipalities": _by_key(self._municipalities),
+            "agreements": _by_key(self._agreements),
+            "candidates": _by_key(self._candidates),
+            "vacancies": _by_key(self._vacancies),
+            "external_lettings": _by_key(self._external_lettings),
+            "proposals": _by_key(self._proposals),
+            "attempts": {k: list(v) for k, v in sorted(self._attempts.items())},
+            "placements": _by_key(self._placements),
+            "ledger": self._ledger.snapshot(),
+        }
+
+    def invariant_violations(self) -> list[str]:
+        return [*self._one_live_proposal_each(), *self._one_placement_each(),
+                *self._indexes_consistent(), *self._labels_consistent(),
+                *self._counts_consistent()]
+
+    # --- deciding a vacancy -----------------------------------------------------------------
+
+    def _decide_label(self, vacancy: Vacancy, today: date) -> Events:
+        agreement = self._agreement_on(today)
+        decision = controller.decide_pace(self._state(agreement, vacancy.municipality),
+                                          vacancy.municipality)
+        assessment = None
+        if decision.labelled:  # assessing candidates is the costly part: only when needed
+            assessment = self._assess(vacancy, today, agreement)
+            decision = controller.with_candidates(decision, assessment.eligible_count)
+        vacancy.labelled, vacancy.label_reason = decision.labelled, decision.reason
+        vacancy.decided_on = today
+        events: Events = [_labelled_event(vacancy, decision, today)]
+        if assessment is None or not decision.labelled:
+            self._ledger.record(vacancy.id, vacancy.municipality, Outcome.REGULAR, today)
+            return events
+        # Counted as urgent from the moment it is labelled, so the next decision sees it.
+        self._ledger.record(vacancy.id, vacancy.municipality, Outcome.URGENT, today)
+        return [*events, self._open_proposal(vacancy, assessment, today)]
+
+    def _propose_next(self, vacancy: Vacancy, today: date) -> Events:
+        if vacancy.status is not VacancyStatus.OPEN or not vacancy.labelled:
+            return []
+        assessment = self._assess(vacancy, today, self._agreement_on(today))
+        if assessment.eligible_count == 0:
+            return self._release(vacancy, today)
+        return [self._open_proposal(vacancy, assessment, today)]
+
+    def _release(self, vacancy: Vacancy, today: date) -> Events:
+        """No eligible candidate is left: the dwelling goes to a regular seeker after all."""
+        attempts = len(self._attempts.get(vacancy.id, ()))
+        decision = controller.released(vacancy.label_reason or "", attempts)
+        vacancy.labelled, vacancy.label_reason = False, decision.reason
+        self._ledger.record(vacancy.id, vacancy.municipality, Outcome.REGULAR, today)
+        return [_labelled_event(vacancy, decision, today)]
+
+    def _assess(self, vacancy: Vacancy, today: date, agreement: Agreement | None) -> Assessment:
+        context = self._eligibility_context(vacancy, today, agreement)
+        eligible: list[Candidate] = []
+        excluded: Counter[str] = Counter()
+        for candidate in self._candidates.values():
+            if candidate.status is not CandidateStatus.ACTIVE:
+                continue
+            reasons = rules.eligibility(candidate, vacancy, context)
+            if reasons:
+                excluded.update(str(reason) for reason in reasons)
+            else:
+                eligible.append(candidate)
+        ranking_context = ranking.RankingContext(
+            today, agreement.category_order if agreement else (),
+            self._surpluses(agreement, {c.registration_municipality for c in eligible}))
+        ranked = ranking.rank(eligible, vacancy, ranking_context, self.policy.weights)
+        return Assessment(ranked, dict(sorted(excluded.items())))
+
+    def _eligibility_context(
+        self, vacancy: Vacancy, today: date, agreement: Agreement | None
+    ) -> rules.EligibilityContext:
+        tried = frozenset(self._proposals[pid].candidate_id
+                          for pid in self._attempts.get(vacancy.id, ()))
+        return rules.EligibilityContext(
+            today=today,
+            municipalities=self._municipalities,
+            income_limits=self.policy.income_limits,
+            categories=frozenset(agreement.category_order) if agreement else None,
+            engaged_candidates=self._live_by_candidate.keys(),
+            tried_candidates=tried,
+            availability_slack_days=self.policy.availability_slack_days,
+        )
+
+    def _surpluses(self, agreement: Agreement | None, origins: set[str]) -> dict[str, float]:
+        states = {code: self._state(agreement, code) for code in origins}
+        return {code: state.surplus for code, state in states.items() if state is not None}
+
+    def _open_proposal(self, vacancy: Vacancy, assessment: Assessment, today: date) -> (
+        CandidateProposed
+    ):
+        best = self._candidates[assessment.ranked[0].candidate_id]
+        assert best.urgency is not None  # eligibility demands a valid urgency
+        attempts = self._attempts.setdefault(vacancy.id, [])
+        explanation = Explanation(
+            label_reason=vacancy.label_reason or "",
+            eligible_count=assessment.eligible_count,
+            ranked=tuple(assessment.ranked[: self.policy.explanation_top_n]),
+            excluded=assessment.excluded,
+        )
+        proposal = Proposal(
+            id=ids.proposal_id(vacancy.id, best.id, len(attempts) + 1),
+            vacancy_id=vacancy.id, candidate_id=best.id, attempt=len(attempts) + 1,
+            category=best.urgency.category, urgency_granted_on=best.urgency.granted_on,
+            proposed_on=today,
+            expires_on=today + timedelta(days=self.policy.proposal_expiry_days),
+            explanation=explanation,
+        )
+        self._proposals[proposal.id] = proposal
+        attempts.append(proposal.id)
+        self._live_by_vacancy[vacancy.id] = proposal.id
+        self._live_by_candidate[best.id] = proposal.id
+        return CandidateProposed.of(proposal, vacancy, best)
+
+    # --- closing proposals ------------------------------------------------------------------
+
+    def _declined_by(self, proposal: Proposal, party: DecidedBy, reason: str, on: date) -> (
+        Events
+    ):
+        proposal.record(party, Response(Decision.DECLINED, on, reason))
+        declined = self._decline(proposal, party, reason, on, self.policy.park_days(reason))
+        return [declined, *self._propose_next(self._vacancies[proposal.vacancy_id], on)]
+
+    def _close_live_of_vacancy(self, vacancy: Vacancy, reason: str, on: date) -> Events:
+        proposal = self._live_proposal(self._live_by_vacancy, vacancy.id)
+        if proposal is None:
+            return []
+        return [self._decline(proposal, DecidedBy.CORPORATION, reason, on, 0)]
+
+    def _decline(
+        self, proposal: Proposal, party: DecidedBy, reason: str, on: date, park_days: int
+    ) -> ProposalDeclined:
+        self._close(proposal, ProposalStatus.DECLINED, on, party, reason)
+        parked_until = self._park(self._candidates[proposal.candidate_id], on, park_days)
+        return ProposalDeclined(proposal.id, proposal.vacancy_id, proposal.candidate_id,
+                                self._municipality_of(proposal), party, reason, on,
+                                parked_until)
+
+    def _close(
+        self,
+        proposal: Proposal,
+        status: ProposalStatus,
+        on: date,
+        by: DecidedBy | None = None,
+        reason: str | None = None,
+    ) -> None:
+        proposal.status, proposal.closed_on = status, on
+        proposal.closed_by, proposal.close_reason = by, reason
+        self._live_by_vacancy.pop(proposal.vacancy_id, None)
+        self._live_by_candidate.pop(proposal.candidate_id, None)
+
+    @staticmethod
+    def _park(candidate: Candidate, on: date, days: int) -> date | None:
+        if days <= 0:
+            return None
+        until = on + timedelta(days=days)
+        if candidate.parked_until is None or candidate.parked_until < until:
+            candidate.parked_until = until
+        return candidate.parked_until
+
+    # --- lookups ----------------------------------------------------------------------------
+
+    def _candidate(self, candidate_id: str) -> Candidate:
+        try:
+            return self._candidates[candidate_id]
+        except KeyError:
+            raise UnknownCandidate(candidate_id) from None
+
+    def _is_known_vacancy(self, vacancy_id: str) -> bool:
+        return vacancy_id in self._vacancies or vacancy_id in self._external_lettings
+
+    def _live_proposal(self, index: dict[str, str], key: str) -> Proposal | None:
+        proposal_id = index.get(key)
+        return None if proposal_id is None else self._proposals[proposal_id]
+
+    def _live_proposals(self) -> list[Proposal]:
+        return [self._proposals[pid] for pid in self._live_by_vacancy.values()]
+
+    def _municipality_of(self, proposal: Proposal) -> str:
+        return self._vacancies[proposal.vacancy_id].municipality
+
+    def _agreement_on(self, day: date) -> Agreement | None:
+        """The agreement in force: the most specific period (a half year over a year)."""
+        current = [a for a in self._agreements.values() if a.period.contains(day)]
+        return min(current, key=lambda a: (a.period.days, a.period.label), default=None)
+
+    def _state(self, agreement: Agreement | None, municipality: str) -> FairShareState | None:
+        target = agreement.target_for(municipality) if agreement else None
+        if agreement is None or target is None:
+            return None
+        counts = self._ledger.counts(municipality, agreement.period)
+        return FairShareState(municipality, agreement.period.label, target.target,
+                              target.expected_lettings, agreement.cap_share, counts.urgent,
+                              counts.lettings)
+
+    def _realisation(self, code: str, span: Period, agreement: Agreement | None) -> (
+        Realisation
+    ):
+        counts = self._ledger.counts(code, span)
+        target = agreement.target_for(code) if agreement else None
+        if target is None or agreement is None:
+            return Realisation(code, counts.placed, counts.urgent, counts.lettings)
+        state = FairShareState(code, span.label, target.target, target.expected_lettings,
+                               agreement.cap_share, counts.urgent, counts.lettings)
+        return Realisation(code, counts.placed, counts.urgent, counts.lettings, target.target,
+                           round(state.expected_to_date, 6))
+
+    # --- invariants -------------------------------------------------------------------------
+
+    def _one_live_proposal_each(self) -> list[str]:
+        live = [p for p in self._proposals.values() if p.is_live]
+        return [*_more_than_one("vacancy", Counter(p.vacancy_id for p in live), "live proposals"),
+                *_more_than_one("candidate", Counter(p.candidate_id for p in live),
+                                "live proposals")]
+
+    def _one_placement_each(self) -> list[str]:
+        placements = self._placements.values()
+        return [*_more_than_one("vacancy", Counter(p.vacancy_id for p in placements),
+                                "placements"),
+                *_more_than_one("candidate", Counter(p.candidate_id for p in placements),
+                                "placements")]
+
+    def _indexes_consistent(self) -> list[str]:
+        live = [p for p in self._proposals.values() if p.is_live]
+        problems = []
+        if self._live_by_vacancy != {p.vacancy_id: p.id for p in live}:
+            problems.append("live-by-vacancy index differs from the proposals")
+        if self._live_by_candidate != {p.candidate_id: p.id for p in live}:
+            problems.append("live-by-candidate index differs from the proposals")
+        placed = {p.id for p in self._proposals.values() if p.status is ProposalStatus.PLACED}
+        if placed != {pl.proposal_id for pl in self._placements.values()}:
+            problems.append("placed proposals and placements differ")
+        return problems
+
+    def _labels_consistent(self) -> list[str]:
+        problems = []
+        placed_vacancies = {p.vacancy_id for p in self._placements.values()}
+        placed_candidates = {p.candidate_id for p in self._placements.values()}
+        for vacancy in self._vacancies.values():
+            is_open_labelled = vacancy.status is VacancyStatus.OPEN and bool(vacancy.labelled)
+            if is_open_labelled != (vacancy.id in self._live_by_vacancy):
+                problems.append(f"vacancy {vacancy.id}: labelled and open iff a live proposal")
+            if (vacancy.status is VacancyStatus.PLACED) != (vacancy.id in placed_vacancies):
+                problems.append(f"vacancy {vacancy.id}: placed iff a placement")
+        for candidate in self._candidates.values():
+            if (candidate.status is CandidateStatus.PLACED) != (candidate.id in
+                                                                placed_candidates):
+                problems.append(f"candidate {candidate.id}: placed iff a placement")
+            live = self._live_by_candidate.get(candidate.id)
+            if live and candidate.status is not CandidateStatus.ACTIVE:
+                problems.append(f"candidate {candidate.id}: live proposal but not active")
+        return problems
+
+    def _counts_consistent(self) -> list[str]:
+        problems = []
+        if self._ledger.buckets() != self._ledger.recount():
+            problems.append("letting counts differ from a recount")
+        for vacancy in self._vacancies.values():
+            counted = self._ledger.outcome_of(vacancy.id)
+            outcome = None if counted is None else counted.outcome
+            if vacancy.status is VacancyStatus.WITHDRAWN and outcome is not None:
+                problems.append(f"vacancy {vacancy.id}: withdrawn but counted")
+            if vacancy.status is VacancyStatus.PLACED and outcome is not Outcome.PLACED:
+                problems.append(f"vacancy {vacancy.id}: placed but not counted as placed")
+            if vacancy.id in self._live_by_vacancy and outcome is not Outcome.URGENT:
+                problems.append(f"vacancy {vacancy.id}: live proposal not counted as urgent")
+        return problems
+
+
+# --- pure helpers ---------------------------------------------------------------------------
+
+
+def _is_repeat(previous: Response | None, decision: Decision, reason: str | None) -> bool:
+    """A redelivered response: same party, same decision (and for a decline, same reason)."""
+    if previous is None or previous.decision is not decision:
+        return False
+    return decision is Decision.ACCEPTED or previous.reason == reason
+
+
+def _placement(proposal: Proposal, vacancy: Vacancy, candidate: Candidate, on: date) -> (
+    Placement
+):
+    return Placement(
+        id=ids.placement_id(proposal.id), proposal_id=proposal.id, vacancy_id=vacancy.id,
+        bag_id=vacancy.bag_id, candidate_id=candidate.id, municipality=vacancy.municipality,
+        origin_municipality=candidate.registration_municipality,
+        target_group=proposal.category, urgency_granted_on=proposal.urgency_granted_on,
+        move_in_date=on,
+    )
+
+
+def _labelled_event(vacancy: Vacancy, decision: LabelDecision, today: date) -> VacancyLabelled:
+    return VacancyLabelled(vacancy.id, vacancy.bag_id, vacancy.municipality, decision.labelled,
+                           decision.reason, today)
+
+
+def _more_than_one(kind: str, counts: Counter[str], what: str) -> list[str]:
+    return [f"{kind} {key} has {n} {what}" for key, n in sorted(counts.items()) if n > 1]
+
+
+def _by_key(items: dict) -> dict:
+    return {key: asdict(value) for key, value in sorted(items.items())}

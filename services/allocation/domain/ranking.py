@@ -1,0 +1,103 @@
+"""Ranking of eligible candidates for one vacancy.
+
+The score is a weighted sum of components, each its own function in natural units:
+
+- `category`: priority of the urgency category in the agreement's order; the first of N
+  categories scores N, the last 1 (a category outside the order scores 0).
+- `waiting`: days since the urgency was granted.
+- `preference`: 1 if the candidate prefers the destination, 0.5 if the candidate stated no
+  preference (indifferent, so likely to accept), 0 if the candidate prefers elsewhere.
+- `balance`: the fair-share balance between origin (registration municipality) and
+  destination, in [-1, 1]. A candidate from a municipality that is *ahead* of its fair share
+  (it has housed more urgent households than its pace asks, so it is over-served) scores
+  positive when placed elsewhere: that municipality did its part and its remaining candidates
+  spread over the region. A candidate from a municipality *behind* its share scores negative
+  elsewhere: the own municipality should house it first, before a neighbour carries it.
+  A local candidate (origin = destination) scores 0: the placement moves no load.
+
+With the default weights one category step outweighs 100 days of waiting, and an urgency is
+usually valid for three months, so the category order dominates as verordeningen intend.
+Ties are broken by candidate id, so the ranking is deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import date
+
+from shared.vocabulary import TargetGroup
+
+from .model import Candidate, RankedCandidate, Vacancy
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    category: float = 100.0
+    waiting: float = 1.0
+    preference: float = 30.0
+    balance: float = 20.0
+
+
+@dataclass(frozen=True)
+class RankingContext:
+    today: date
+    categories: Sequence[TargetGroup]  # highest priority first
+    surplus: Mapping[str, float]  # municipality -> how far ahead of its pace, in [-1, 1]
+
+
+def category_priority(candidate: Candidate, categories: Sequence[TargetGroup]) -> float:
+    if candidate.urgency is None or candidate.urgency.category not in categories:
+        return 0.0
+    return float(len(categories) - categories.index(candidate.urgency.category))
+
+
+def waiting_days(candidate: Candidate, today: date) -> float:
+    if candidate.urgency is None:
+        return 0.0
+    return float(max(0, (today - candidate.urgency.granted_on).days))
+
+
+def preference(candidate: Candidate, destination: str) -> float:
+    if destination in candidate.preferred_municipalities:
+        return 1.0
+    return 0.5 if not candidate.preferred_municipalities else 0.0
+
+
+def balance(candidate: Candidate, destination: str, surplus: Mapping[str, float]) -> float:
+    origin = candidate.registration_municipality
+    if origin == destination:
+        return 0.0
+    return max(-1.0, min(1.0, surplus.get(origin, 0.0)))
+
+
+def components(candidate: Candidate, vacancy: Vacancy, ctx: RankingContext) -> dict[str, float]:
+    return {
+        "category": category_priority(candidate, ctx.categories),
+        "waiting": waiting_days(candidate, ctx.today),
+        "preference": preference(candidate, vacancy.municipality),
+        "balance": round(balance(candidate, vacancy.municipality, ctx.surplus), 6),
+    }
+
+
+def score(parts: Mapping[str, float], weights: ScoreWeights) -> float:
+    total = sum(getattr(weights, name) * value for name, value in parts.items())
+    return _rounded(total)
+
+
+def _rounded(total: float) -> float:
+    # Rounded so that float noise cannot reorder candidates between runs or machines.
+    return round(total, 6)
+
+
+def rank(
+    candidates: Iterable[Candidate], vacancy: Vacancy, ctx: RankingContext, weights: ScoreWeights
+) -> list[RankedCandidate]:
+    """Best first; equal scores are ordered by candidate id."""
+    factors = asdict(weights)  # looked up once, not per candidate
+    ranked = []
+    for candidate in candidates:
+        parts = components(candidate, vacancy, ctx)
+        total = _rounded(sum(factors[name] * value for name, value in parts.items()))
+        ranked.append(RankedCandidate(candidate.id, total, parts))
+    return sorted(ranked, key=lambda r: (-r.score, r.candidate_id))
