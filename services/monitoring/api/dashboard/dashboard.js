@@ -165,10 +165,27 @@
     container.replaceChildren(element);
   }
 
-  function draw(id, traces, layout, summary) {
+  /* Draws a chart; with nothing to show (no values, zeros, or only suppressed cells) a note
+     instead of empty axes. */
+  function draw(id, traces, layout, summary, values) {
     var element = document.getElementById(id);
+    var full = Object.assign({}, BASE_LAYOUT, layout || {});
+    var note = null;
+    var shown = values.filter(function (v) { return typeof v === "number" && v !== 0; });
+    if (!shown.length) {
+      note = values.indexOf(null) >= 0 ? T.suppressed_note : T.no_data;
+    }
+    if (note) {
+      traces = [];
+      full = Object.assign({}, full, {
+        xaxis: { visible: false }, yaxis: { visible: false }, yaxis2: { visible: false },
+        annotations: [{ text: note, showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 0.5,
+                        font: { size: 15, color: "#1a1a1a" } }]
+      });
+      summary = note;
+    }
     element.setAttribute("aria-label", summary);
-    window.Plotly.react(element, traces, Object.assign({}, BASE_LAYOUT, layout || {}), PLOT_CONFIG);
+    window.Plotly.react(element, traces, full, PLOT_CONFIG);
   }
 
   function pick(rows, key) { return rows.map(function (row) { return row[key]; }); }
@@ -203,7 +220,7 @@
         marker: { symbol: "diamond", size: 11, color: "#6a3d9a" } }
     ], { barmode: "group", showlegend: true }, say(T.alt_realisation, {
       n: rows.length, ontrack: counts["on-track"], behind: counts.behind, ahead: counts.ahead
-    }));
+    }), pick(rows, "realised").concat(pick(rows, "target")));
     var columns = [
       { label: T.municipality, value: placeName },
       { label: T.target, value: function (r) { return r.target; } },
@@ -235,7 +252,8 @@
         y: pick(points, "expectedToDate"), line: { color: "#1a1a1a", dash: "dash", width: 2 } },
       { type: "scatter", mode: "lines", name: T.target, x: pick(points, "date"),
         y: pick(points, "target"), line: { color: "#6a3d9a", dash: "dot", width: 2 } }
-    ], {}, say(T.alt_series, { realised: fmtCount(last.realised), expected: fmt(last.expectedToDate) }));
+    ], {}, say(T.alt_series, { realised: fmtCount(last.realised), expected: fmt(last.expectedToDate) }),
+      pick(points, "realised"));
     table("table-series", T.chart_series, [
       { label: T.date, value: function (r) { return r.date; } },
       { label: T.realised, value: function (r) { return r.realised; }, count: true },
@@ -261,7 +279,10 @@
                marker: { color: FLOW_COLOURS[kind] } };
     }));
     draw("chart-flows", traces, { barmode: "relative", yaxis: Object.assign({}, BASE_LAYOUT.yaxis, { rangemode: "normal" }) },
-      say(T.alt_flows, { n: months.length }));
+      say(T.alt_flows, { n: months.length }),
+      months.reduce(function (all, m) {
+        return all.concat(INFLOW.concat(OUTFLOW).map(function (kind) { return m[kind]; }));
+      }, []));
     table("table-flows", T.chart_flows, [{ label: T.month, value: function (r) { return r.month; } }]
       .concat(INFLOW.concat(["urgencyRefused"], OUTFLOW).map(function (kind) {
         return { label: T[kind], value: function (r) { return r[kind]; }, count: true };
@@ -278,7 +299,8 @@
         marker: { color: "#0b4f9c" } },
       { type: "bar", name: T.p90, x: places.map(shortName), y: pick(places, "p90Days"),
         marker: { color: "#8a5a00" } }
-    ], { barmode: "group" }, say(T.alt_waits, { median: fmt(overall.medianDays), count: fmtCount(overall.count) }));
+    ], { barmode: "group" }, say(T.alt_waits, { median: fmt(overall.medianDays), count: fmtCount(overall.count) }),
+      pick(places, "medianDays"));
     table("table-waits", T.chart_waits, [
       { label: T.municipality, value: placeName },
       { label: T.count, value: function (r) { return r.count; }, count: true },
@@ -298,7 +320,8 @@
         textfont: { color: "#ffffff" } }
     ], { margin: { l: 110, r: 24, t: 16, b: 32 }, showlegend: false,
          yaxis: { type: "category", automargin: true }, xaxis: { visible: false } },
-      say(T.alt_funnel, { proposed: fmtCount(all.proposed), accepted: fmtCount(all.accepted), placed: fmtCount(all.placed) }));
+      say(T.alt_funnel, { proposed: fmtCount(all.proposed), accepted: fmtCount(all.accepted), placed: fmtCount(all.placed) }),
+      [all.proposed, all.accepted, all.placed]);
     var reasons = (all.declineReasons || []).slice(0, 12);
     draw("chart-reasons", [
       { type: "bar", orientation: "h", name: T.declined,
@@ -306,10 +329,8 @@
         x: pick(reasons, "count"),
         marker: { color: reasons.map(function (r) { return r.decidedBy === "corporation" ? "#8a5a00" : "#6a3d9a"; }) } }
     ], { margin: { l: 200, r: 24, t: 16, b: 40 }, showlegend: false, yaxis: { automargin: true, autorange: "reversed" },
-         xaxis: { rangemode: "tozero", gridcolor: "#e3e6ea" },
-         annotations: reasons.length && reasons.every(function (r) { return r.count === null; })
-           ? [{ text: T.suppressed_note, showarrow: false, xref: "paper", yref: "paper", x: 0.5, y: 1.05 }] : [] },
-      say(T.alt_reasons, { n: reasons.length }));
+         xaxis: { rangemode: "tozero", gridcolor: "#e3e6ea" } },
+      say(T.alt_reasons, { n: reasons.length }), pick(reasons, "count"));
     table("table-funnel", T.chart_funnel, [
       { label: T.municipality, value: placeName },
       { label: T.proposed, value: function (r) { return r.proposed; }, count: true },
@@ -332,7 +353,7 @@
       { type: "scatter", mode: "markers", name: T.dwellings, x: x, y: pick(rows, "dwellings"), yaxis: "y2",
         marker: { symbol: "diamond", size: 11, color: "#6a3d9a" } }
     ], { barmode: "group", yaxis2: { overlaying: "y", side: "right", rangemode: "tozero", title: { text: T.dwellings } } },
-      say(T.alt_stock, { n: rows.length }));
+      say(T.alt_stock, { n: rows.length }), pick(rows, "dwellings").concat(pick(rows, "openVacancies")));
     table("table-stock", T.chart_stock, [
       { label: T.municipality, value: placeName },
       { label: T.dwellings, value: function (r) { return r.dwellings; } },
