@@ -10,7 +10,6 @@ from registry_helpers import (
     PROBLEM,
     announce,
     events_on,
-    new_bag_id,
     outbox_count,
     outbox_event_ids,
     put_dwelling,

@@ -103,8 +103,9 @@ def test_bad_dwellings_name_the_field_and_store_and_publish_nothing(
 
 
 def test_dwellings_need_json(registry, corporation):
+    form = {"content-type": "application/x-www-form-urlencoded"}
     response = registry.put(f"/v1/dwellings/{new_bag_id()}", content="rooms=3",
-                            headers=corporation | {"content-type": "application/x-www-form-urlencoded"})
+                            headers=corporation | form)
     assert response.status_code == 415
     assert response.headers["content-type"] == PROBLEM
 

@@ -97,7 +97,8 @@ def test_duplicates_collapse_into_one_canonical_announcement(service_app, databa
 
 def test_withdrawn_let_and_a_replay_of_the_feed_create_nothing_new(registry, corporation,
                                                                   kafka_bootstrap):
-    withdrawn_bag, let_bag = put_dwelling(registry, corporation), put_dwelling(registry, corporation)
+    withdrawn_bag = put_dwelling(registry, corporation)
+    let_bag = put_dwelling(registry, corporation)
     announcements = [record(withdrawn_bag), record(let_bag)]
     closings = [record(withdrawn_bag, "withdrawn"),
                 record(let_bag, "let", tenant_type="urgent",

@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from registry_helpers import PROBLEM, events_on, new_bag_id, outbox_count, put_dwelling, wait_for_relay
+from registry_helpers import (
+    PROBLEM,
+    events_on,
+    new_bag_id,
+    outbox_count,
+    put_dwelling,
+    wait_for_relay,
+)
 
 from shared import topics
 

@@ -5,7 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
-from registry_helpers import PROBLEM, event_name, events_on, outbox_count, wait_for_relay
+from registry_helpers import (
+    PROBLEM,
+    event_name,
+    events_on,
+    outbox_count,
+    outbox_event_ids,
+    wait_for_relay,
+)
 
 from services.registry.domain.reference import REFERENCE_DATA_PATH
 from shared import topics
@@ -28,7 +35,6 @@ def test_first_start_stores_and_publishes_the_ten_municipalities(registry, munic
                          "careProviders": groningen["careProviders"]}
     assert groningen["careProviders"], "care coverage comes from the reference data"
     wait_for_relay(registry)
-    from registry_helpers import outbox_event_ids
     mine = outbox_event_ids(registry)
     published = [m for m in events_on(kafka_bootstrap, topics.MUNICIPALITIES.name, CODES)
                  if m.received.id in mine]
@@ -92,7 +98,6 @@ def test_the_admin_changes_population_region_and_care_providers(registry, admin,
     assert again.status_code == 200
     assert outbox_count(registry) == before, "an unchanged PUT publishes nothing"
     wait_for_relay(registry)
-    from registry_helpers import outbox_event_ids
     mine = outbox_event_ids(registry)
     [event] = [m.event for m in events_on(kafka_bootstrap, topics.MUNICIPALITIES.name,
                                           {"GM1979"})

@@ -49,7 +49,8 @@ def test_announce_answers_201_with_location_and_publishes_the_dwelling_facts(
 
 def test_withdraw_and_let_publish_and_close_the_vacancy(registry, corporation,
                                                         kafka_bootstrap):
-    withdrawn_bag, let_bag = put_dwelling(registry, corporation), put_dwelling(registry, corporation)
+    withdrawn_bag = put_dwelling(registry, corporation)
+    let_bag = put_dwelling(registry, corporation)
     to_withdraw, to_let = announce(registry, corporation, withdrawn_bag), announce(
         registry, corporation, let_bag)
 
