@@ -92,8 +92,9 @@ class PlacementConsumer(Lifecycle):
                 consumer = make_consumer(self.settings, topics.PLACEMENTS.name,
                                          group_id=self.settings.consumer_group)
                 run_consumer_loop(consumer, processor, self._stop)
-            except Exception:  # broker away or a database error: reconnect, redeliver
-                log.exception("placements consumer failed; restarting")
+            except Exception as exc:  # broker away or a database error: reconnect, redeliver
+                log.warning("placements consumer failed; restarting",
+                            extra={"error": repr(exc)[:500]})
                 self._stop.wait(2.0)
             finally:
                 _close(consumer, autocommit=False)

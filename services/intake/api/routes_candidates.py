@@ -21,6 +21,7 @@ from shared.api import json_router
 
 router = json_router(tags=["candidates"])
 CandidateId = Annotated[str, Path(max_length=64, description="the opaque candidate id")]
+MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
 ANSWERS = {404: {"description": "unknown, or registered by another organisation"}}
 
 
@@ -36,7 +37,7 @@ def register_candidate(body: CandidateIn, caller: RegistrarDep, bus: BusDep,
 
 @router.get("/candidates", response_model=CandidatePage)
 def list_candidates(caller: ListerDep, bus: BusDep,
-                    page: Annotated[int, Query(ge=1)] = 1,
+                    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=100)] = 20,
                     status: CandidateStatus | None = None):
     """Your organisation's candidates; for a municipality, those registered there (no

@@ -80,6 +80,12 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
     pseudonym = pseudonym_of(cmd.person.bsn, deps.pseudonym_key)
     existing = uow.candidates.id_with_pseudonym(pseudonym)
     if existing:
+        # a concurrent first request with the same key may have committed since our lookup
+        # (PostgreSQL reads committed data per statement): it commits key and candidate
+        # together, so look once more before calling this a duplicate
+        replay = _replay(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, deps)
+        if replay:
+            return replay
         existing_id, existing_org = existing
         # the registering organisation may learn its own id; anyone else learns nothing
         raise DuplicatePerson(existing_id if existing_org == cmd.caller.org else None)
@@ -124,6 +130,11 @@ def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps
             first_row_of[pseudonym] = row.number
             accepted.append((row, pseudonym))
     if errors:
+        # see `register`: a concurrent first request with this key may just have committed
+        replay = _replay(uow, cmd.caller, "candidate-imports", cmd.idempotency_key,
+                         fingerprint, deps)
+        if replay:
+            return replay
         raise ImportRejected(errors, len(cmd.rows))
     created = []
     for row, pseudonym in accepted:

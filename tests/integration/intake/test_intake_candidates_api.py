@@ -131,6 +131,8 @@ def test_list_shows_the_own_organisation_page_by_page(intake, provider, other_pr
     assert [c["id"] for c in first["items"] + second["items"]] == ids
     assert all(c["person"]["bsnMasked"].startswith("******") for c in first["items"])
     assert intake.get("/v1/candidates?pageSize=500", headers=provider).status_code == 422
+    huge = intake.get("/v1/candidates?page=461168601842738792", headers=provider)
+    assert huge.status_code == 422  # found by schemathesis: was an integer overflow (500)
     assert intake.get("/v1/candidates?status=withdrawn", headers=provider).json()["total"] == 0
 
 

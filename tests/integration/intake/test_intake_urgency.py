@@ -123,8 +123,7 @@ def test_expiry_runs_once_the_last_valid_day_has_passed(intake, provider, munici
     assert messages[-1].event.municipality == "GM0014"
 
 
-def test_refused_and_withdrawn_urgencies_do_not_expire(intake, provider, municipality,
-                                                       tokens):
+def test_refused_and_withdrawn_urgencies_do_not_expire(intake, provider, municipality):
     refused = intake.post("/v1/candidates", json=candidate_body(), headers=provider).json()
     decide(intake, municipality, refused["id"], decision="refused")
     withdrawn = intake.post("/v1/candidates", json=candidate_body(), headers=provider).json()
