@@ -242,6 +242,7 @@ class AgreementOut(Out):
     carry_over: dict[str, int]
     municipalities: list[str]
     targets: list[TargetOut]
+    basis: dict = Field(description="where the inputs came from (stock, lettings), with notes")
     published_by: str
     published_at: datetime
 
@@ -259,7 +260,7 @@ class AgreementOut(Out):
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             targets=[TargetOut.model_validate(t) for t in agreement.targets],
-            published_by=agreement.published_by, published_at=agreement.published_at,
+            basis=agreement.basis, published_by=agreement.published_by, published_at=agreement.published_at,
         )
 
 

@@ -135,6 +135,7 @@ def test_without_registered_stock_it_is_estimated_and_the_basis_says_so(registry
 
     assert response.status_code == 201, response.text
     assert response.json()["expectedLettings"] == round(602833 * 0.138 * 0.07)
+    assert response.json()["basis"]["socialStockSource"] == "estimated-from-population"
     targets = registry.get("/v1/agreements/province/2026/targets", headers=province).json()
     assert targets["basis"]["socialStockSource"] == "estimated-from-population"
     assert targets["basis"]["socialStockPerInhabitant"] == 0.138

@@ -176,3 +176,12 @@ def test_filter_municipalities_by_region(registry, corporation):
     listed = registry.get("/v1/municipalities", params={"region": "eemsdelta"},
                           headers=corporation).json()
     assert [m["code"] for m in listed] == ["GM1979"]
+
+
+def test_openapi_describes_every_registry_endpoint(registry):
+    document = registry.get("/v1/openapi.json").json()
+    assert {"/v1/municipalities/{code}", "/v1/dwellings/{bagId}", "/v1/dwelling-imports",
+            "/v1/vacancies/{id}/lettings", "/v1/agreements/{scope}/{period}/targets",
+            } <= set(document["paths"])
+    letting = document["components"]["schemas"]["LettingIn"]
+    assert set(letting["properties"]) == {"tenantType", "date"}
