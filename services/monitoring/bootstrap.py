@@ -36,7 +36,7 @@ def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None
                                 exact=settings.metrics_exact)
     checker = AlertChecker(live, runtime.uow, stalled_days=settings.stalled_proposal_days,
                            today=today, on_alert=metrics.alert_emitted)
-    dead_letters = DeadLetterSink(lambda: runtime.dead_letters, runtime.uow, CONSUMER_NAME)
+    dead_letters = DeadLetterSink(runtime.producer_factory, runtime.uow, CONSUMER_NAME)
     consumer = ReadModelConsumer(settings, live, dead_letters, metrics, checker,
                                  consumer_factory=consumer_factory)
     runtime.extras.update(live=live, metrics=metrics, alerts=checker, consumer=consumer,

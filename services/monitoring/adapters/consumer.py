@@ -71,6 +71,7 @@ class ReadModelConsumer(Lifecycle):
         self._stop.set()
         if self._thread:
             self._thread.join(15)
+        self.dead_letters.close()
 
     def _run(self) -> None:
         while not self._stop.is_set():

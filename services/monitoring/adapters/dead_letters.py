@@ -18,11 +18,23 @@ LEDGER_NAME = "monitoring.dead-letters"
 
 
 class DeadLetterSink:
-    def __init__(self, publisher: Callable[[], DeadLetterPublisher], uow_factory: Callable,
-                 consumer_name: str):
-        self.publisher = publisher
+    """`producer_factory` makes the DLQ producer on the first dead letter; `close` ends it."""
+
+    def __init__(self, producer_factory: Callable, uow_factory: Callable, consumer_name: str):
+        self.producer_factory = producer_factory
         self.uow_factory = uow_factory
         self.consumer_name = consumer_name
+        self._publisher: DeadLetterPublisher | None = None
+
+    def publisher(self) -> DeadLetterPublisher:
+        if self._publisher is None:
+            self._publisher = DeadLetterPublisher(self.producer_factory())
+        return self._publisher
+
+    def close(self) -> None:
+        if self._publisher is not None:
+            self._publisher.producer.close(timeout=2)
+            self._publisher = None
 
     def send(self, record, reason: str) -> bool:
         """Send `record` to its topic's DLQ unless it was sent before; True if sent now."""

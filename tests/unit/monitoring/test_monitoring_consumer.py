@@ -3,6 +3,7 @@ lag and outcome metrics, alert checks only after the replay caught up."""
 
 from __future__ import annotations
 
+import json
 import time
 from collections import namedtuple
 from datetime import date
@@ -27,12 +28,40 @@ from shared.settings import MonitoringSettings
 Record = namedtuple("Record", "topic partition offset key value headers")
 
 
-class FakePublisher:
+class FakeProducer:
+    """Records what a DeadLetterPublisher sends."""
+
     def __init__(self):
         self.letters = []
+        self.closed = False
 
-    def publish(self, letter):
-        self.letters.append(letter)
+    def send(self, topic, key=None, value=None, headers=None):
+        self.letters.append(FakeLetter(topic, key, json.loads(value)))
+        return self
+
+    def get(self, timeout=None):
+        return None
+
+    def close(self, timeout=None):
+        self.closed = True
+
+
+class FakeLetter(namedtuple("FakeLetter", "dlq key document")):
+    @property
+    def error(self):
+        return self.document["error"]
+
+    @property
+    def topic(self):
+        return self.document["originalTopic"]
+
+    @property
+    def offset(self):
+        return self.document["offset"]
+
+    @property
+    def consumer(self):
+        return self.document["consumer"]
 
 
 class MemoryLedgerUow:
@@ -128,7 +157,7 @@ def record(topic, value, offset=0):
 def parts():
     live = LiveModel(BandPolicy())
     metrics = MonitoringMetrics(live)
-    publisher = FakePublisher()
+    publisher = FakeProducer()
     checker = FakeChecker()
     settings = MonitoringSettings(alert_check_seconds=0.05, log_json=False)
     return live, metrics, publisher, checker, settings
@@ -158,6 +187,7 @@ def test_valid_duplicate_and_poison_messages(parts):
     assert consumer.handle(record(topic, b"{not json", 2)) == "dead-lettered"
     assert len(live.model.waits) == 1
     letter = publisher.letters[0]
+    assert letter.dlq == f"{topic}.dlq"
     assert letter.topic == topic and letter.offset == 2 and "not JSON" in letter.error
     assert letter.consumer == "monitoring.read-model"
     assert metric(metrics, "woonregie_monitoring_events_processed_total", topic=topic,
@@ -219,6 +249,7 @@ def test_replays_from_offset_zero_then_checks_alerts(parts):
     finally:
         consumer.stop()
     assert fake.closed
+    assert parts[2].closed  # the DLQ producer is closed with the consumer
     assert checker.bands >= 1 and checker.stalled >= 1
     assert live.model.latest_agreement("province", "2026") is not None
     assert len(live.model.waits) == 1
