@@ -145,6 +145,11 @@ class ReadModelConsumer(Lifecycle):
             outcome = self._dead_letter(record, exc.reason)
         except MalformedEvent as exc:
             outcome = self._dead_letter(record, f"rejected by {CONSUMER_NAME}: {exc}")
+        except Exception as exc:  # a bug must not stop the read model on this message forever
+            log.exception("monitoring could not apply an event",
+                          extra={"topic": record.topic, "offset": record.offset})
+            outcome = self._dead_letter(
+                record, f"failed in {CONSUMER_NAME}: {type(exc).__name__}: {exc}")
         self.metrics.count(record.topic, outcome)
         return outcome
 

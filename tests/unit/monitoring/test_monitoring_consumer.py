@@ -195,6 +195,23 @@ def test_valid_duplicate_and_poison_messages(parts):
     assert metric(metrics, "woonregie_monitoring_dead_letters_total", topic=topic) == 1
 
 
+def test_an_event_that_breaks_the_model_goes_to_the_dlq_and_reading_goes_on(parts):
+    live, _, publisher, _, _ = parts
+    consumer, _ = consumer_of(parts)
+
+    def broken(received):
+        raise KeyError("a bug")
+
+    live.apply, working = broken, live.apply
+    topic = ev.CandidatePlaced.TOPIC.name
+    assert consumer.handle(record(topic, encoded(sample_event(ev.CandidatePlaced)))) \
+        == "dead-lettered"
+    assert "failed in monitoring.read-model: KeyError" in publisher.letters[0].error
+    live.apply = working
+    assert consumer.handle(record(topic, encoded(sample_event(ev.CandidatePlaced)), 1)) \
+        == "applied"
+
+
 def test_a_poison_message_read_again_is_not_sent_again(parts):
     _, metrics, publisher, _, _ = parts
     consumer, _ = consumer_of(parts)
