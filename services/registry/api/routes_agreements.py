@@ -20,7 +20,7 @@ from shared.api import json_router
 router = json_router(tags=["agreements"])
 Scope = Annotated[str, Path(max_length=60, description="`province` or a region id")]
 PeriodLabel = Annotated[str, Path(max_length=10, description="a year (2026) or half (2026-H1)")]
-Version = Annotated[int | None, Query(ge=1, description="default: the latest")]
+Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="default: the latest")]
 NOT_FOUND = {404: {"description": "no agreement (version) for this scope and period"}}
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from services.registry.api.deps import BusDep, CorporationDep
-from services.registry.api.schemas import DwellingIn, DwellingOut, DwellingPage
+from services.registry.api.schemas import MAX_PAGE, DwellingIn, DwellingOut, DwellingPage
 from services.registry.domain import commands as c
 from services.registry.domain.dwellings import Upsert
 from shared.api import json_router
@@ -38,7 +38,7 @@ def read_dwelling(bag_id: BagId, caller: CorporationDep, bus: BusDep):
 
 @router.get("/dwellings", response_model=DwellingPage)
 def list_dwellings(caller: CorporationDep, bus: BusDep,
-                   page: Annotated[int, Query(ge=1)] = 1,
+                   page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=500)] = 50,
                    municipality: Annotated[str | None, Query(max_length=6)] = None):
     """Your dwellings, by BAG id."""

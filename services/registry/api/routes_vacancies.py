@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from services.registry.api.deps import BusDep, CorporationDep
-from services.registry.api.schemas import LettingIn, VacancyIn, VacancyOut, VacancyPage
+from services.registry.api.schemas import MAX_PAGE, LettingIn, VacancyIn, VacancyOut, VacancyPage
 from services.registry.domain import commands as c
 from services.registry.domain.vacancies import VacancyStatus
 from shared.api import PREFIX, json_router
@@ -34,7 +34,7 @@ def announce_vacancy(body: VacancyIn, caller: CorporationDep, bus: BusDep,
 
 @router.get("/vacancies", response_model=VacancyPage)
 def list_vacancies(caller: CorporationDep, bus: BusDep, status: VacancyStatus | None = None,
-                   page: Annotated[int, Query(ge=1)] = 1,
+                   page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=500)] = 50):
     """Your vacancies, newest first, optionally with one status."""
     result = bus.handle(c.ListVacancies(caller.org, status, page, page_size))

@@ -9,6 +9,7 @@ import and the feed apply the same checks.
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -18,6 +19,9 @@ from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy, VacancySource, VacancyStatus
 from shared.vocabulary import Accessibility, TargetGroup, TenantType
+
+
+MAX_PAGE = 100_000  # beyond it an offset would overflow the database's integers
 
 
 class Strict(BaseModel):
@@ -200,7 +204,7 @@ class AgreementIn(Strict):
         description="the scope's lettings in the period; default: stock x turnover rate")
     categories: list[CategoryIn] = Field(min_length=1, max_length=20,
                                          description="urgency categories in priority order")
-    carry_over: dict[str, int] = Field(
+    carry_over: dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]] = Field(
         default_factory=dict, description="backlog (+) or surplus (-) per CBS code")
 
     def terms(self) -> AgreementTerms:
@@ -260,7 +264,8 @@ class AgreementOut(Out):
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             targets=[TargetOut.model_validate(t) for t in agreement.targets],
-            basis=agreement.basis, published_by=agreement.published_by, published_at=agreement.published_at,
+            basis=agreement.basis, published_by=agreement.published_by,
+            published_at=agreement.published_at,
         )
 
 

@@ -263,3 +263,13 @@ def test_unknown_agreements_are_not_found(registry, municipality):
     assert registry.get("/v1/agreements/province/2029", headers=municipality).status_code == 404
     assert registry.get("/v1/agreements/province/2029/targets",
                         headers=municipality).status_code == 404
+
+
+def test_out_of_range_versions_and_carry_over_are_bad_input(registry, province):
+    huge = registry.get("/v1/agreements/province/2026", params={"version": 10**19},
+                        headers=province)
+    assert huge.status_code == 422
+    response = registry.put("/v1/agreements/province/2026", headers=province,
+                            json=agreement_body(carryOver={"GM0014": 10**19}))
+    assert response.status_code == 422
+    assert "carryOver.GM0014" in [p["name"] for p in response.json()["invalidParams"]]

@@ -227,3 +227,13 @@ def test_only_corporations_touch_vacancies(registry, request, method, path, role
     response = registry.request(method, path, headers=headers,
                                 json={} if method == "post" else None)
     assert response.status_code == 403
+
+
+@pytest.mark.parametrize("path, params", [
+    ("/v1/vacancies", {"page": 10**19}), ("/v1/dwellings", {"page": 10**12}),
+    ("/v1/vacancies", {"pageSize": 0}),
+])
+def test_out_of_range_paging_is_bad_input_not_a_crash(registry, corporation, path, params):
+    response = registry.get(path, params=params, headers=corporation)
+    assert response.status_code == 422
+    assert response.headers["content-type"] == PROBLEM
