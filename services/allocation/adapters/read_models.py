@@ -1,0 +1,119 @@
+"""The proposals and placements read models: written from the aggregate in the same
+transaction as it, read by the API with the caller's audience as a SQL filter."""
+
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from services.allocation.adapters.state_codec import explanation_document, response_document
+from services.allocation.adapters.tables import PlacementRow, ProposalRow
+from services.allocation.domain import Allocator, Placement, Proposal
+from services.allocation.service.access import Audience
+from shared.periods import utcnow
+
+
+def proposal_values(allocator: Allocator, proposal: Proposal) -> dict:
+    vacancy = allocator.vacancy(proposal.vacancy_id)
+    candidate = allocator.candidate(proposal.candidate_id)
+    assert vacancy is not None and candidate is not None  # a proposal keeps both alive
+    return dict(
+        id=proposal.id, scope=allocator.scope, vacancy_id=vacancy.id, bag_id=vacancy.bag_id,
+        candidate_id=candidate.id, attempt=proposal.attempt, corporation=vacancy.corporation,
+        municipality=vacancy.municipality,
+        origin_municipality=candidate.registration_municipality,
+        registered_by=candidate.registered_by, care_provider=candidate.needs.care_provider,
+        target_group=proposal.category.value, status=proposal.status.value,
+        proposed_on=proposal.proposed_on, expires_on=proposal.expires_on,
+        closed_on=proposal.closed_on,
+        closed_by=None if proposal.closed_by is None else proposal.closed_by.value,
+        close_reason=proposal.close_reason,
+        responses={"corporation": response_document(proposal.corporation_response),
+                   "candidate": response_document(proposal.candidate_response)},
+        explanation=explanation_document(proposal.explanation),
+    )
+
+
+def placement_values(allocator: Allocator, placement: Placement) -> dict:
+    vacancy = allocator.vacancy(placement.vacancy_id)
+    candidate = allocator.candidate(placement.candidate_id)
+    assert vacancy is not None and candidate is not None
+    return dict(
+        id=placement.id, scope=allocator.scope, proposal_id=placement.proposal_id,
+        vacancy_id=placement.vacancy_id, bag_id=placement.bag_id,
+        candidate_id=placement.candidate_id, corporation=vacancy.corporation,
+        municipality=placement.municipality,
+        origin_municipality=placement.origin_municipality,
+        registered_by=candidate.registered_by, care_provider=candidate.needs.care_provider,
+        target_group=placement.target_group.value,
+        urgency_granted_on=placement.urgency_granted_on, move_in_date=placement.move_in_date,
+    )
+
+
+def _audience_filter(model, audience: Audience) -> ColumnElement[bool]:
+    if audience.everything:
+        return true()
+    clauses = []
+    if audience.corporation is not None:
+        clauses.append(func.lower(model.corporation) == audience.corporation.casefold())
+    if audience.organisation is not None:
+        org = audience.organisation.casefold()
+        clauses += [func.lower(model.registered_by) == org,
+                    func.lower(model.care_provider) == org]
+    if audience.municipality is not None:
+        clauses += [model.municipality == audience.municipality,
+                    model.origin_municipality == audience.municipality]
+    return or_(*clauses) if clauses else false()
+
+
+class ProposalViews:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def upsert(self, values: dict) -> None:
+        row = self.session.get(ProposalRow, values["id"])
+        if row is None:
+            self.session.add(ProposalRow(**values, updated_at=utcnow()))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            row.updated_at = utcnow()
+        self.session.flush()
+
+    def get(self, proposal_id: str) -> ProposalRow | None:
+        return self.session.get(ProposalRow, proposal_id)
+
+    def page(self, audience: Audience, status: str | None, page: int, page_size: int
+             ) -> tuple[list[ProposalRow], int]:
+        where = [_audience_filter(ProposalRow, audience)]
+        if status is not None:
+            where.append(ProposalRow.status == status)
+        total = self.session.scalar(select(func.count()).select_from(ProposalRow).where(*where))
+        rows = self.session.scalars(
+            select(ProposalRow).where(*where)
+            .order_by(ProposalRow.proposed_on.desc(), ProposalRow.id)
+            .offset((page - 1) * page_size).limit(page_size)).all()
+        return list(rows), total or 0
+
+
+class PlacementViews:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, values: dict) -> None:
+        if self.session.get(PlacementRow, values["id"]) is None:
+            self.session.add(PlacementRow(**values, created_at=utcnow()))
+            self.session.flush()
+
+    def get(self, placement_id: str) -> PlacementRow | None:
+        return self.session.get(PlacementRow, placement_id)
+
+    def page(self, audience: Audience, page: int, page_size: int
+             ) -> tuple[list[PlacementRow], int]:
+        where = _audience_filter(PlacementRow, audience)
+        total = self.session.scalar(select(func.count()).select_from(PlacementRow).where(where))
+        rows = self.session.scalars(
+            select(PlacementRow).where(where)
+            .order_by(PlacementRow.move_in_date.desc(), PlacementRow.id)
+            .offset((page - 1) * page_size).limit(page_size)).all()
+        return list(rows), total or 0

@@ -1,0 +1,71 @@
+"""The one place where allocation's adapters are chosen and wired, for the API process and
+the worker process alike (each builds its own Runtime, cache and relay)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from datetime import date
+
+from services.allocation.adapters.aggregate_store import AggregateCache
+from services.allocation.adapters.tables import INFRA
+from services.allocation.domain import AllocationPolicy
+from services.allocation.service.bus import MessageBus
+from services.allocation.service.handlers import Deps, on_event
+from services.allocation.service.processing import PatientProcessor
+from services.allocation.service.uow import AllocationUnitOfWork
+from shared.consuming import EventProcessor
+from shared.db import make_engine
+from shared.dlq import DeadLetter
+from shared.periods import today_amsterdam
+from shared.runtime import Runtime
+from shared.settings import AllocationSettings
+from shared.vocabulary import PROVINCE_SCOPE
+
+# The ledger's consumer name: the same for every worker of the group, so whichever worker
+# owns a partition after a rebalance recognises what another one already processed.
+INPUTS_CONSUMER = "allocation.inputs"
+
+
+def bootstrap(settings: AllocationSettings, *, producer_factory: Callable | None = None,
+              today: Callable[[], date] = today_amsterdam,
+              scope: str = PROVINCE_SCOPE) -> Runtime:
+    policy = AllocationPolicy(proposal_expiry_days=settings.proposal_expiry_days)
+    cache = AggregateCache()
+    runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
+                      uow_class=AllocationUnitOfWork.bound(cache, policy),
+                      producer_factory=producer_factory)
+    deps = Deps(scope=scope, policy=policy, today=today)
+    runtime.extras.update(bus=MessageBus(runtime.uow, deps), deps=deps, cache=cache)
+    return runtime
+
+
+def inputs_processor(runtime: Runtime, stop: threading.Event | None = None
+                     ) -> PatientProcessor:
+    """What the worker runs for each consumed message: EventProcessor (decode, DLQ, ledger,
+    handler) made patient with conflicts and infrastructure outages."""
+    deps: Deps = runtime.extras["deps"]
+    processor = EventProcessor(INPUTS_CONSUMER, runtime.uow,
+                               lambda uow, received: on_event(uow, received, deps),
+                               LazyDeadLetters(runtime))
+    return PatientProcessor(processor, stop=stop)
+
+
+class LazyDeadLetters:
+    """The DLQ producer is made at the first dead letter, not at start: a worker starting
+    before the broker is reachable waits in Faust instead of failing here."""
+
+    def __init__(self, runtime: Runtime):
+        self.runtime = runtime
+
+    def publish(self, letter: DeadLetter) -> None:
+        self.runtime.dead_letters.publish(letter)
+
+    def close(self) -> None:
+        if "dead_letters" in vars(self.runtime):  # only when it was ever made
+            self.runtime.dead_letters.producer.close(timeout=2)
+
+
+def lifecycles(runtime: Runtime) -> list:
+    """What runs beside the API: the outbox relay (responses and move-ins emit events)."""
+    return [runtime.relay]

@@ -1,0 +1,66 @@
+"""What the API (and the expiry timer) ask of the service layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from services.allocation.domain import Decision
+from shared.auth import Caller
+from shared.vocabulary import DecidedBy
+
+
+@dataclass(frozen=True)
+class ListProposals:
+    caller: Caller
+    status: str | None = None
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
+class ReadProposal:
+    caller: Caller
+    proposal_id: str
+
+
+@dataclass(frozen=True)
+class RespondToProposal:
+    caller: Caller
+    proposal_id: str
+    decision: Decision
+    decided_by: DecidedBy
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class ReportMoveIn:
+    caller: Caller
+    proposal_id: str
+    move_in_date: date
+
+
+@dataclass(frozen=True)
+class ListPlacements:
+    caller: Caller
+    page: int = 1
+    page_size: int = 50
+
+
+@dataclass(frozen=True)
+class ReadPlacement:
+    caller: Caller
+    placement_id: str
+
+
+@dataclass(frozen=True)
+class ExpireDueProposals:
+    today: date | None = None  # None: today in Amsterdam
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list
+    page: int
+    page_size: int
+    total: int

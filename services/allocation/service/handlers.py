@@ -1,0 +1,134 @@
+"""Use cases: the consumed events (through the EventProcessor), the API's commands and the
+expiry timer. Each takes its unit of work and commits it itself, except `on_event`, whose
+commit belongs to the EventProcessor (together with the ledger row)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+
+from services.allocation.adapters.tables import PlacementRow, ProposalRow
+from services.allocation.domain import AllocationError, AllocationPolicy, ids
+from services.allocation.service import commands as c
+from services.allocation.service import inbound
+from services.allocation.service.access import audience_of, may_answer_for, may_report_move_in
+from services.allocation.service.changes import change
+from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
+from services.allocation.service.uow import AllocationUnitOfWork
+from shared.consuming import Rejected
+from shared.envelope import Received
+from shared.periods import today_amsterdam
+from shared.vocabulary import PROVINCE_SCOPE, DecidedBy
+
+
+@dataclass(frozen=True)
+class Deps:
+    scope: str = PROVINCE_SCOPE
+    policy: AllocationPolicy = AllocationPolicy()
+    today: Callable[[], date] = today_amsterdam
+
+
+# --- consumed events ------------------------------------------------------------------------
+
+
+def on_event(uow: AllocationUnitOfWork, received: Received, deps: Deps) -> None:
+    command = inbound.command_for(received.event)
+    if command is None:
+        return
+    touched = inbound.candidate_touched(received.event)
+    try:
+        change(uow, deps.scope, command, cause=f"in:{received.id}",
+               candidates=[touched] if touched else ())
+    except AllocationError as exc:  # e.g. an urgency for a candidate never registered
+        raise Rejected(f"{type(exc).__name__}: {exc}") from exc
+
+
+# --- timer ----------------------------------------------------------------------------------
+
+
+def expire_due(cmd: c.ExpireDueProposals, uow: AllocationUnitOfWork, deps: Deps) -> int:
+    """Expire proposals whose answer period has passed; the vacancies move on. Returns the
+    number of events emitted."""
+    today = cmd.today or deps.today()
+    events = change(uow, deps.scope, lambda a: a.expire_due(today),
+                    cause=f"expire:{today.isoformat()}", per_version=True, skip_if_quiet=True)
+    uow.commit()
+    return len(events)
+
+
+# --- API ------------------------------------------------------------------------------------
+
+
+def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+    rows, total = uow.proposals.page(audience_of(cmd.caller), cmd.status, cmd.page,
+                                     cmd.page_size)
+    return c.Page(rows, cmd.page, cmd.page_size, total)
+
+
+def read_proposal(cmd: c.ReadProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+    return _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+
+
+def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+    row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+    if not may_answer_for(cmd.caller, cmd.decided_by, row):
+        side = ("the dwelling's corporation" if cmd.decided_by is DecidedBy.CORPORATION
+                else "the candidate's registering organisation or care provider")
+        raise Forbidden(f"only {side} answers for the {cmd.decided_by}")
+    today = deps.today()
+    change(uow, deps.scope,
+           lambda a: a.respond(cmd.proposal_id, cmd.decision, cmd.decided_by, today,
+                               cmd.reason),
+           cause=f"respond:{cmd.proposal_id}:{cmd.decided_by}:{cmd.decision}",
+           per_version=True, proposals=[cmd.proposal_id])
+    uow.commit()
+    return uow.proposals.get(cmd.proposal_id)
+
+
+def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
+                   ) -> PlacementRow:
+    row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+    if not may_report_move_in(cmd.caller, row):
+        raise Forbidden("only the dwelling's corporation reports the move-in")
+    if cmd.move_in_date < row.proposed_on:
+        raise InvalidInput("date", f"the move-in cannot precede the proposal "
+                                   f"({row.proposed_on.isoformat()})")
+    change(uow, deps.scope, lambda a: a.move_in(cmd.proposal_id, cmd.move_in_date),
+           cause=f"move-in:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])
+    uow.commit()
+    # placed now, or before: a repeated report answers with the placement already made
+    placement = uow.placements.get(ids.placement_id(cmd.proposal_id))
+    assert placement is not None
+    return placement
+
+
+def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+    rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
+    return c.Page(rows, cmd.page, cmd.page_size, total)
+
+
+def read_placement(cmd: c.ReadPlacement, uow: AllocationUnitOfWork, deps: Deps
+                   ) -> PlacementRow:
+    row = uow.placements.get(cmd.placement_id)
+    if row is None or not audience_of(cmd.caller).sees(row):
+        raise NotFound(f"no placement {cmd.placement_id}")
+    return row
+
+
+def _visible_proposal(uow: AllocationUnitOfWork, caller, proposal_id: str) -> ProposalRow:
+    row = uow.proposals.get(proposal_id)
+    if row is None or not audience_of(caller).sees(row):
+        raise NotFound(f"no proposal {proposal_id}")
+    return row
+
+
+HANDLERS: dict[type, Callable] = {
+    c.ListProposals: list_proposals,
+    c.ReadProposal: read_proposal,
+    c.RespondToProposal: respond,
+    c.ReportMoveIn: report_move_in,
+    c.ListPlacements: list_placements,
+    c.ReadPlacement: read_placement,
+    c.ExpireDueProposals: expire_due,
+}
