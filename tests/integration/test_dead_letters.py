@@ -2,6 +2,9 @@
 goes on with the next message."""
 
 import json
+import threading
+import time
+import uuid
 
 import pytest
 from sqlalchemy import MetaData
@@ -22,7 +25,8 @@ pytestmark = pytest.mark.kafka
 
 
 def test_poison_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(kafka_bootstrap, tmp_path):
-    good = sample_event(MunicipalityUpserted, code="GM1950")
+    marker = f"marker-{uuid.uuid4()}"
+    good = sample_event(MunicipalityUpserted, code="GM1950", name=marker)
     wrong_major = json.loads(encode(good, source="urn:test"))
     wrong_major["type"] = wrong_major["type"].replace(".v1", ".v9")
     unknown = json.loads(encode(good, source="urn:test"))
@@ -49,19 +53,19 @@ def test_poison_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(kafka_b
     def handler(uow, received):
         if received.event.code == "GM9999":
             raise Rejected("unknown municipality GM9999")
-        applied.append(received.event.code)
-
-    processor = EventProcessor("dlq-test", runtime.uow, handler, runtime.dead_letters)
-    consumer = make_consumer(settings, MUNICIPALITIES.name, group_id="dlq-test",
-                             consumer_timeout_ms=1000)
-    import threading
+        applied.append(received.event.name)
+        if received.event.name == marker:
+            stop.set()
 
     stop = threading.Event()
-    threading.Timer(8, stop.set).start()
+    processor = EventProcessor("dlq-test", runtime.uow, handler, runtime.dead_letters)
+    consumer = make_consumer(settings, MUNICIPALITIES.name, group_id=f"dlq-test-{marker}")
+    threading.Timer(90, stop.set).start()  # a bound, should the marker never arrive
+    started = time.monotonic()
     run_consumer_loop(consumer, processor, stop)
     consumer.close()
 
-    assert "GM1950" in applied  # the consumer went on past the poison
+    assert marker in applied, f"gave up after {time.monotonic() - started:.0f}s"
     letters = [json.loads(m.value) for m in consume_all(kafka_bootstrap, f"{MUNICIPALITIES.name}.dlq")]
     mine = [letter for letter in letters if letter["consumer"] == "dlq-test"]
     assert processor.counts[Outcome.DEAD_LETTERED] == len(bad_inputs) == len(mine)
