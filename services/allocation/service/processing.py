@@ -6,7 +6,9 @@ committed (or it is in the DLQ). Three kinds of failure:
 - infrastructure away (database, broker for the DLQ): wait with backoff and retry, as long as
   it takes: skipping the message would lose it;
 - anything else is a bug that a retry will not cure: after a few attempts the message goes to
-  the DLQ with the error, so one bad message cannot stop the scope's whole stream.
+  the DLQ with the error, so one bad message cannot stop the scope's whole stream. Should the
+  DLQ refuse it too, the message waits (with backoff, logged): blocking is visible in the
+  consumer lag, a dropped message is not.
 """
 
 from __future__ import annotations
@@ -66,20 +68,22 @@ class PatientProcessor:
                 self.conflicts += 1
                 conflicts += 1
                 if conflicts >= self.conflict_attempts:
-                    failure = self._reason(exc)
-            except TRANSIENT as exc:
-                log.warning("infrastructure error; retrying the message",
+                    failure = failure or self._reason(exc)
+            except Exception as exc:
+                if failure is None and not isinstance(exc, TRANSIENT):
+                    bugs += 1
+                    log.exception("unexpected error processing a message",
+                                  extra={"attempt": bugs, "topic": message.topic,
+                                         "offset": message.offset})
+                    if bugs >= self.bug_attempts:
+                        failure = self._reason(exc)
+                    continue
+                # infrastructure away, or the DLQ itself refuses: wait, never drop the message
+                log.warning("cannot process or dead-letter the message yet; retrying",
                             extra={"error": repr(exc)[:500], "backoff": backoff,
                                    "topic": message.topic, "offset": message.offset})
                 self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
-            except Exception as exc:
-                bugs += 1
-                log.exception("unexpected error processing a message",
-                              extra={"attempt": bugs, "topic": message.topic,
-                                     "offset": message.offset})
-                if bugs >= self.bug_attempts:
-                    failure = self._reason(exc)
 
     def _reason(self, exc: Exception) -> str:
         return f"unexpected error in {self.processor.consumer}: {type(exc).__name__}: {exc}"

@@ -31,11 +31,13 @@ def install_agents(app: faust.App, topic: faust.TopicT,
         manual = stream.noack()
         async for event in manual.events():
             try:
-                await asyncio.to_thread(process, Inbound.from_faust(event))
+                outcome = await asyncio.to_thread(process, Inbound.from_faust(event))
             except Stopping:
                 log.info("stopping with a message unprocessed; it will be redelivered")
                 return
             await manual.ack(event)
+            # yielded for observers (test_context waits for it); nothing else consumes it
+            yield outcome
 
     return allocation_inputs
 
