@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Path, Query
 
 from services.allocation.api.deps import BusDep, ReaderDep
-from services.allocation.api.schemas import PlacementOut, PlacementPage
+from services.allocation.api.schemas import MAX_PAGE, PlacementOut, PlacementPage
 from services.allocation.service import commands as c
 from shared.api import json_router
 
@@ -16,7 +16,8 @@ PlacementId = Annotated[str, Path(alias="id", max_length=64, description="the pl
 
 
 @router.get("/placements", response_model=PlacementPage)
-def list_placements(caller: ReaderDep, bus: BusDep, page: Annotated[int, Query(ge=1)] = 1,
+def list_placements(caller: ReaderDep, bus: BusDep,
+                    page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                     page_size: Annotated[int, Query(alias="pageSize", ge=1, le=500)] = 50):
     """Placements within your organisation, latest move-in first."""
     result = bus.handle(c.ListPlacements(caller, page, page_size))

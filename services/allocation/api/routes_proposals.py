@@ -8,6 +8,7 @@ from fastapi import Path, Query, Response
 
 from services.allocation.api.deps import BusDep, CorporationDep, ReaderDep, ResponderDep
 from services.allocation.api.schemas import (
+    MAX_PAGE,
     MoveInIn,
     PlacementOut,
     ProposalOut,
@@ -26,7 +27,7 @@ NOT_FOUND = {404: {"description": "unknown, or outside your organisation"}}
 
 @router.get("/proposals", response_model=ProposalPage)
 def list_proposals(caller: ReaderDep, bus: BusDep, status: ProposalStatus | None = None,
-                   page: Annotated[int, Query(ge=1)] = 1,
+                   page: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 1,
                    page_size: Annotated[int, Query(alias="pageSize", ge=1, le=500)] = 50):
     """Proposals within your organisation, newest first, optionally with one status."""
     result = bus.handle(c.ListProposals(caller, status and status.value, page, page_size))

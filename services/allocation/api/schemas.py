@@ -14,6 +14,8 @@ from services.allocation.adapters.tables import PlacementRow, ProposalRow
 from services.allocation.domain import Decision
 from shared.vocabulary import DecidedBy
 
+MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid",
