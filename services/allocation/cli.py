@@ -1,0 +1,112 @@
+"""Allocation's commands for the `woonregie` CLI (registered by shared.cli): `simulate`."""
+
+from __future__ import annotations
+
+import json
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+
+class PolicyChoice(StrEnum):
+    ADAPTIVE = "adaptive"
+    STATIC_QUOTA = "static-quota"
+    FIFO = "fifo"
+    ALL = "all"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("simulate")(simulate)
+
+
+def simulate(
+    scenario: Annotated[str, typer.Option(help="a bundled scenario name or a JSON file")] = (
+        "groningen"),
+    year: Annotated[int, typer.Option(help="the agreement's year")] = 2026,
+    policy: Annotated[PolicyChoice, typer.Option(help="policy to run; `all` compares the "
+                                                      "three")] = PolicyChoice.ADAPTIVE,
+    seed: Annotated[int, typer.Option(help="fixes the world; same seed, same report")] = 1,
+    json_out: Annotated[bool, typer.Option("--json", help="print the report as JSON on "
+                                                          "stdout")] = False,
+    out: Annotated[Path | None, typer.Option(help="folder for the JSON report and PNG charts "
+                                                  "(default: simulation/<scenario>-<year>-"
+                                                  "<policy>-seed<seed>)")] = None,
+    days: Annotated[int | None, typer.Option(min=1, max=366, help="simulate only the first N "
+                                                                  "days (targets pro rata)")] = None,
+    urgent_share: Annotated[float | None, typer.Option(min=0.0, max=1.0,
+                                                       help="override the agreement's urgent "
+                                                            "share p")] = None,
+    bound: Annotated[bool, typer.Option(help="solve the hindsight bounds (year-end and "
+                                             "paced) for the ratios")] = True,
+) -> None:
+    """Simulate a year of allocation under a policy, in-process, and report fair share,
+    waiting and constraint violations against the hindsight bound."""
+    from services.allocation.simulator import POLICIES, ScenarioError, load_scenario, run
+
+    err = Console(stderr=True)
+    try:
+        loaded = load_scenario(scenario)
+        if urgent_share is not None:
+            loaded = loaded.with_urgent_share(urgent_share)
+    except ScenarioError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    policies = list(POLICIES) if policy is PolicyChoice.ALL else [policy.value]
+    folder = out or Path("simulation") / f"{loaded.name}-{year}-{policy.value}-seed{seed}"
+    with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn(
+            "{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+            transient=True, disable=not err.is_terminal) as bar:
+
+        def progress(label: str, total: int):
+            task = bar.add_task(label, total=total)
+            return lambda done: bar.update(task, completed=done)
+
+        report = run(loaded, year, seed, policies, days=days, with_bounds=bound, out=folder,
+                     progress=progress)
+    if json_out:
+        typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
+        return
+    console = Console()
+    reports = list(report["policies"].values()) if "policies" in report else [report]
+    for item in reports:
+        console.print(_municipality_table(item))
+    console.print(_summary_table(reports))
+    console.print(f"report and charts in {folder}/", highlight=False)
+
+
+def _municipality_table(report: dict) -> Table:
+    table = Table("municipality", "target", "band", "realised", "deviation", "p90 wait",
+                  "priority share", title=f"{report['policy']}: fair share per municipality")
+    for row in report["municipalities"]:
+        deviation = row["deviation"]
+        mark = "" if row["withinBand"] else " !"
+        table.add_row(row["name"], f"{row['target']:g}", f"{row['band'][0]}-{row['band'][1]}",
+                      str(row["realised"]),
+                      "-" if deviation is None else f"{100 * deviation:+.1f}%{mark}",
+                      "-" if row["p90WaitingDays"] is None else f"{row['p90WaitingDays']:g}",
+                      "-" if row["priorityShare"] is None else f"{row['priorityShare']:.1%}")
+    return table
+
+
+def _summary_table(reports: list[dict]) -> Table:
+    table = Table("policy", "housed", "unhoused", "within band", "mean wait", "p90 wait",
+                  "waiting cost", "x bound", "x paced bound", "violations",
+                  title="policies against the hindsight bound")
+    for report in reports:
+        totals, ratios = report["totals"], report["ratios"]
+        table.add_row(report["policy"], str(totals["housed"]), str(totals["unhoused"]),
+                      f"{totals['municipalitiesWithinBand']}/{totals['municipalities']}",
+                      f"{totals['meanWaitingDays']}", f"{totals['p90WaitingDays']}",
+                      f"{totals['waitingCost']['total']:.0f}",
+                      _times(ratios.get("waitingCostToYearEndBound")),
+                      _times(ratios.get("waitingCostToPacedBound")),
+                      str(report["constraintViolations"]["total"]))
+    return table
+
+
+def _times(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}x"
