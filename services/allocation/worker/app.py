@@ -28,6 +28,7 @@ from shared.telemetry import setup_telemetry
 # Expiry works by the Amsterdam date, so a check every few minutes acts within minutes of
 # midnight and costs nothing in between (the aggregate stays cached while nothing changes).
 EXPIRY_CHECK_SECONDS = 300.0
+SESSION_TIMEOUT_SECONDS = 10.0
 
 
 @dataclass
@@ -62,17 +63,25 @@ def broker_credentials(settings: AllocationSettings) -> Credentials | None:
 
 
 def create_faust_app(settings: AllocationSettings) -> faust.App:
+    datadir = settings.data_dir / "faust"  # Faust's own files; not the current directory
+    datadir.mkdir(parents=True, exist_ok=True)
     return faust.App(
         settings.consumer_group,  # the app id is the consumer group
         broker=broker_urls(settings.kafka_bootstrap),
         broker_credentials=broker_credentials(settings),
         store="memory://",
+        datadir=str(datadir),
         web_enabled=False,
         autodiscover=False,
         topic_allow_declare=False,
         topic_disable_leader=True,
         consumer_auto_offset_reset="earliest",
         producer_acks=-1,
+        # A dead worker's partitions move to the survivors once the broker misses its
+        # heartbeats for this long (Kafka's default is 45 s). Processing runs in a thread, so
+        # a long transaction never delays a heartbeat and 10 s causes no false alarms.
+        broker_session_timeout=SESSION_TIMEOUT_SECONDS,
+        broker_heartbeat_interval=SESSION_TIMEOUT_SECONDS / 4,
     )
 
 
