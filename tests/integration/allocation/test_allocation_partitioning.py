@@ -45,10 +45,9 @@ def test_a_second_worker_takes_over_the_partitions_of_a_killed_one(
     started = time.monotonic()
     today = live_scenario(scenario)
     # room for three urgent lettings in a row: pace 1 per letting, no cap
-    scenario.target, scenario.expected_lettings = 10, 10.0
+    scenario.target, scenario.expected_lettings, scenario.cap_share = 10, 10.0, 1.0
     candidates = [f"cand-{uuid.uuid4().hex[:10]}" for _ in range(3)]
     setup = setup_events(scenario, today, candidates[0])
-    setup[1] = setup[1].model_copy(update={"cap_share": 1.0})
     for candidate_id in candidates[1:]:
         setup += setup_events(scenario, today, candidate_id)[2:]
 

@@ -65,6 +65,7 @@ class Scenario:
     version: int = 1
     target: int = 10
     expected_lettings: float = 40.0
+    cap_share: float = 0.5
     categories: tuple[TargetGroup, ...] = (TargetGroup.VROUWENOPVANG,
                                            TargetGroup.BESCHERMD_WONEN)
 
@@ -79,7 +80,7 @@ class Scenario:
         fields = dict(
             scope="province", period=self.period, version=self.version,
             period_start=date(year, 1, 1), period_end=date(year, 12, 31), urgent_share=0.27,
-            cap_share=0.5, key_weights={"population": 1.0},
+            cap_share=self.cap_share, key_weights={"population": 1.0},
             expected_lettings=int(self.expected_lettings),
             categories=[ev.CategoryRule(category=c, validity_days=90) for c in self.categories],
             municipalities=[self.code],
