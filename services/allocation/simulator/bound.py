@@ -125,8 +125,10 @@ def solve_bound(world: World, income_limits: IncomeLimits, time_limit: float = 6
     lettings = np.bincount(world.vacancy_municipality, minlength=len(codes))
     caps = {code: math.ceil(scenario.cap_share * int(lettings[m]) - EPSILON)
             for m, code in enumerate(codes)}
-    low = np.array([bands[code][0] for code in codes], dtype=float)
     limit = np.array([min(bands[code][1], caps[code]) for code in codes], dtype=np.int64)
+    # a band above the cap can only be missed: by at least its excess, counted as shortfall
+    excess = np.array([max(0, bands[code][0] - caps[code]) for code in codes])
+    low = np.array([bands[code][0] for code in codes], dtype=float) - excess
 
     allowed, examined = allowed_pairs(world, income_limits)
     pool = cheapest(allowed, limit)
@@ -147,7 +149,7 @@ def solve_bound(world: World, income_limits: IncomeLimits, time_limit: float = 6
     seconds["milp"] = time.perf_counter() - clock
     result = BoundResult(
         status="optimal", waiting_cost=math.nan,
-        lp_bound=constant + lp_value - BIG * lp_shortfall,
+        lp_bound=constant + lp_value - BIG * lp_shortfall,  # shortfall is the same in both
         assignment=[], bands=bands, cap_limits=caps, shortfall={}, pairs_examined=examined,
         pairs_allowed=len(allowed), pairs_reduced=len(pool), columns=len(columns),
         pricing_rounds=rounds, seconds=seconds)
@@ -156,7 +158,7 @@ def solve_bound(world: World, income_limits: IncomeLimits, time_limit: float = 6
         result.notes.append(str(solution.message))
         return result
     chosen = np.flatnonzero(solution.x[:len(columns)] > 0.5)
-    shortfall = np.rint(solution.x[len(columns):]).astype(int)
+    shortfall = np.rint(solution.x[len(columns):]).astype(int) + excess
     result.shortfall = {code: int(shortfall[m]) for m, code in enumerate(codes)}
     result.waiting_cost = constant + float(cost[active][chosen].sum())
     result.assignment = _pairs(world, columns.take(chosen))

@@ -83,14 +83,34 @@ class World:
         self.end = self.start + timedelta(days=self.days)  # first day after the horizon
         self.fair_share: FairShareResult = scenario.fair_share()
         self.refs = {m.code: _ref(m) for m in scenario.municipalities}
-        self.vacancies: list[VacancyFacts] = _vacancies(scenario, seed, self.start, self.days)
-        self.arrivals: list[Arrival] = _arrivals(scenario, seed, self.start, self.days,
-                                                 self.refs)
+        self._target_override: dict[str, float] | None = None
+        self._index(_vacancies(scenario, seed, self.start, self.days),
+                    _arrivals(scenario, seed, self.start, self.days, self.refs))
+
+    @classmethod
+    def hand_made(cls, scenario: Scenario, year: int, seed: int, days: int,
+                  vacancies: list[VacancyFacts], arrivals: list[Arrival],
+                  targets: dict[str, float] | None = None) -> "World":
+        """A world with given vacancies and candidates (tests, worked examples)."""
+        world = cls.__new__(cls)
+        world.scenario, world.year, world.seed = scenario, year, seed
+        world.period = Period.parse(str(year))
+        world.start, world.days = world.period.start, days
+        world.end = world.start + timedelta(days=days)
+        world.fair_share = scenario.fair_share()
+        world.refs = {m.code: _ref(m) for m in scenario.municipalities}
+        world._target_override = targets
+        world._index(sorted(vacancies, key=lambda f: (f.announced_on, f.vacancy.id)),
+                     sorted(arrivals, key=lambda a: (a.granted_on, a.candidate.id)))
+        return world
+
+    def _index(self, vacancies: list[VacancyFacts], arrivals: list[Arrival]) -> None:
+        self.vacancies, self.arrivals = vacancies, arrivals
         self.vacancy_by_id = {f.vacancy.id: f for f in self.vacancies}
         self.candidate_by_id = {a.candidate.id: a.candidate for a in self.arrivals}
         self.candidate_index = {a.candidate.id: i for i, a in enumerate(self.arrivals)}
         self.vacancy_index = {f.vacancy.id: j for j, f in enumerate(self.vacancies)}
-        self.codes = scenario.codes
+        self.codes = self.scenario.codes
         municipality_index = {code: m for m, code in enumerate(self.codes)}
         self.vacancy_municipality = np.array(
             [municipality_index[f.vacancy.municipality] for f in self.vacancies], dtype=np.int64)
@@ -113,6 +133,8 @@ class World:
 
     def targets(self) -> dict[str, float]:
         """Target per municipality for the simulated horizon (the year's, pro rata)."""
+        if self._target_override is not None:
+            return dict(self._target_override)
         return {m.municipality: m.target * self.horizon_fraction
                 for m in self.fair_share.municipalities}
 
