@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -11,6 +12,12 @@ from shared.periods import utcnow
 from shared.topics import dlq_of
 
 log = logging.getLogger(__name__)
+
+# A letter holds the raw message twice (base64 and text): a message of 450 kB would already
+# make a letter over the topic's 1 MB limit, and a letter that cannot be sent blocks its
+# consumer on that message for good. Messages beyond this are kept cut, with size and hash.
+MAX_RAW_BYTES = 256 * 1024
+MAX_LETTER_BYTES = 900_000
 
 
 @dataclass(frozen=True)
@@ -25,13 +32,19 @@ class DeadLetter:
     error: str
 
     def document(self) -> dict:
+        """The letter as JSON; a raw message too large to keep whole is cut (see MAX_RAW_BYTES)
+        and marked `rawTruncated` with its size and SHA-256, so the letter always fits the
+        DLQ topic (1 MB by default)."""
+        value = self.value
+        truncated = value is not None and len(value) > MAX_RAW_BYTES
+        kept = value[:MAX_RAW_BYTES] if truncated else value
         text = None
-        if self.value is not None:
+        if kept is not None:
             try:
-                text = self.value.decode()
+                text = kept.decode()
             except UnicodeDecodeError:
                 text = None
-        return {
+        document = {
             "originalTopic": self.topic,
             "partition": self.partition,
             "offset": self.offset,
@@ -39,9 +52,15 @@ class DeadLetter:
             "consumer": self.consumer,
             "error": self.error,
             "time": utcnow().isoformat(),
-            "rawBase64": base64.b64encode(self.value).decode() if self.value else None,
+            "rawBase64": base64.b64encode(kept).decode() if kept else None,
             "rawText": text,
         }
+        if truncated:
+            document |= {"rawTruncated": True, "rawSize": len(value),
+                         "rawSha256": hashlib.sha256(value).hexdigest()}
+        if text is not None and len(json.dumps(document)) > MAX_LETTER_BYTES:
+            document["rawText"] = None  # escaped control characters can blow text up 6 times
+        return document
 
 
 class DeadLetterPublisher:
