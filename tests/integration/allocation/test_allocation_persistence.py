@@ -10,8 +10,8 @@ import pytest
 from allocation_service_helpers import Harness, inbound
 from platform_fixtures import fresh_postgres_database
 
-from services.allocation.service import commands as c
 from services.allocation.domain import Decision
+from services.allocation.service import commands as c
 from shared.auth import Caller
 from shared.consuming import Outcome
 from shared.vocabulary import DecidedBy, Role

@@ -7,8 +7,10 @@ from dataclasses import dataclass
 from datetime import date
 
 import pytest
-from allocation_service_helpers import Harness, Scenario, harness, scenario  # noqa: F401
+from allocation_service_helpers import harness, scenario  # noqa: F401  (fixtures)
 
+from services.allocation.bootstrap import INPUTS_CONSUMER
+from services.allocation.service.commands import ExpireDueProposals
 from services.allocation.worker.agents import install_agents, install_timers
 from services.allocation.worker.app import (
     broker_credentials,
@@ -16,13 +18,11 @@ from services.allocation.worker.app import (
     create_faust_app,
     create_worker,
 )
-from services.allocation.bootstrap import INPUTS_CONSUMER
-from services.allocation.service.commands import ExpireDueProposals
 from services.allocation.worker.topics import CONSUMED
 from shared.consuming import Outcome
-from shared.topics import CANDIDATES
 from shared.envelope import encode
 from shared.settings import AllocationSettings
+from shared.topics import CANDIDATES
 
 SOURCE = "urn:woonregie:tests"
 

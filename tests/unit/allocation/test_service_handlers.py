@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from allocation_service_helpers import Harness, harness, scenario  # noqa: F401
+from allocation_service_helpers import harness, scenario  # noqa: F401  (fixtures)
 
 from services.allocation.domain import Decision, ProposalNotAccepted, ProposalNotOpen
 from services.allocation.service import commands as c
