@@ -1,0 +1,247 @@
+"""Replay benchmark: rebuild allocation and monitoring state from a national-scale log.
+
+    .venv/bin/python benchmarks/replay.py [--seed 1] [--events 1000000] [--log FILE]
+                                          [--profile]
+
+1. Builds (or reuses, with --log) a synthetic national log of CloudEvents bytes (see
+   `national_log`): 340 municipalities in 12 provinces, ~160,000 lettings in the year, the
+   candidates, urgencies, proposals, answers and placements, and dwellings of the stock, at
+   least --events events in all. Written to a file as length-prefixed frames.
+2. Baseline, in a fresh process: read the frames and `json.loads` each one.
+3. Rebuild, in a fresh process: read the frames; allocation decodes each with
+   `shared.envelope.decode` (pydantic, as the service's consumer does) and applies it through
+   the service's own mapping (`services.allocation.service.inbound.command_for`) to one
+   Allocator per province; the answers and move-ins the log records (allocation's own output
+   events) are applied as the API would (`respond`, `expire_due`, `move_in`); labels and
+   proposals are re-derived by the Allocator, not read. Monitoring applies every event to a
+   `MonitoringModel` (`apply_cloudevent` on the parsed JSON).
+   The rebuilt Allocators must hold the same placements and proposal statuses as the run
+   that wrote the log; the benchmark checks that.
+Prints time and peak memory (ru_maxrss of each process) of both, the ratio rebuild/baseline,
+and how far each target is missed (60 s, 1 GB). --profile adds a cProfile top list.
+Never a timed test: run by hand, figures go to BENCHMARKS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import struct
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+TARGET_SECONDS = 60.0
+TARGET_BYTES = 1024**3
+FRAME = struct.Struct(">I")
+PLATFORM_REASONS = {"vacancy-withdrawn", "candidate-withdrawn", "let-outside-platform"}
+
+
+def write_log(path: Path, seed: int, events: int, provinces: int) -> dict:
+    from national_log import build_log
+
+    started = time.perf_counter()
+    log = build_log(seed=seed, target_events=events, provinces=provinces,
+                    progress=lambda line: print(line, flush=True))
+    with path.open("wb") as out:
+        for _, raw in log.events:
+            out.write(FRAME.pack(len(raw)))
+            out.write(raw)
+    expected = {"placements": log.placements, "proposals": log.proposals,
+                "events": len(log.events), "seconds": time.perf_counter() - started}
+    path.with_suffix(".expected.json").write_text(json.dumps(expected))
+    return expected
+
+
+LIMIT = int(os.environ.get("WOONREGIE_REPLAY_LIMIT", "0")) or None  # frames, for profiling
+
+
+def frames(path: Path):
+    with path.open("rb") as source:
+        read = 0
+        while (header := source.read(FRAME.size)) and (LIMIT is None or read < LIMIT):
+            read += 1
+            (size,) = FRAME.unpack(header)
+            yield source.read(size)
+
+
+def baseline(path: Path) -> dict:
+    started = time.perf_counter()
+    count = sum(1 for raw in frames(path) if json.loads(raw))
+    return {"events": count, "seconds": time.perf_counter() - started}
+
+
+def rebuild(path: Path) -> dict:
+    from datetime import date
+
+    from services.allocation.domain import Allocator, ProposalStatus
+    from services.allocation.service.inbound import command_for
+    from services.monitoring.domain import MonitoringModel
+    from shared import events as ev
+    from shared.envelope import decode
+
+    allocators: dict[str, Allocator] = {}
+    scope_of: dict[str, str] = {}  # municipality -> province (scope)
+    candidate_scope: dict[str, str] = {}
+    monitoring = MonitoringModel()
+    seconds = {"allocation": 0.0, "monitoring": 0.0}
+    errors: dict[str, int] = {}
+    count = 0
+    started = time.perf_counter()
+    for raw in frames(path):
+        count += 1
+        clock = time.perf_counter()
+        event = decode(raw).event
+        scope = _scope(event, scope_of, candidate_scope)
+        if scope is not None:
+            allocator = allocators.setdefault(scope, Allocator(scope))
+            command = command_for(event)
+            if command is not None:
+                command(allocator)
+            else:
+                _apply_output(allocator, event, ev)
+        seconds["allocation"] += time.perf_counter() - clock
+        clock = time.perf_counter()
+        try:
+            monitoring.apply_cloudevent(json.loads(raw))
+        except Exception as exc:  # counted, not fatal: the figure says how many
+            errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
+        seconds["monitoring"] += time.perf_counter() - clock
+    total = time.perf_counter() - started
+    placements = {scope: len(a.placements()) for scope, a in allocators.items()}
+    proposals = {scope: {p.id: p.status.value for p in a.proposals()}
+                 for scope, a in allocators.items()}
+    report = monitoring.realisation_report("2026", "province") if hasattr(
+        monitoring, "realisation_report") else None
+    del report, date, ProposalStatus
+    return {"events": count, "seconds": total, "allocationSeconds": seconds["allocation"],
+            "monitoringSeconds": seconds["monitoring"], "monitoringErrors": errors,
+            "placements": placements, "proposals": proposals}
+
+
+def _scope(event, scope_of: dict[str, str], candidate_scope: dict[str, str]) -> str | None:
+    """Which province's Allocator an event belongs to (one Allocator per scope)."""
+    from shared import events as ev
+
+    if isinstance(event, ev.MunicipalityUpserted):
+        scope_of[event.code] = event.province
+        return event.province
+    if isinstance(event, ev.AgreementPublished):
+        return event.scope
+    if isinstance(event, ev.CandidateRegistered | ev.CandidateUpdated):
+        scope = scope_of.get(event.profile.registration_municipality)
+        candidate_scope[event.candidate_id] = scope
+        return scope
+    if isinstance(event, ev.UrgencyGranted | ev.UrgencyExpired | ev.CandidateWithdrawn):
+        return candidate_scope.get(event.candidate_id)
+    if isinstance(event, ev.VacancyAnnounced):
+        return scope_of.get(event.dwelling.municipality)
+    municipality = getattr(event, "municipality", None)
+    return scope_of.get(municipality) if isinstance(municipality, str) else None
+
+
+def _apply_output(allocator, event, ev) -> None:
+    """Allocation's own output events that record what parties did (answers, keys)."""
+    if isinstance(event, ev.ProposalAccepted):
+        for party in ("corporation", "candidate"):
+            allocator.respond(event.proposal_id, "accepted", party, event.accepted_on)
+    elif isinstance(event, ev.ProposalDeclined) and event.reason not in PLATFORM_REASONS:
+        allocator.respond(event.proposal_id, "declined", event.decided_by, event.declined_on,
+                          event.reason)
+    elif isinstance(event, ev.ProposalExpired):
+        allocator.expire_due(event.expired_on)
+    elif isinstance(event, ev.CandidatePlaced):
+        allocator.move_in(event.proposal_id, event.move_in_date)
+
+
+def _child(phase: str, log: Path, profile: bool) -> dict:
+    command = [sys.executable, __file__, "--phase", phase, "--log", str(log)]
+    if profile:
+        command.append("--profile")
+    done = subprocess.run(command, capture_output=True, text=True, check=False, cwd=ROOT)
+    if done.returncode != 0:
+        raise SystemExit(f"{phase} failed:\n{done.stderr[-3000:]}")
+    *printed, last = done.stdout.strip().splitlines()
+    if printed:
+        print("\n".join(printed))
+    return json.loads(last)
+
+
+def _run_phase(phase: str, log: Path, profile: bool) -> None:
+    work = baseline if phase == "baseline" else rebuild
+    if profile and phase == "rebuild":
+        import cProfile
+        import io
+        import pstats
+
+        profiler = cProfile.Profile()
+        result = profiler.runcall(work, log)
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("tottime").print_stats(15)
+        print(text.getvalue())
+    else:
+        result = work(log)
+    result["maxRssBytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    print(json.dumps(result))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--events", type=int, default=1_000_000)
+    parser.add_argument("--log", type=Path)
+    parser.add_argument("--phase", choices=("baseline", "rebuild"))
+    parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--provinces", type=int, default=12,
+                        help="fewer for a quick try (the log is then not national)")
+    args = parser.parse_args()
+    if args.phase:
+        _run_phase(args.phase, args.log, args.profile)
+        return
+    log = args.log or Path(f"/tmp/woonregie-replay-seed{args.seed}-{args.events}.log")
+    if not log.exists():
+        print(f"building the national log ({args.events:,} events at least) ...", flush=True)
+        expected = write_log(log, args.seed, args.events, args.provinces)
+        print(f"  built in {expected['seconds']:.0f} s", flush=True)
+    expected = json.loads(log.with_suffix(".expected.json").read_text())
+    print(f"log: {log} ({log.stat().st_size / 1e6:.0f} MB, {expected['events']:,} events)")
+    base = _child("baseline", log, False)
+    full = _child("rebuild", log, args.profile)
+    _print(base, full, expected)
+
+
+def _print(base: dict, full: dict, expected: dict) -> None:
+    mb = 1024**2
+    print(f"baseline (read + json.loads):     {base['seconds']:8.2f} s   "
+          f"peak RSS {base['maxRssBytes'] / mb:7.0f} MB   "
+          f"{base['events'] / base['seconds']:,.0f} events/s")
+    print(f"rebuild (allocation + monitoring): {full['seconds']:7.2f} s   "
+          f"peak RSS {full['maxRssBytes'] / mb:7.0f} MB   "
+          f"{full['events'] / full['seconds']:,.0f} events/s")
+    print(f"  allocation (decode + Allocator): {full['allocationSeconds']:7.2f} s")
+    print(f"  monitoring (json + read models): {full['monitoringSeconds']:7.2f} s")
+    print(f"  monitoring errors: {full['monitoringErrors'] or 'none'}")
+    print(f"ratio rebuild / baseline: {full['seconds'] / base['seconds']:.1f}x time, "
+          f"{full['maxRssBytes'] / base['maxRssBytes']:.1f}x memory")
+    same = (full["placements"] == expected["placements"]
+            and full["proposals"] == expected["proposals"])
+    print(f"rebuilt allocation equals the run that wrote the log: {same} "
+          f"({sum(full['placements'].values()):,} placements, "
+          f"{sum(len(p) for p in full['proposals'].values()):,} proposals)")
+    for name, value, target, unit in (
+            ("time", full["seconds"], TARGET_SECONDS, "s"),
+            ("peak memory", full["maxRssBytes"] / mb, TARGET_BYTES / mb, "MB")):
+        verdict = "met" if value <= target else f"MISSED by {value / target:.2f}x"
+        print(f"target {name} <= {target:g} {unit}: {value:.1f} {unit}, {verdict}")
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("PYTHONHASHSEED", "0")
+    main()
