@@ -109,3 +109,4 @@ def run_worker(settings: AllocationSettings) -> None:
     finally:
         worker.stop.set()  # a message waiting for its database stays unacked
         worker.runtime.relay.stop()
+        worker.processor.processor.dead_letters.close()

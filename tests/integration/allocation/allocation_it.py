@@ -15,16 +15,20 @@ import subprocess
 import time
 import uuid
 from collections.abc import Callable
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
+from shared import events as ev
 from shared.envelope import encode
 from shared.events import Event
 from shared.kafka_admin import admin_client
 from shared.migrations import upgrade
+from shared.periods import Period, today_amsterdam
 from shared.services import SERVICES
+from shared.vocabulary import IncomeClass, TargetGroup
 
 SOURCE = "urn:woonregie:tests:allocation"
 REPO = Path(__file__).resolve().parents[3]
@@ -129,6 +133,15 @@ class WorkerProcesses:
 
         return eventually(stable, timeout, 0.5, f"{count} workers in group {self.group}")
 
+    def committed(self) -> dict[tuple[str, int], int]:
+        """The group's committed offsets: what the workers acknowledged as done."""
+        try:
+            with admin_client(self.bootstrap) as admin:
+                offsets = admin.list_group_offsets({self.group: None})[self.group]
+        except KafkaError:
+            return {}
+        return {(tp.topic, tp.partition): meta.offset for tp, meta in offsets.items()}
+
     def kill(self, process: subprocess.Popen) -> None:
         """SIGKILL: no goodbye to the group, no commit; the broker finds out by the timeout."""
         self.killed.append(process)
@@ -145,6 +158,42 @@ class WorkerProcesses:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait(5)
+
+
+# --- a scenario on today's dates that other tests' messages cannot disturb -------------------
+
+
+def current_half_year(today) -> str:
+    return f"{today.year}-H{1 if today.month <= 6 else 2}"
+
+
+def live_scenario(scenario):
+    """Today's dates, and a claim no other test's candidate can match: a half-year agreement
+    (it outranks yearly ones) with a fresh version, one rare category, a rent above the
+    passend cap, and an urgency waiting long enough to top any ranking."""
+    today = today_amsterdam()
+    scenario.period = current_half_year(today)
+    scenario.version = int(datetime.now(timezone.utc).timestamp() * 1000)  # newest wins
+    scenario.categories = (TargetGroup.DAKLOOS_GEZIN,)
+    scenario.region = f"regio-{scenario.code}"
+    return today
+
+
+def setup_events(scenario, today, candidate_id):
+    """Municipality, agreement, and the candidate with a long-waiting urgency."""
+    period = Period.parse(scenario.period)
+    agreement = scenario.agreement(period_start=period.start, period_end=period.end)
+    registered = scenario.candidate(candidate_id, income_class=IncomeClass.DAEB)
+    urgency = ev.UrgencyGranted(candidate_id=candidate_id, municipality=scenario.code,
+                                category=TargetGroup.DAKLOOS_GEZIN,
+                                granted_on=today - timedelta(days=300),
+                                valid_until=today + timedelta(days=60))
+    return [scenario.municipality(), agreement, registered, urgency]
+
+
+def vacancy_event(scenario, vacancy_id, bag_id):
+    return scenario.vacancy(vacancy_id, bag_id=bag_id, monthly_rent=850.0,
+                            announced_at=datetime.now(timezone.utc))
 
 
 def processed(database_url: str, event_ids: list[str]) -> bool:

@@ -8,13 +8,18 @@ two workers changing it at the same time make one of them redo its change.
 
 from __future__ import annotations
 
-import time
 import uuid
 
 import pytest
-from allocation_it import eventually, processed, publish
+from allocation_it import (
+    eventually,
+    live_scenario,
+    processed,
+    publish,
+    setup_events,
+    vacancy_event,
+)
 from sqlalchemy import select
-from test_allocation_worker_flow import live_scenario, setup_events, vacancy_event
 
 from services.allocation.adapters.tables import ProposalRow
 from shared.db import make_engine
@@ -42,7 +47,6 @@ def assigned(member: dict) -> set[tuple[str, int]]:
 
 def test_a_second_worker_takes_over_the_partitions_of_a_killed_one(
         kafka_bootstrap, workers, scenario):
-    started = time.monotonic()
     today = live_scenario(scenario)
     # room for three urgent lettings in a row: pace 1 per letting, no cap
     scenario.target, scenario.expected_lettings, scenario.cap_share = 10, 10.0, 1.0
@@ -70,5 +74,4 @@ def test_a_second_worker_takes_over_the_partitions_of_a_killed_one(
     inputs = {tp for tp in assigned(survivor) if tp[0] == VACANCIES.name}
     assert inputs == {(VACANCIES.name, p) for p in range(VACANCIES.partitions)}
     assert second.poll() is None
-    assert time.monotonic() - started < 75
 
