@@ -43,6 +43,7 @@ def simulate(
                                                             "share p")] = None,
     bound: Annotated[bool, typer.Option(help="solve the hindsight bounds (year-end and "
                                              "paced) for the ratios")] = True,
+    charts: Annotated[bool, typer.Option(help="write PNG charts next to the JSON")] = True,
 ) -> None:
     """Simulate a year of allocation under a policy, in-process, and report fair share,
     waiting and constraint violations against the hindsight bound."""
@@ -66,7 +67,7 @@ def simulate(
             return lambda done: bar.update(task, completed=done)
 
         report = run(loaded, year, seed, policies, days=days, with_bounds=bound, out=folder,
-                     progress=progress)
+                     progress=progress, with_charts=charts)
     if json_out:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         return

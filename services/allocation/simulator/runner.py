@@ -25,7 +25,8 @@ Progress = Callable[[str, int], Callable[[int], None]]  # (label, total) -> tick
 
 def run(scenario: Scenario, year: int, seed: int, policies: Sequence[str],
         days: int | None = None, with_bounds: bool = True, out: Path | None = None,
-        progress: Progress | None = None, bound_time_limit: float = 600.0) -> dict[str, Any]:
+        progress: Progress | None = None, bound_time_limit: float = 600.0,
+        with_charts: bool = True) -> dict[str, Any]:
     """One report for one policy; for several, a comparison holding every policy's report."""
     started = time.perf_counter()
     world = World(scenario, year, seed, days)
@@ -44,7 +45,8 @@ def run(scenario: Scenario, year: int, seed: int, policies: Sequence[str],
                for policy_setup, result in results]
     if out is not None:
         for report in reports:
-            report["charts"] = [str(p) for p in policy_charts(report, out)]
+            charts = policy_charts(report, out) if with_charts else []
+            report["charts"] = [str(p) for p in charts]
             _write(out / f"{report['policy']}.json", report)
     if len(reports) == 1:
         reports[0]["runtimeSeconds"]["total"] = round(time.perf_counter() - started, 2)
@@ -54,7 +56,7 @@ def run(scenario: Scenario, year: int, seed: int, policies: Sequence[str],
     if out is not None:
         costs = {("bound" if name == "year-end" else f"{name}-bound"): b.waiting_cost
                  for name, b in bounds.items()}
-        comparison["charts"] = [str(comparison_chart(reports, costs, out))]
+        comparison["charts"] = [str(comparison_chart(reports, costs, out))] if with_charts else []
         _write(out / "comparison.json", comparison)
     return comparison
 

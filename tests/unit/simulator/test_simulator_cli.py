@@ -40,18 +40,20 @@ def test_simulate_json_report(tmp_path):
 
 
 def test_simulate_all_policies_without_bounds(tmp_path):
-    comparison = _simulate(tmp_path, "--policy", "all", "--no-bound", days=10)
+    comparison = _simulate(tmp_path, "--policy", "all", "--no-bound", "--no-charts", days=10)
     assert set(comparison["policies"]) == {"adaptive", "static-quota", "fifo"}
     assert [row["policy"] for row in comparison["summary"]] == ["adaptive", "static-quota",
                                                                  "fifo"]
     assert all(row["constraintViolations"] == 0 for row in comparison["summary"])
     assert (tmp_path / "comparison.json").exists()
-    assert (tmp_path / "comparison.png").exists()
+    assert comparison["charts"] == []
 
 
 def test_same_seed_same_figures(tmp_path):
-    one = _simulate(tmp_path / "one", "--policy", "static-quota", "--no-bound", days=20)
-    two = _simulate(tmp_path / "two", "--policy", "static-quota", "--no-bound", days=20)
+    one = _simulate(tmp_path / "one", "--policy", "static-quota", "--no-bound", "--no-charts",
+                    days=20)
+    two = _simulate(tmp_path / "two", "--policy", "static-quota", "--no-bound", "--no-charts",
+                    days=20)
     for report in (one, two):
         report.pop("runtimeSeconds")
         report.pop("charts")
