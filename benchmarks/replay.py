@@ -79,9 +79,7 @@ def baseline(path: Path) -> dict:
 
 
 def rebuild(path: Path) -> dict:
-    from datetime import date
-
-    from services.allocation.domain import Allocator, ProposalStatus
+    from services.allocation.domain import Allocator
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
     from shared import events as ev
@@ -118,9 +116,6 @@ def rebuild(path: Path) -> dict:
     placements = {scope: len(a.placements()) for scope, a in allocators.items()}
     proposals = {scope: {p.id: p.status.value for p in a.proposals()}
                  for scope, a in allocators.items()}
-    report = monitoring.realisation_report("2026", "province") if hasattr(
-        monitoring, "realisation_report") else None
-    del report, date, ProposalStatus
     return {"events": count, "seconds": total, "allocationSeconds": seconds["allocation"],
             "monitoringSeconds": seconds["monitoring"], "monitoringErrors": errors,
             "placements": placements, "proposals": proposals}

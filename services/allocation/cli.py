@@ -36,8 +36,8 @@ def simulate(
     out: Annotated[Path | None, typer.Option(help="folder for the JSON report and PNG charts "
                                                   "(default: simulation/<scenario>-<year>-"
                                                   "<policy>-seed<seed>)")] = None,
-    days: Annotated[int | None, typer.Option(min=1, max=366, help="simulate only the first N "
-                                                                  "days (targets pro rata)")] = None,
+    days: Annotated[int | None, typer.Option(
+        min=1, max=366, help="simulate only the first N days (targets pro rata)")] = None,
     urgent_share: Annotated[float | None, typer.Option(min=0.0, max=1.0,
                                                        help="override the agreement's urgent "
                                                             "share p")] = None,

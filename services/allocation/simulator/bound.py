@@ -41,11 +41,13 @@ Keeping it tractable, exactly:
    others are used in m) and moving c there keeps every constraint and costs no more.
 2. Column generation on the LP relaxation. The constraint matrix is totally unimodular (the
    candidate rows partition the columns; the vacancy rows, the monthly pace rows and the
-   municipality rows are nested: two laminar families), so the LP optimum is integral. The LP is solved on a small set of
-   columns (the few earliest per candidate and municipality), the duals price every left-out
-   pair, pairs with a negative reduced cost join, until none is left: then the restricted LP
-   optimum is the LP optimum over all pairs. `milp` then solves the integer programme on the
-   generated columns; its optimum equals the LP bound, which proves it optimal over all pairs.
+   municipality rows are nested: two laminar families), so the LP optimum is integral. The
+   LP is solved on a small set of columns (the few earliest per candidate and municipality),
+   the duals price every left-out pair, pairs with a negative reduced cost join, until none
+   is left: then the restricted LP optimum is the LP optimum over all pairs. `milp` then
+   solves the integer programme on the generated columns with zero reduced cost (the LP
+   optimum lies among them); its optimum equals the LP bound, which proves it optimal over
+   all pairs.
 """
 
 from __future__ import annotations
@@ -211,8 +213,9 @@ def _pace(world: World) -> _Pace:
 
 
 class _Programme:
-    """Rows: candidates, vacancies, municipalities (one row for band and cap each) and, for
-    the paced bound, one row per municipality and monthly checkpoint."""
+    """Rows: candidates, vacancies, municipalities (one row each, holding the band's lower
+    side, its upper side and the cap) and, for the paced bound, one row per municipality and
+    monthly checkpoint."""
 
     def __init__(self, n_candidates: int, n_vacancies: int, low: np.ndarray,
                  limit: np.ndarray, pace: _Pace | None = None):
