@@ -1,4 +1,5 @@
-"""Allocation's commands for the `woonregie` CLI (registered by shared.cli): `simulate`."""
+"""Allocation's commands for the `woonregie` CLI (registered by shared.cli): `simulate` and
+`demo`."""
 
 from __future__ import annotations
 
@@ -22,6 +23,68 @@ class PolicyChoice(StrEnum):
 
 def register(app: typer.Typer) -> None:
     app.command("simulate")(simulate)
+    app.command("demo")(demo)
+
+
+def demo(
+    rate: Annotated[float, typer.Option(min=0.1, help="about this many HTTP actions per "
+                                                      "second")] = 5.0,
+    seconds: Annotated[float | None, typer.Option(min=1, help="stop after this many seconds "
+                                                              "(default 60 unless --count)")] = None,
+    count: Annotated[int | None, typer.Option(min=1, help="stop after this many actions")] = None,
+    registry_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8001",
+    intake_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8002",
+    allocation_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8003",
+    data_dir: Annotated[Path | None, typer.Option(
+        help="the platform's data folder, whose auth DB issues the demo's tokens "
+             "(default: WOONREGIE_DATA_DIR or the repo's data/)")] = None,
+    seed: Annotated[int | None, typer.Option(help="fixes the generated actors")] = None,
+) -> None:
+    """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
+    care providers, municipalities and the province would, so the dashboard moves."""
+    from services.allocation.demo import DemoFeed
+    from shared.auth import TokenStore
+    from shared.db import make_engine
+    from shared.settings import WoonregieSettings
+
+    settings = WoonregieSettings(**({"data_dir": data_dir} if data_dir else {}))
+    store = TokenStore(make_engine(settings.auth_db_url()))
+    if seconds is None and count is None:
+        seconds = 60.0
+    feed = DemoFeed(registry_url=registry_url, intake_url=intake_url,
+                    allocation_url=allocation_url, seed=seed,
+                    tokens=lambda org, role: store.issue(org, role).token)
+    console = Console()
+    total = count if count is not None else seconds
+    with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
+                  console=console, transient=False) as bar:
+        task = bar.add_task("demo", total=total)
+
+        def progress(stats, elapsed: float) -> None:
+            done = stats.actions if count is not None else min(elapsed, seconds or elapsed)
+            bar.update(task, completed=done, description=(
+                f"actions {stats.actions}  errors {stats.errors}  candidates {stats.candidates}"
+                f"  vacancies {stats.vacancies}  answered {stats.proposals_answered}"
+                f"  placements {stats.placements}"))
+
+        try:
+            stats = feed.run(rate=rate, seconds=seconds, count=count, on_progress=progress)
+        finally:
+            feed.close()
+    table = Table(title="demo feed")
+    table.add_column("")
+    table.add_column("", justify="right")
+    for key, label in (("actions", "actions"), ("errors", "errors"),
+                       ("candidates", "candidates registered"),
+                       ("urgency_granted", "urgency granted"), ("vacancies", "vacancies"),
+                       ("proposals_answered", "proposals answered"),
+                       ("placements", "placements")):
+        table.add_row(label, str(getattr(stats, key)))
+    console.print(table)
+    for message in stats.last_errors:
+        console.print(f"[red]error[/red] {message}", highlight=False)
+    typer.echo(f"summary: actions={stats.actions} errors={stats.errors} "
+               f"proposals_answered={stats.proposals_answered} placements={stats.placements}")
 
 
 def simulate(
