@@ -29,8 +29,8 @@ def register(app: typer.Typer) -> None:
 def demo(
     rate: Annotated[float, typer.Option(min=0.1, help="about this many HTTP actions per "
                                                       "second")] = 5.0,
-    seconds: Annotated[float | None, typer.Option(min=1, help="stop after this many seconds "
-                                                              "(default 60 unless --count)")] = None,
+    seconds: Annotated[float | None, typer.Option(
+        min=1, help="stop after this many seconds (default 60 unless --count)")] = None,
     count: Annotated[int | None, typer.Option(min=1, help="stop after this many actions")] = None,
     registry_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8001",
     intake_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8002",
