@@ -1,13 +1,19 @@
-"""The whole platform as `make run` starts it: from agreement and intake to placement and
-realisation, over real HTTP and the real broker; then Ctrl-C leaves nothing running."""
+"""The whole platform: from agreement and intake to placement and realisation, over real HTTP
+and the real broker. The scenario runs against `woonregie run`'s local processes (always) and
+against the docker-compose stack through pytest-docker (where a Docker engine exists; CI has
+none). Then Ctrl-C on `woonregie run` leaves nothing running."""
 
 from __future__ import annotations
 
 import os
 import random
+import shutil
+import subprocess
 import time
 
+import httpx
 import pytest
+from cryptography.fernet import Fernet
 
 from platform_process import start_platform
 from shared.periods import today_amsterdam
@@ -19,10 +25,60 @@ CORPORATION = "lefier"
 
 
 @pytest.fixture(scope="module")
-def platform(tmp_path_factory):
+def local_platform(tmp_path_factory):
     running = start_platform(tmp_path_factory.mktemp("platform"))
     yield running
     running.stop()
+
+
+class ComposePlatform:
+    """The compose stack as the scenario sees it: HTTP on the published ports, tokens via
+    `woonregie tokens issue` inside the registry container."""
+
+    PORTS = {"registry": 8001, "intake": 8002, "allocation": 8003, "monitoring": 8004}
+
+    def __init__(self, services, ip: str):
+        self.services = services
+        self.ip = ip
+
+    def client(self, service: str) -> httpx.Client:
+        return httpx.Client(base_url=f"http://{self.ip}:{self.PORTS[service]}", timeout=20)
+
+    def token(self, org: str, role: str) -> dict[str, str]:
+        output = self.services._docker_compose.execute(
+            f"exec -T registry woonregie tokens issue --org {org} --role {role}")
+        return {"Authorization": f"Bearer {output.decode().strip().splitlines()[-1]}"}
+
+
+def docker_engine_available() -> bool:
+    if shutil.which("docker") is None:
+        return False
+    return subprocess.run(["docker", "info"], capture_output=True).returncode == 0
+
+
+@pytest.fixture(scope="module", params=["local", "compose"])
+def platform(request):
+    if request.param == "local":
+        return request.getfixturevalue("local_platform")
+    if not docker_engine_available():
+        pytest.skip("no Docker engine here: the same scenario runs against woonregie run")
+    os.environ.setdefault("POSTGRES_PASSWORD", "e2e-only")
+    os.environ.setdefault("WOONREGIE_PSEUDONYM_KEY", "e2e-only-pseudonym-key")
+    os.environ.setdefault("WOONREGIE_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    services = request.getfixturevalue("docker_services")
+    ip = request.getfixturevalue("docker_ip")
+    stack = ComposePlatform(services, ip)
+    services.wait_until_responsive(
+        check=lambda: all(_healthy(stack, name) for name in ComposePlatform.PORTS),
+        timeout=300.0, pause=2.0)
+    return stack
+
+
+def _healthy(stack: ComposePlatform, service: str) -> bool:
+    try:
+        return stack.client(service).get("/v1/health").status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def valid_bsn(rng: random.Random) -> str:
@@ -113,7 +169,8 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
     assert row["target"] > 0
 
 
-def test_ctrl_c_stops_every_process(platform):
+def test_ctrl_c_stops_every_process(local_platform):
+    platform = local_platform
     pids = platform.recorded_pids()
     assert len(pids) == 6  # broker, four APIs, the allocation worker
     platform.stop()
