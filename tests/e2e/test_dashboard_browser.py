@@ -98,7 +98,9 @@ def browser_page():
             problems: list[str] = []
             page.on("console", lambda m: m.type == "error" and problems.append(m.text))
             page.on("pageerror", lambda e: problems.append(str(e)))
-            page.on("requestfailed", lambda r: problems.append(f"failed: {r.url}"))
+            # a fetch the page itself cancels on navigation (language switch) is no failure
+            page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+                    and problems.append(f"failed: {r.url} ({r.failure})"))
             yield page, problems
         finally:
             browser.close()

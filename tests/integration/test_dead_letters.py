@@ -1,6 +1,7 @@
 """A message no consumer can process lands in its topic's DLQ with the reason; the consumer
 goes on with the next message."""
 
+import base64
 import json
 import threading
 import time
@@ -58,7 +59,8 @@ def test_poison_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(kafka_b
             stop.set()
 
     stop = threading.Event()
-    processor = EventProcessor("dlq-test", runtime.uow, handler, runtime.dead_letters)
+    consumer_name = f"dlq-test-{marker}"
+    processor = EventProcessor(consumer_name, runtime.uow, handler, runtime.dead_letters)
     consumer = make_consumer(settings, MUNICIPALITIES.name, group_id=f"dlq-test-{marker}")
     threading.Timer(90, stop.set).start()  # a bound, should the marker never arrive
     started = time.monotonic()
@@ -67,9 +69,10 @@ def test_poison_goes_to_the_dlq_with_its_reason_and_the_consumer_goes_on(kafka_b
 
     assert marker in applied, f"gave up after {time.monotonic() - started:.0f}s"
     letters = [json.loads(m.value) for m in consume_all(kafka_bootstrap, f"{MUNICIPALITIES.name}.dlq")]
-    mine = [letter for letter in letters if letter["consumer"] == "dlq-test"]
-    assert processor.counts[Outcome.DEAD_LETTERED] == len(bad_inputs) == len(mine)
-    for letter, expected in zip(mine, bad_inputs.values()):
-        assert expected in letter["error"]
-        assert letter["originalTopic"] == MUNICIPALITIES.name
-        assert letter["rawBase64"]
+    # the topic is shared with other tests' poison: look at our inputs' letters only
+    mine = {base64.b64decode(letter["rawBase64"]): letter for letter in letters
+            if letter["consumer"] == consumer_name}
+    for raw, expected in bad_inputs.items():
+        assert expected in mine[raw]["error"]
+        assert mine[raw]["originalTopic"] == MUNICIPALITIES.name
+    assert processor.counts[Outcome.DEAD_LETTERED] >= len(bad_inputs)

@@ -58,10 +58,12 @@ def test_the_whole_intake_topic_holds_no_personal_data(intake, provider, municip
     ours = [m for m in messages if m.key in ids]
     assert len(ours) >= 3 * 4 + 1
     for message in messages:  # every message on the topic, not only ours
-        raw = message.value.decode()
+        raw = (message.value or b"").decode(errors="replace")
         for bsn in bsns:
             assert bsn not in raw
         assert NAME not in raw and "Bontekoe" not in raw
+        if message.received is None:
+            continue  # other tests' poison on the shared topic: the raw check above suffices
         document = json.loads(raw)
         for item in _walk(document):
             assert item not in ("bsn", "name", "birthYear", "birth_year", "yearlyIncome")
