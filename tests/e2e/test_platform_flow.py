@@ -15,7 +15,9 @@ import httpx
 import pytest
 from cryptography.fernet import Fernet
 
-from platform_process import start_platform
+from platform_process import RunningPlatform, start_platform
+from reliability.reliability_helpers import group_lag
+from shared import topics
 from shared.periods import today_amsterdam
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -129,6 +131,11 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
                           json={"decision": "granted", "category": "beschermd-wonen",
                                 "reason": "uitstroom beschermd wonen"})
     assert granted.status_code in (200, 201), granted.text
+    if isinstance(platform, RunningPlatform):
+        # topics carry no order between them: let the allocation worker catch up first
+        watched = [topics.CANDIDATES.name, topics.AGREEMENTS.name, topics.MUNICIPALITIES.name]
+        poll(lambda: group_lag(platform.bootstrap, "allocation", watched),
+             lambda lag: not any(lag.values()), timeout=120)
     poll(lambda: monitoring.get("/v1/flows", headers=province,
                                 params={"period": period, "scope": "GM0014"}).json(),
          lambda body: sum(row.get("urgencyGranted") or 0 for row in body["months"]) >= 1)
