@@ -108,6 +108,11 @@ class AllocationSettings(WoonregieSettings):
     port: int = 8003
     proposal_expiry_days: int = 14
     consumer_group: str = "allocation"
+    pacing: Literal["even", "front-loaded"] = Field(
+        default="even", description="how the fair-share controller spreads a municipality's "
+        "target: even over the period's lettings, or front-loaded up to the top of the band")
+    band_tolerance: float = Field(default=0.02, ge=0, le=1,
+                                  description="front-loaded fills up to ceil(T * (1 + this))")
 
 
 class MonitoringSettings(WoonregieSettings):

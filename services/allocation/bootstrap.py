@@ -9,7 +9,7 @@ from datetime import date
 
 from services.allocation.adapters.aggregate_store import AggregateCache
 from services.allocation.adapters.tables import INFRA
-from services.allocation.domain import AllocationPolicy
+from services.allocation.domain import AllocationPolicy, Pacing
 from services.allocation.service.bus import MessageBus
 from services.allocation.service.handlers import Deps, on_event
 from services.allocation.service.processing import PatientProcessor
@@ -30,7 +30,9 @@ INPUTS_CONSUMER = "allocation.inputs"
 def bootstrap(settings: AllocationSettings, *, producer_factory: Callable | None = None,
               today: Callable[[], date] = today_amsterdam,
               scope: str = PROVINCE_SCOPE) -> Runtime:
-    policy = AllocationPolicy(proposal_expiry_days=settings.proposal_expiry_days)
+    policy = AllocationPolicy(proposal_expiry_days=settings.proposal_expiry_days,
+                              pacing=Pacing(settings.pacing),
+                              band_tolerance=settings.band_tolerance)
     cache = AggregateCache()
     runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
                       uow_class=AllocationUnitOfWork.bound(cache, policy),

@@ -13,6 +13,8 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from services.allocation.domain.controller import Pacing
+
 
 class PolicyChoice(StrEnum):
     ADAPTIVE = "adaptive"
@@ -107,6 +109,9 @@ def simulate(
     bound: Annotated[bool, typer.Option(help="solve the hindsight bounds (year-end and "
                                              "paced) for the ratios")] = True,
     charts: Annotated[bool, typer.Option(help="write PNG charts next to the JSON")] = True,
+    pacing: Annotated[Pacing | None, typer.Option(
+        help="how adaptive spreads the target: even over the year's lettings, or "
+             "front-loaded up to the top of the band (default: the scenario's)")] = None,
 ) -> None:
     """Simulate a year of allocation under a policy, in-process, and report fair share,
     waiting and constraint violations against the hindsight bound."""
@@ -130,7 +135,7 @@ def simulate(
             return lambda done: bar.update(task, completed=done)
 
         report = run(loaded, year, seed, policies, days=days, with_bounds=bound, out=folder,
-                     progress=progress, with_charts=charts)
+                     progress=progress, with_charts=charts, pacing=pacing)
     if json_out:
         typer.echo(json.dumps(report, indent=2, ensure_ascii=False, default=str))
         return

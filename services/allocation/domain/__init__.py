@@ -6,7 +6,7 @@ made of are usable on their own, as the simulator does: `rules.eligibility`, `ra
 """
 
 from .allocator import Allocator
-from .controller import FairShareState, LabelCode, LabelDecision, decide, order_by_lag
+from .controller import FairShareState, LabelCode, LabelDecision, Pacing, decide, order_by_lag
 from .errors import (
     AllocationError,
     InvalidResponse,
@@ -52,7 +52,7 @@ from .rules import EligibilityContext, Exclusion, eligibility
 __all__ = [
     "INCOME_LIMITS_2025", "Agreement", "AllocationError", "AllocationPolicy", "Allocator",
     "Candidate", "CandidatePlaced", "CandidateProposed", "CandidateStatus", "CategoryRule",
-    "Decision", "DomainEvent", "EligibilityContext", "Exclusion", "Explanation",
+    "Decision", "DomainEvent", "EligibilityContext", "Exclusion", "Explanation", "Pacing",
     "FairShareState", "IncomeLimits", "InvalidResponse", "LabelCode", "LabelDecision", "Letting",
     "MunicipalityRef", "MunicipalityTarget", "Needs", "Placement", "Proposal",
     "ProposalAccepted", "ProposalDeclined", "ProposalExpired", "ProposalNotAccepted",

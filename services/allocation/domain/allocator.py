@@ -496,7 +496,7 @@ class Allocator:
         counts = self._ledger.counts(municipality, agreement.period)
         return FairShareState(municipality, agreement.period.label, target.target,
                               target.expected_lettings, agreement.cap_share, counts.urgent,
-                              counts.lettings)
+                              counts.lettings, self.policy.pacing, self.policy.band_tolerance)
 
     def _realisation(self, code: str, span: Period, agreement: Agreement | None) -> (
         Realisation

@@ -5,9 +5,18 @@ For municipality m in the agreement's period, with
         corporations reported), L = all lettings so far (urgent and regular),
     T = target_m (base target plus carry-over), E = expected lettings of m in the period,
     c = the agreement's cap share,
-the pace after n lettings is  pace(n) = T * min(1, n / E)  (T when E is 0): the target spread
-evenly over the period's lettings and never beyond the target itself. A new vacancy is the
-(L+1)-th letting, so it is labelled when
+the allowance after n lettings depends on the pacing the allocation policy chooses:
+
+    even          pace(n) = T * min(1, n / E)  (T when E is 0): the target spread evenly over
+                  the period's lettings and never beyond the target itself;
+    front-loaded  pace(n) = ceil(T * (1 + b))  for every n, b the band tolerance: house every
+                  urgent candidate as soon as a suitable dwelling opens, up to the top of the
+                  fair-share band. The cap below still protects regular seekers letting by
+                  letting. Waiting is shortest this way (a household housed in March does not
+                  wait until its share of the year's lettings comes round), at the price of
+                  municipalities running ahead of the even expected-to-date early in the year.
+
+A new vacancy is the (L+1)-th letting, so it is labelled when
 
     1. T > 0,
     2. U < pace(L + 1)                        behind the pace, counting the vacancy at hand;
@@ -38,11 +47,17 @@ from .model import Vacancy
 _EPSILON = 1e-9  # 0.3 * 10 is 3.0000000000000004 in floats; a ceiling must not turn it into 4
 
 
+class Pacing(StrEnum):
+    EVEN = "even"
+    FRONT_LOADED = "front-loaded"
+
+
 class LabelCode(StrEnum):
     BEHIND_PACE = "behind-pace"  # labelled
     NO_AGREEMENT = "no-agreement"
     NO_TARGET = "no-target"
     ON_PACE = "on-pace"
+    BAND_FULL = "band-full"  # front-loaded: the top of the band is reached
     CAP_REACHED = "cap-reached"
     NO_CANDIDATE = "no-eligible-candidate"
     RELEASED = "released"  # was labelled, but no eligible candidate is left
@@ -66,15 +81,23 @@ class FairShareState:
     cap_share: float
     urgent_so_far: int
     lettings_so_far: int
+    pacing: Pacing = Pacing.EVEN
+    band_tolerance: float = 0.0
 
     def pace(self, lettings: int) -> float:
+        if self.pacing is Pacing.FRONT_LOADED:
+            return float(whole_ceiling(self.target * (1 + self.band_tolerance)))
+        return self.even_pace(lettings)
+
+    def even_pace(self, lettings: int) -> float:
         if self.expected_lettings <= 0:
             return float(self.target)
         return self.target * min(1.0, lettings / self.expected_lettings)
 
     @property
     def expected_to_date(self) -> float:
-        return self.pace(self.lettings_so_far)
+        """What monitoring compares with: the target spread evenly, whatever the pacing."""
+        return self.even_pace(self.lettings_so_far)
 
     @property
     def allowance(self) -> float:
@@ -108,11 +131,16 @@ def decide_pace(state: FairShareState | None, municipality: str = "") -> LabelDe
         return _no(LabelCode.NO_TARGET, f"geen taakstelling voor {state.municipality} "
                    f"in {state.period}")
     if state.urgent_so_far >= state.allowance:
+        if state.pacing is Pacing.FRONT_LOADED:
+            return _no(LabelCode.BAND_FULL, f"bovenkant van de band bereikt: {_position(state)}")
         return _no(LabelCode.ON_PACE, f"op schema: {_position(state)}")
     if state.urgent_so_far + 1 > state.cap_allowance:
         return _no(LabelCode.CAP_REACHED, f"plafond bereikt: {state.urgent_so_far + 1} van "
                    f"{state.lettings_so_far + 1} verhuringen zou boven "
                    f"{state.cap_share:.0%} uitkomen")
+    if state.pacing is Pacing.FRONT_LOADED:
+        return LabelDecision(True, LabelCode.BEHIND_PACE,
+                             f"onder de bovenkant van de band: {_position(state)}")
     return LabelDecision(True, LabelCode.BEHIND_PACE, f"achter op schema: {_position(state)}")
 
 
@@ -150,8 +178,9 @@ def order_by_lag(
 
 
 def _position(state: FairShareState) -> str:
+    limit = ("bovengrens" if state.pacing is Pacing.FRONT_LOADED else "tempo")
     return (f"{state.urgent_so_far} urgente van {state.lettings_so_far} verhuringen in "
-            f"{state.municipality}, tempo {state.allowance:.2f} bij deze woning "
+            f"{state.municipality}, {limit} {state.allowance:.2f} bij deze woning "
             f"(taakstelling {state.target} op {state.expected_lettings:g} verwachte "
             f"verhuringen in {state.period})")
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from .controller import Pacing
 from .limits import INCOME_LIMITS_2025, IncomeLimits
 from .ranking import ScoreWeights
 
@@ -29,6 +30,8 @@ class AllocationPolicy:
     weights: ScoreWeights = ScoreWeights()
     income_limits: IncomeLimits = INCOME_LIMITS_2025
     availability_slack_days: int = 0  # how long a dwelling may wait for its candidate
+    pacing: Pacing = Pacing.EVEN  # how the controller spreads the target over the period
+    band_tolerance: float = 0.02  # front-loaded pacing fills up to ceil(T * (1 + this))
 
     def park_days(self, reason: str) -> int:
         return self.park_days_by_reason.get(reason.strip().lower(), self.default_park_days)

@@ -7,7 +7,9 @@ labelled for an urgent candidate and in the ranking weights:
 
 - `adaptive`: the platform itself. The Allocator receives the year's fair-share agreement;
   its controller labels a vacancy when the municipality is behind its pace (and the cap and an
-  eligible candidate allow it). Vacancies of the same day are announced together, so the
+  eligible candidate allow it). The pacing is the scenario's (`front-loaded` in the bundled
+  scenario: up to the top of the band as soon as candidates are there; `even`: the target
+  spread over the year's lettings), or `--pacing` on the command line. Vacancies of the same day are announced together, so the
   municipality furthest behind goes first (`order_by_lag`). Ranking: the scenario's weights
   for `adaptive` (the domain's defaults unless tuned).
 - `static-quota`: today's contingent practice. Each municipality labels a fixed yearly number
@@ -25,9 +27,9 @@ labelled for an urgent candidate and in the ranking weights:
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from services.allocation.domain import Agreement, AllocationPolicy, MunicipalityTarget
+from services.allocation.domain import Agreement, AllocationPolicy, MunicipalityTarget, Pacing
 
 from .scenario import POLICIES, ScenarioError
 from .world import World
@@ -44,17 +46,34 @@ class PolicySetup:
     quota_slots: frozenset[str] | None = None  # static-quota: the only vacancies labelled
 
 
-def setup(name: str, world: World) -> PolicySetup:
+def setup(name: str, world: World, pacing: Pacing | None = None) -> PolicySetup:
+    """`pacing` overrides the scenario's pacing of `adaptive` (the others do not pace)."""
     if name not in POLICIES:
         raise ScenarioError(f"unknown policy {name!r}; one of {', '.join(POLICIES)}")
     allocation = world.scenario.policy(name)
     if name == "adaptive":
-        return PolicySetup(name, allocation, world.agreement(), batch=True)
+        if pacing is not None:
+            allocation = replace(allocation, pacing=pacing)
+        return PolicySetup(name, allocation, horizon_agreement(world), batch=True)
     unbounded = _unbounded(world.agreement())
     if name == "fifo":
         return PolicySetup(name, allocation, unbounded, batch=False)
     return PolicySetup(name, allocation, unbounded, batch=False,
                        quota_slots=quota_slots(world))
+
+
+def horizon_agreement(world: World) -> Agreement:
+    """The year's agreement, or for a shorter horizon (`--days`) its share of it: targets
+    rounded down and expected lettings pro rata, so that a front-loaded controller aims at the
+    horizon's band and not at the whole year's (an even pace is the same either way)."""
+    agreement = world.agreement()
+    fraction = world.horizon_fraction
+    if fraction >= 1:
+        return agreement
+    targets = tuple(replace(t, target=math.floor(t.target * fraction + 1e-9),
+                            expected_lettings=t.expected_lettings * fraction)
+                    for t in agreement.targets)
+    return replace(agreement, targets=targets)
 
 
 def quota_slots(world: World) -> frozenset[str]:

@@ -195,6 +195,8 @@ def policy_settings(setup) -> dict[str, Any]:
             "proposalExpiryDays": allocation.proposal_expiry_days,
             "parkDaysByReason": dict(allocation.park_days_by_reason),
             "availabilitySlackDays": allocation.availability_slack_days,
+            "pacing": allocation.pacing.value,
+            "bandTolerance": allocation.band_tolerance,
             "batchAnnouncements": setup.batch,
             "quotaSlots": None if setup.quota_slots is None else len(setup.quota_slots)}
 

@@ -9,6 +9,8 @@ from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
+from services.allocation.domain import Pacing
+
 from .bound import BoundResult, solve_bound
 from .charts import comparison_chart, policy_charts
 from .engine import run_policy
@@ -26,13 +28,13 @@ Progress = Callable[[str, int], Callable[[int], None]]  # (label, total) -> tick
 def run(scenario: Scenario, year: int, seed: int, policies: Sequence[str],
         days: int | None = None, with_bounds: bool = True, out: Path | None = None,
         progress: Progress | None = None, bound_time_limit: float = 600.0,
-        with_charts: bool = True) -> dict[str, Any]:
+        with_charts: bool = True, pacing: Pacing | None = None) -> dict[str, Any]:
     """One report for one policy; for several, a comparison holding every policy's report."""
     started = time.perf_counter()
     world = World(scenario, year, seed, days)
     results = []
     for name in policies:
-        policy_setup = setup(name, world)
+        policy_setup = setup(name, world, pacing)
         tick = progress(f"{name}: days", world.days) if progress else None
         results.append((policy_setup, run_policy(world, policy_setup, tick)))
     bounds: dict[str, BoundResult] = {}

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from services.allocation.domain import AllocationPolicy, CategoryRule, ScoreWeights
+from services.allocation.domain import AllocationPolicy, CategoryRule, Pacing, ScoreWeights
 from services.registry.domain import (
     FairShareResult,
     MunicipalityInput,
@@ -310,11 +310,23 @@ def _policy(raw: Mapping[str, Any]) -> AllocationPolicy:
                                            for k, v in raw["parkDaysByReason"].items()}
     if "availabilitySlackDays" in raw:
         settings["availability_slack_days"] = int(raw["availabilitySlackDays"])
+    if "pacing" in raw:
+        settings["pacing"] = _pacing(raw["pacing"])
+    if "bandTolerance" in raw:
+        settings["band_tolerance"] = _share(raw, "bandTolerance")
     unknown = set(raw) - {"proposalExpiryDays", "weights", "parkDaysByReason",
-                          "availabilitySlackDays"}
+                          "availabilitySlackDays", "pacing", "bandTolerance"}
     if unknown:
         raise ScenarioError(f"policies: unknown settings {sorted(unknown)}")
     return AllocationPolicy(**settings)
+
+
+def _pacing(value: Any) -> Pacing:
+    try:
+        return Pacing(value)
+    except ValueError:
+        raise ScenarioError(f"pacing must be one of {[p.value for p in Pacing]}, "
+                            f"not {value!r}") from None
 
 
 def _get(raw: Mapping[str, Any], key: str, kind: type | tuple[type, ...]) -> Any:

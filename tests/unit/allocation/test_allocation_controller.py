@@ -8,6 +8,7 @@ from allocation_builders import GRONINGEN, OLDAMBT, PEKELA, vacancy
 from services.allocation.domain.controller import (
     FairShareState,
     LabelCode,
+    Pacing,
     decide,
     decide_pace,
     order_by_lag,
@@ -120,3 +121,41 @@ def test_surplus_is_relative_and_clamped():
     assert state(urgent=8, lettings=20, target=10, expected=40.0).surplus == pytest.approx(0.3)
     assert state(urgent=50, lettings=20, target=10, expected=40.0).surplus == 1.0
     assert state(urgent=0, lettings=40, target=10, expected=40.0).surplus == -1.0
+
+
+def front_loaded(urgent=0, lettings=0, target=10, expected=40.0, cap=0.5, tolerance=0.02):
+    return FairShareState(GRONINGEN, "2026", target, expected, cap, urgent, lettings,
+                          Pacing.FRONT_LOADED, tolerance)
+
+
+def test_front_loaded_labels_ahead_of_the_even_pace_up_to_the_top_of_the_band():
+    # even pacing would refuse: pace(4) = 1.0 and one urgent letting is already made
+    assert decide(state(urgent=1, lettings=3), 1).code is LabelCode.ON_PACE
+    assert decide(front_loaded(urgent=1, lettings=3), 1).labelled
+    # target 50, band top ceil(51.0) = 51: the 51st is labelled, the 52nd is not
+    wide = dict(target=50, expected=400.0, cap=1.0)
+    assert decide(front_loaded(urgent=50, lettings=60, **wide), 1).labelled
+    full = decide(front_loaded(urgent=51, lettings=60, **wide), 1)
+    assert full.code is LabelCode.BAND_FULL and "bovenkant van de band" in full.reason
+
+
+def test_front_loaded_still_keeps_the_cap_and_needs_a_candidate():
+    assert decide(front_loaded(urgent=1, lettings=1), 1).code is LabelCode.CAP_REACHED
+    assert decide(front_loaded(), 0).code is LabelCode.NO_CANDIDATE
+
+
+def test_front_loaded_realises_the_band_top_in_the_first_lettings_the_cap_allows():
+    urgent = lettings = 0
+    labelled_at = []
+    for _ in range(40):
+        if decide(front_loaded(urgent, lettings, target=10, cap=0.5), 1).labelled:
+            urgent += 1
+            labelled_at.append(lettings + 1)
+        lettings += 1
+    assert urgent == whole_ceiling(10 * 1.02) == 11
+    assert labelled_at == [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21]  # every other: the 50% cap
+
+
+def test_monitoring_still_sees_the_even_expected_to_date_under_front_loading():
+    assert front_loaded(urgent=5, lettings=20).expected_to_date == 5.0
+    assert front_loaded(urgent=5, lettings=20).surplus == 0.0

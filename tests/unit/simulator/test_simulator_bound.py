@@ -7,7 +7,7 @@ from collections import Counter
 
 from simulator_fixtures import PEKELA, short_world, tiny_world
 
-from services.allocation.domain import INCOME_LIMITS_2025
+from services.allocation.domain import INCOME_LIMITS_2025, Pacing
 from services.allocation.simulator import run_policy, setup, solve_bound
 from services.allocation.simulator.bound import _pace, band
 from services.allocation.simulator.report import waiting_cost
@@ -48,9 +48,9 @@ def test_unreachable_band_is_reported_as_shortfall():
     assert any("out of reach" in note for note in result.notes)
 
 
-def test_bounds_are_lower_bounds_and_adaptive_keeps_the_pace():
+def test_bounds_are_lower_bounds_and_even_adaptive_keeps_the_pace():
     world = short_world(seed=11, days=40)
-    adaptive = run_policy(world, setup("adaptive", world))
+    adaptive = run_policy(world, setup("adaptive", world, Pacing.EVEN))
     year_end = solve_bound(world, INCOME_LIMITS_2025)
     paced = solve_bound(world, INCOME_LIMITS_2025, paced=True)
     assert year_end.status == paced.status == "optimal"
@@ -69,3 +69,14 @@ def test_bounds_are_lower_bounds_and_adaptive_keeps_the_pace():
             assert running <= pace.caps[m, k]
     if not any(paced.shortfall.values()):
         assert paced.waiting_cost <= waiting_cost(world, adaptive)["total"] + 1e-6
+
+
+def test_front_loaded_adaptive_waits_less_than_even_and_never_beats_the_year_end_bound():
+    world = short_world(seed=11, days=40)
+    costs = {pacing: waiting_cost(world, run_policy(world, setup("adaptive", world, pacing)))
+             for pacing in Pacing}
+    year_end = solve_bound(world, INCOME_LIMITS_2025)
+    assert year_end.status == "optimal"
+    front, even = costs[Pacing.FRONT_LOADED]["total"], costs[Pacing.EVEN]["total"]
+    assert year_end.waiting_cost <= front + 1e-6
+    assert front < even

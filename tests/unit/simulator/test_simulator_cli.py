@@ -65,3 +65,22 @@ def test_unknown_scenario_is_a_clear_error(tmp_path):
                                          str(tmp_path), "--no-bound"])
     assert result.exit_code != 0
     assert "no scenario" in result.output
+
+
+def test_pacing_option_overrides_the_scenario(tmp_path):
+    reports = {pacing: _simulate(tmp_path / pacing, "--policy", "adaptive", "--pacing", pacing,
+                                 "--no-bound", "--no-charts", days=60)
+               for pacing in ("even", "front-loaded")}
+    for pacing, report in reports.items():
+        assert report["policySettings"]["pacing"] == pacing
+        assert report["constraintViolations"]["total"] == 0
+    even, front = reports["even"]["totals"], reports["front-loaded"]["totals"]
+    assert front["housed"] > even["housed"]  # sixty days in, front-loading has housed more
+    assert front["waitingCost"]["total"] < even["waitingCost"]["total"]
+
+
+def test_unknown_pacing_is_refused(tmp_path):
+    result = CliRunner().invoke(_app(), ["simulate", "--pacing", "asap", "--days", "5",
+                                         "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "asap" in result.output
