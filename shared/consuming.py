@@ -2,8 +2,11 @@
 
 `EventProcessor.process` decodes one message, skips it when the ledger has seen its id,
 hands it to the service layer inside a unit of work, and marks it seen in the same
-transaction. A message that can never be processed (malformed, unknown type or major
-version, rejected by the domain) goes to the DLQ with the reason, and the consumer goes on.
+transaction. `process_batch` does the same for a batch of messages in ONE unit of work (one
+ledger query, one commit for all their effects and ledger rows), as the allocation worker does
+with what it takes from Kafka at a time. A message that can never be processed (malformed,
+unknown type or major version, rejected by the domain) goes to the DLQ with the reason, and
+the consumer goes on.
 Infrastructure errors propagate, so the offset is not committed and the message comes back.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -61,13 +64,33 @@ class Inbound:
 Handler = Callable[[SqlUnitOfWork, Received], None]
 
 
+@dataclass
+class PreparedBatch:
+    """A batch after decoding: poison is already in the DLQ (`received` None for it)."""
+
+    messages: Sequence[Inbound]
+    received: list[Received | None]
+    rejected: dict[int, str] = field(default_factory=dict)  # index -> reason, in the DLQ
+
+
+class _RejectedAt(Exception):
+    def __init__(self, index: int):
+        self.index = index
+
+
 class EventProcessor:
+    """`clean_rejections`: the handler promises that when it raises `Rejected` it has left
+    nothing behind in the unit of work (it refuses before changing anything), so a batch goes
+    on past a rejected message; otherwise the batch is rolled back and redone without it."""
+
     def __init__(self, consumer: str, uow_factory: Callable[[], SqlUnitOfWork],
-                 handler: Handler, dead_letters: DeadLetterPublisher):
+                 handler: Handler, dead_letters: DeadLetterPublisher, *,
+                 clean_rejections: bool = False):
         self.consumer = consumer
         self.uow_factory = uow_factory
         self.handler = handler
         self.dead_letters = dead_letters
+        self.clean_rejections = clean_rejections
         self.counts: dict[Outcome, int] = {outcome: 0 for outcome in Outcome}
 
     def process(self, message: Inbound) -> Outcome:
@@ -99,6 +122,79 @@ class EventProcessor:
                 return Outcome.DEAD_LETTERED
             uow.mark_seen(self.consumer, received.id)
             uow.commit()
+        return Outcome.HANDLED
+
+    # --- batches ----------------------------------------------------------------------------
+
+    def process_batch(self, messages: Sequence[Inbound]) -> list[Outcome]:
+        """Every message of the batch, in order, in one unit of work; one outcome each.
+
+        Returning means all their effects and ledger rows are committed, or the message is in
+        the DLQ: poison (undecodable) at once, a `Rejected` one with its reason while the
+        others still apply. A duplicate (in the ledger, or earlier in the same batch) changes
+        nothing. Any other exception leaves nothing of the batch committed: the caller
+        retries it or has it redelivered.
+        """
+        return self.apply_batch(self.prepare_batch(messages))
+
+    def prepare_batch(self, messages: Sequence[Inbound]) -> PreparedBatch:
+        received: list[Received | None] = []
+        for message in messages:
+            try:
+                received.append(decode(message.value))
+            except PoisonMessage as exc:
+                with consume_span(message.topic, None, message.headers, self.consumer):
+                    self._dead_letter(message, exc.reason)
+                received.append(None)
+        return PreparedBatch(messages, received)
+
+    def apply_batch(self, batch: PreparedBatch) -> list[Outcome]:
+        while True:
+            try:
+                outcomes = self._apply_batch(batch)
+                break
+            except _RejectedAt as rejection:  # redo without it (already in the DLQ)
+                log.info("batch redone without a rejected message",
+                         extra={"consumer": self.consumer, "index": rejection.index})
+        for outcome in outcomes:
+            self.counts[outcome] += 1
+        return outcomes
+
+    def _apply_batch(self, batch: PreparedBatch) -> list[Outcome]:
+        outcomes = [Outcome.DEAD_LETTERED] * len(batch.messages)  # poison stays so
+        with self.uow_factory() as uow:
+            seen = uow.seen_among(self.consumer, [r.id for r in batch.received if r])
+            fresh: list[str] = []
+            for index, (message, received) in enumerate(zip(batch.messages, batch.received)):
+                if received is None:
+                    continue
+                if received.id in seen:
+                    outcomes[index] = Outcome.DUPLICATE
+                    continue
+                seen.add(received.id)
+                fresh.append(received.id)
+                if index in batch.rejected:
+                    continue
+                outcomes[index] = self._apply_in_batch(uow, batch, index, message, received)
+            uow.mark_all_seen(self.consumer, fresh)
+            uow.commit()
+        return outcomes
+
+    def _apply_in_batch(self, uow: SqlUnitOfWork, batch: PreparedBatch, index: int,
+                        message: Inbound, received: Received) -> Outcome:
+        with consume_span(message.topic, received.id, message.headers, self.consumer):
+            try:
+                self.handler(uow, received)
+            except Rejected as exc:
+                reason = f"rejected by {self.consumer}: {exc}"
+                if not self.clean_rejections:
+                    uow.rollback()
+                    self._dead_letter(message, reason)
+                    batch.rejected[index] = reason
+                    raise _RejectedAt(index) from exc
+                self._dead_letter(message, reason)
+                batch.rejected[index] = reason
+                return Outcome.DEAD_LETTERED
         return Outcome.HANDLED
 
     def _dead_letter(self, message: Inbound, reason: str) -> None:

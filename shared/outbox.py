@@ -55,29 +55,33 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
+def outbox_values(event: Event, *, source: str, event_id: str | None = None) -> dict:
+    """The outbox row for `event` (insert it in the caller's transaction)."""
+    envelope = envelope_for(event, source=source, event_id=event_id)
+    tag_event(envelope.id)
+    return dict(
+        event_id=envelope.id,
+        topic=event.TOPIC.name,
+        key=event.key(),
+        payload=encode_envelope(envelope),
+        headers=[[name, value.decode()] for name, value in inject_headers()],
+        created_at=utcnow(),
+    )
+
+
 def add_to_outbox(session: Session, table: Table, event: Event, *, source: str,
                   event_id: str | None = None) -> str:
     """Stage `event` for publication in the caller's transaction; returns its event id."""
-    envelope = envelope_for(event, source=source, event_id=event_id)
-    tag_event(envelope.id)
-    session.execute(
-        table.insert().values(
-            event_id=envelope.id,
-            topic=event.TOPIC.name,
-            key=event.key(),
-            payload=encode_envelope(envelope),
-            headers=[[name, value.decode()] for name, value in inject_headers()],
-            created_at=utcnow(),
-        )
-    )
-    return envelope.id
+    values = outbox_values(event, source=source, event_id=event_id)
+    session.execute(table.insert().values(**values))
+    return values["event_id"]
 
 
 class OutboxRelay:
     """Publishes unpublished outbox rows; run it in a background thread of each process."""
 
     def __init__(self, engine: Engine, table: Table, producer_factory: Callable,
-                 *, poll_seconds: float = 0.2, batch_size: int = 200):
+                 *, poll_seconds: float = 0.2, batch_size: int = 1000):
         self.engine = engine
         self.table = table
         self.producer_factory = producer_factory
@@ -85,14 +89,20 @@ class OutboxRelay:
         self.batch_size = batch_size
         self._producer = None
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
 
     def start(self) -> None:
         self._thread = threading.Thread(target=self._run, name="outbox-relay", daemon=True)
         self._thread.start()
 
+    def wake(self) -> None:
+        """New rows were committed: publish now instead of at the next poll."""
+        self._wake.set()
+
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread:
             self._thread.join(timeout)
         if self._producer is not None:
@@ -102,6 +112,7 @@ class OutboxRelay:
     def _run(self) -> None:
         backoff = self.poll_seconds
         while not self._stop.is_set():
+            self._wake.clear()  # a commit from now on wakes the wait below
             try:
                 published = self.publish_pending()
                 backoff = self.poll_seconds
@@ -111,7 +122,7 @@ class OutboxRelay:
                 published = 0
                 backoff = min(backoff * 2, 2.0)
             if not published:
-                self._stop.wait(backoff)
+                self._wake.wait(backoff)
 
     def publish_pending(self) -> int:
         """Publish one batch; returns the number of rows published."""

@@ -37,7 +37,14 @@ class Runtime:
         return f"urn:woonregie:{self.settings.service_name}"
 
     def uow(self) -> SqlUnitOfWork:
-        return self.uow_class(self.engine, self.infra, self.source)
+        uow = self.uow_class(self.engine, self.infra, self.source)
+        uow.on_commit = self._wake_relay
+        return uow
+
+    def _wake_relay(self) -> None:
+        relay = vars(self).get("relay")  # only a relay that exists (cached_property)
+        if relay is not None:
+            relay.wake()
 
     @cached_property
     def relay(self) -> OutboxRelay:

@@ -1,19 +1,28 @@
 """Unit of work on SQL: state changes and the events they produce commit together.
 
 Each service subclasses `SqlUnitOfWork` to add its repositories. `emit` stages an event in
-the outbox inside the same transaction; nothing is published unless `commit` succeeds.
+the outbox inside the same transaction (the rows are inserted together, in order, by `commit`);
+nothing is published unless `commit` succeeds. `on_commit`, when set (the Runtime sets it to
+wake its outbox relay), runs after a commit that staged events.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session
 
 from shared.events import Event
-from shared.ledger import already_processed, ledger_table, mark_processed
-from shared.outbox import add_to_outbox, outbox_table
+from shared.ledger import (
+    already_processed,
+    ledger_table,
+    mark_all_processed,
+    mark_processed,
+    processed_among,
+)
+from shared.outbox import outbox_table, outbox_values
 
 
 @dataclass(frozen=True)
@@ -32,10 +41,13 @@ class SqlUnitOfWork:
         self.infra = infra
         self.source = source
         self.emitted: list[str] = []
+        self.on_commit: Callable[[], None] | None = None
+        self._outbox_rows: list[dict] = []
 
     def __enter__(self):
         self.session = Session(self.engine, expire_on_commit=False)
         self.emitted = []
+        self._outbox_rows = []
         self._open_repositories()
         return self
 
@@ -47,11 +59,10 @@ class SqlUnitOfWork:
         """Subclasses attach their repositories to `self.session` here."""
 
     def emit(self, event: Event, *, event_id: str | None = None) -> str:
-        event_id = add_to_outbox(
-            self.session, self.infra.outbox, event, source=self.source, event_id=event_id
-        )
-        self.emitted.append(event_id)
-        return event_id
+        values = outbox_values(event, source=self.source, event_id=event_id)
+        self._outbox_rows.append(values)
+        self.emitted.append(values["event_id"])
+        return values["event_id"]
 
     def seen(self, consumer: str, event_id: str) -> bool:
         return already_processed(self.session, self.infra.ledger, consumer, event_id)
@@ -59,8 +70,25 @@ class SqlUnitOfWork:
     def mark_seen(self, consumer: str, event_id: str) -> None:
         mark_processed(self.session, self.infra.ledger, consumer, event_id)
 
+    def seen_among(self, consumer: str, event_ids: list[str]) -> set[str]:
+        return processed_among(self.session, self.infra.ledger, consumer, event_ids)
+
+    def mark_all_seen(self, consumer: str, event_ids: list[str]) -> None:
+        mark_all_processed(self.session, self.infra.ledger, consumer, event_ids)
+
+    def flush_outbox(self) -> None:
+        """Insert the events staged so far (one statement); `commit` does it anyway."""
+        if self._outbox_rows:
+            rows, self._outbox_rows = self._outbox_rows, []
+            self.session.execute(self.infra.outbox.insert(), rows)
+
     def commit(self) -> None:
+        staged = bool(self._outbox_rows)
+        self.flush_outbox()
         self.session.commit()
+        if staged and self.on_commit is not None:
+            self.on_commit()
 
     def rollback(self) -> None:
+        self._outbox_rows = []
         self.session.rollback()

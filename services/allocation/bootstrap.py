@@ -49,7 +49,10 @@ def inputs_processor(runtime: Runtime, stop: threading.Event | None = None
     deps: Deps = runtime.extras["deps"]
     processor = EventProcessor(INPUTS_CONSUMER, runtime.uow,
                                lambda uow, received: on_event(uow, received, deps),
-                               LazyDeadLetters(runtime))
+                               LazyDeadLetters(runtime),
+                               # on_event refuses before changing anything (a domain refusal
+                               # leaves the aggregate as it was): a batch goes on past it
+                               clean_rejections=True)
     return PatientProcessor(processor, stop=stop)
 
 

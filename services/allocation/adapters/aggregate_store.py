@@ -1,13 +1,18 @@
 """Storing the scope's Allocator: one JSON row per scope with an integer version.
 
-`save` writes only when the row still has the version `get` read (optimistic concurrency).
-Two writers that raced (two workers, a worker and the API) find out here: one commits, the
-other gets `VersionConflict` and redoes its command on the newer state.
+The row is written once per unit of work, at its commit (`flush`), and only when the row
+still has the version `get` read (optimistic concurrency). Two writers that raced (two
+workers, a worker and the API) find out there: one commits, the other gets `VersionConflict`
+and redoes its work on the newer state. A unit of work may apply many commands (the worker
+applies a whole batch of consumed events): every `save` counts one version, and the flush
+writes the document once with the version advanced by that count, so the versions (and the
+event ids derived from them) are the same as if each command had committed on its own.
 
 Parsing the whole scope on every event would dominate a worker's time, so parsed aggregates
 are kept in an `AggregateCache` keyed by version. A unit of work *takes* the cached object (no
-other thread can touch it meanwhile) and it goes back only after the transaction committed;
-after a rollback the object, possibly half-changed, is dropped and the next use re-parses.
+other thread can touch it meanwhile), keeps it for all its commands, and it goes back only
+after the transaction committed; after a rollback the object, possibly half-changed, is
+dropped and the next use re-parses.
 """
 
 from __future__ import annotations
@@ -60,7 +65,8 @@ class AggregateCache:
 
 
 class AllocatorStore:
-    """Per unit of work: `get` an aggregate, change it, `save` it (or `give_back` unchanged)."""
+    """Per unit of work: `get` an aggregate, change it, `save` it (or `give_back` unchanged);
+    the unit of work's commit calls `flush` (one write per changed scope)."""
 
     def __init__(self, session: Session, cache: AggregateCache, policy: AllocationPolicy,
                  after_commit: Callable[[Callable[[], None]], None]):
@@ -69,49 +75,75 @@ class AllocatorStore:
         self.policy = policy
         self.after_commit = after_commit
         self._versions: dict[str, int] = {}  # scope -> version read (0: no row yet)
+        self._held: dict[str, Allocator] = {}  # taken in this unit of work
+        self._saves: dict[str, int] = {}  # scope -> saves not yet written
 
     def get(self, scope: str) -> Allocator:
+        held = self._held.get(scope)
+        if held is not None:  # a later command of the same unit of work
+            return held
         version = self.session.scalar(select(STATE.c.version).where(STATE.c.scope == scope))
         self._versions[scope] = version or 0
         if version is None:
-            return Allocator(scope, self.policy)
-        cached = self.cache.take(scope, version)
-        if cached is not None:
-            return cached
-        document = self.session.scalar(select(STATE.c.state).where(STATE.c.scope == scope))
-        return state_codec.from_document(json.loads(document), self.policy)
+            allocator = Allocator(scope, self.policy)
+        else:
+            allocator = self.cache.take(scope, version)
+            if allocator is None:
+                document = self.session.scalar(
+                    select(STATE.c.state).where(STATE.c.scope == scope))
+                allocator = state_codec.from_document(json.loads(document), self.policy)
+        self._held[scope] = allocator
+        return allocator
 
     def version_of(self, scope: str) -> int:
-        """The version `get` read in this unit of work."""
-        return self._versions[scope]
+        """The version the next `save` in this unit of work applies to."""
+        return self._versions[scope] + self._saves.get(scope, 0)
 
     def save(self, allocator: Allocator) -> int:
-        """Write the aggregate if nobody else did since `get`; returns the new version."""
+        """Count one change of the aggregate; written by `flush`. Returns the new version."""
         scope = allocator.scope
-        read = self._versions[scope]
-        document = json.dumps(state_codec.to_document(allocator), separators=(",", ":"))
-        if read == 0:
-            try:
-                self.session.execute(insert(STATE).values(
-                    scope=scope, version=1, state=document, updated_at=utcnow()))
-            except IntegrityError as exc:
-                raise VersionConflict(f"scope {scope} was created concurrently") from exc
-        else:
-            result = self.session.execute(
-                update(STATE).where(STATE.c.scope == scope, STATE.c.version == read)
-                .values(version=read + 1, state=document, updated_at=utcnow()))
-            if result.rowcount != 1:
-                raise VersionConflict(f"scope {scope} changed since version {read}")
-        saved = read + 1
-        self._versions[scope] = saved
-        self.after_commit(lambda: self.cache.put(scope, saved, allocator))
-        return saved
+        self._held[scope] = allocator
+        self._saves[scope] = self._saves.get(scope, 0) + 1
+        return self.version_of(scope)
+
+    def flush(self) -> None:
+        """Write every changed aggregate once, if nobody else did since `get`."""
+        for scope, saves in list(self._saves.items()):
+            allocator = self._held[scope]
+            read = self._versions[scope]
+            document = state_codec.to_json(allocator)
+            if read == 0:
+                try:
+                    self.session.execute(insert(STATE).values(
+                        scope=scope, version=saves, state=document, updated_at=utcnow()))
+                except IntegrityError as exc:
+                    raise VersionConflict(f"scope {scope} was created concurrently") from exc
+            else:
+                result = self.session.execute(
+                    update(STATE).where(STATE.c.scope == scope, STATE.c.version == read)
+                    .values(version=read + saves, state=document, updated_at=utcnow()))
+                if result.rowcount != 1:
+                    raise VersionConflict(f"scope {scope} changed since version {read}")
+            saved = read + saves
+            self._versions[scope] = saved
+            del self._saves[scope]
+            self.after_commit(lambda s=scope, v=saved, a=allocator: self.cache.put(s, v, a))
 
     def give_back(self, allocator: Allocator) -> None:
-        """Return an aggregate the command left unchanged (a domain refusal changes nothing)."""
-        read = self._versions.get(allocator.scope)
+        """Return an aggregate the command left unchanged (a domain refusal changes nothing).
+        One with changes of earlier commands of this unit of work stays until the commit."""
+        scope = allocator.scope
+        if scope in self._saves:
+            return
+        self._held.pop(scope, None)
+        read = self._versions.get(scope)
         if read:
-            self.cache.put(allocator.scope, read, allocator)
+            self.cache.put(scope, read, allocator)
+
+    def discard(self) -> None:
+        """After a rollback: what this unit of work held may be half-changed; forget it."""
+        self._held.clear()
+        self._saves.clear()
 
     def peek(self, scope: str) -> tuple[int, Allocator | None]:
         """Version and a fresh copy, for reading only (tests, diagnostics)."""

@@ -13,6 +13,10 @@ from the data they derive from, as the domain's own invariant check defines them
 
 from __future__ import annotations
 
+import json
+import operator
+import weakref
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -95,6 +99,65 @@ def from_document(doc: dict[str, Any], policy: AllocationPolicy | None = None) -
     a._live_by_candidate = {p.candidate_id: p.id for p in live}
     a._ledger = _ledger_from(doc["ledger"])
     return a
+
+
+# --- the document as JSON text, re-encoding only what changed --------------------------------
+
+_COMPACT = json.JSONEncoder(separators=(",", ":")).encode
+# per live Allocator object: its entities' last JSON fragments (see `to_json`)
+_FRAGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def to_json(allocator: Allocator) -> str:
+    """`json.dumps(to_document(allocator), separators=(",", ":"))`, character for character,
+    but cheap to repeat: the worker writes the whole document after every batch, and nearly
+    all of a large scope's candidates, vacancies and proposals are unchanged since the last
+    time. Each entity's JSON fragment is kept with the values of its fields, and reused while
+    every field still holds the very same object (the field values are immutable: strings,
+    numbers, dates, enums, tuples, frozen dataclasses); any reassigned field re-encodes it.
+    """
+    a = allocator
+    memo = _FRAGMENTS.get(a)
+    if memo is None:
+        memo = _FRAGMENTS[a] = {}
+    ledger = a._ledger._by_vacancy
+    parts = [
+        '{"format":', _COMPACT(FORMAT), ',"scope":', _COMPACT(a.scope),
+        ',"municipalities":', _list(memo, "m", a._municipalities, _municipality),
+        ',"agreements":', _list(memo, "a", a._agreements, _agreement),
+        ',"candidates":', _list(memo, "c", a._candidates, _candidate),
+        ',"vacancies":', _list(memo, "v", a._vacancies, _vacancy),
+        ',"externalLettings":', _list(memo, "x", a._external_lettings, _letting),
+        ',"proposals":', _list(memo, "p", a._proposals, _proposal),
+        ',"attempts":', _COMPACT({vacancy_id: list(ids)
+                                  for vacancy_id, ids in a._attempts.items()}),
+        ',"placements":', _list(memo, "pl", a._placements, _placement),
+        ',"ledger":', _list(memo, "l", ledger, None, keys=True), "}",
+    ]
+    return "".join(parts)
+
+
+def _list(memo: dict, kind: str, items: dict, encode: Callable[[Any], dict] | None,
+          *, keys: bool = False) -> str:
+    previous: dict = memo.get(kind, {})
+    current: dict = {}
+    fragments = []
+    same = operator.is_
+    for key, item in items.items():
+        values = tuple(vars(item).values())
+        known = previous.get(key)
+        if (known is not None and known[0] is item and len(known[1]) == len(values)
+                and all(map(same, known[1], values))):
+            fragment = known[2]
+        elif keys:  # the letting ledger: [vacancy id, municipality, outcome, day]
+            fragment = _COMPACT([key, item.municipality, item.outcome.value,
+                                 item.on.isoformat()])
+        else:
+            fragment = _COMPACT(encode(item))
+        current[key] = (item, values, fragment)
+        fragments.append(fragment)
+    memo[kind] = current  # entities gone from the aggregate are forgotten
+    return "[" + ",".join(fragments) + "]"
 
 
 # --- reference data -------------------------------------------------------------------------

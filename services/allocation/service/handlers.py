@@ -37,6 +37,8 @@ def on_event(uow: AllocationUnitOfWork, received: Received, deps: Deps) -> None:
     if command is None:
         return
     touched = inbound.candidate_touched(received.event)
+    if touched and uow.allocators.get(deps.scope).candidate(touched) is None:
+        touched = None  # a candidate new to the scope has no proposals to refresh
     try:
         change(uow, deps.scope, command, cause=f"in:{received.id}",
                candidates=[touched] if touched else ())

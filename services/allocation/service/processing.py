@@ -9,19 +9,23 @@ committed (or it is in the DLQ). Three kinds of failure:
   the DLQ with the error, so one bad message cannot stop the scope's whole stream. Should the
   DLQ refuse it too, the message waits (with backoff, logged): blocking is visible in the
   consumer lag, a dropped message is not.
+
+`process_batch` does the same for a batch in one unit of work (EventProcessor.process_batch):
+a conflict or an outage redoes the whole batch; a bug falls back to processing the batch's
+messages one by one as above, which finds the culprit and dead-letters it alone.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from kafka.errors import KafkaError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from services.allocation.adapters.aggregate_store import VersionConflict
-from shared.consuming import EventProcessor, Inbound, Outcome
+from shared.consuming import EventProcessor, Inbound, Outcome, PreparedBatch
 from shared.dlq import DeadLetter
 from shared.envelope import PoisonMessage, decode
 
@@ -84,6 +88,49 @@ class PatientProcessor:
                                    "topic": message.topic, "offset": message.offset})
                 self._sleep(backoff)
                 backoff = min(backoff * 2, self.max_backoff)
+
+    def process_batch(self, messages: Sequence[Inbound]) -> list[Outcome]:
+        if len(messages) == 1:
+            return [self.process(messages[0])]
+        backoff, conflicts = self.first_backoff, 0
+        prepared: PreparedBatch | None = None
+        while True:
+            if self.stop.is_set():
+                first = messages[0]
+                raise Stopping(f"{first.topic}:{first.partition}@{first.offset} "
+                               f"and {len(messages) - 1} more")
+            try:
+                if prepared is None:
+                    prepared = self.processor.prepare_batch(messages)
+                return self.processor.apply_batch(prepared)
+            except CONFLICTS:
+                self.conflicts += 1
+                conflicts += 1
+                if conflicts >= self.conflict_attempts:
+                    break
+            except TRANSIENT as exc:
+                log.warning("cannot process the batch yet; retrying",
+                            extra={"error": repr(exc)[:500], "backoff": backoff,
+                                   "messages": len(messages)})
+                self._sleep(backoff)
+                backoff = min(backoff * 2, self.max_backoff)
+            except Exception:
+                log.warning("a batch failed; processing its messages one by one",
+                            exc_info=True, extra={"messages": len(messages)})
+                break
+        return self._one_by_one(messages, prepared)
+
+    def _one_by_one(self, messages: Sequence[Inbound], prepared: PreparedBatch | None
+                    ) -> list[Outcome]:
+        outcomes = []
+        for index, message in enumerate(messages):
+            if prepared is not None and prepared.received[index] is None:
+                # poison, already in the DLQ
+                self.processor.counts[Outcome.DEAD_LETTERED] += 1
+                outcomes.append(Outcome.DEAD_LETTERED)
+            else:
+                outcomes.append(self.process(message))
+        return outcomes
 
     def _reason(self, exc: Exception) -> str:
         return f"unexpected error in {self.processor.consumer}: {type(exc).__name__}: {exc}"

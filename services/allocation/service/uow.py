@@ -30,6 +30,7 @@ class AllocationUnitOfWork(SqlUnitOfWork):
         self.placements = PlacementViews(self.session)
 
     def commit(self) -> None:
+        self.allocators.flush()  # the aggregates changed in this unit of work, once each
         super().commit()
         hooks = list(self._after_commit)
         self._after_commit.clear()
@@ -38,4 +39,5 @@ class AllocationUnitOfWork(SqlUnitOfWork):
 
     def rollback(self) -> None:
         self._after_commit.clear()  # what they would publish never happened
+        self.allocators.discard()
         super().rollback()

@@ -1,18 +1,21 @@
 """The worker's agent and timers: thin adapters from Faust to the service layer.
 
-One agent over all input topics, with concurrency 1: messages are processed one at a time, so
-each partition keeps its order (a candidate's registration before its urgency). Acks are
-manual (`noack`): a message is acknowledged only after its effects are committed, so a crash
-or a stop in between redelivers it, and the ledger makes the redelivery harmless.
-The processing is blocking (SQL, the DLQ producer), so it runs in a thread: the event loop
-stays free for heartbeats and fetching.
+One agent over all input topics, with concurrency 1. It takes the messages in batches (up
+to `BATCH_SIZE`, or whatever arrived within `BATCH_WITHIN` seconds) and processes a batch in
+order in one unit of work (`PatientProcessor.process_batch`: one aggregate load, every
+message applied, one save with all outbox and ledger rows, one commit), so each partition
+keeps its order (a candidate's registration before its urgency) and the aggregate is written
+once per batch instead of once per message. Acks are manual: a batch is acknowledged only
+after its effects are committed, so a crash or a stop in between redelivers it, and the
+ledger makes the redelivery harmless. The processing is blocking (SQL, the DLQ producer), so
+it runs in a thread: the event loop stays free for heartbeats and fetching.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import faust
 
@@ -22,22 +25,31 @@ from shared.consuming import Inbound, Outcome
 log = logging.getLogger(__name__)
 
 AGENT_NAME = "allocation-inputs"
+# A batch closes at this many messages, or this long after the agent started waiting: under
+# load batches fill at once; at a trickle a message waits at most BATCH_WITHIN for company.
+BATCH_SIZE = 1000
+BATCH_WITHIN = 0.01
 
 
 def install_agents(app: faust.App, topic: faust.TopicT,
-                   process: Callable[[Inbound], Outcome]):
+                   process_batch: Callable[[Sequence[Inbound]], list[Outcome]], *,
+                   batch_size: int = BATCH_SIZE, within: float = BATCH_WITHIN):
     @app.agent(topic, name=AGENT_NAME, concurrency=1)
     async def allocation_inputs(stream):
         manual = stream.noack()
-        async for event in manual.events():
+        async for events in manual.noack_take(batch_size, within=within):
+            messages = [Inbound.from_faust(event) for event in events]
             try:
-                outcome = await asyncio.to_thread(process, Inbound.from_faust(event))
+                outcomes = await asyncio.to_thread(process_batch, messages)
             except Stopping:
-                log.info("stopping with a message unprocessed; it will be redelivered")
+                log.info("stopping with messages unprocessed; they will be redelivered",
+                         extra={"messages": len(messages)})
                 return
-            await manual.ack(event)
-            # yielded for observers (test_context waits for it); nothing else consumes it
-            yield outcome
+            for event in events:
+                await manual.ack(event)
+            # yielded for observers (test_context waits for them); nothing else consumes them
+            for outcome in outcomes:
+                yield outcome
 
     return allocation_inputs
 

@@ -91,7 +91,7 @@ def create_worker(settings: AllocationSettings, runtime: Runtime | None = None,
     stop = threading.Event()
     processor = inputs_processor(runtime, stop)
     app = create_faust_app(settings)
-    agent = install_agents(app, inputs_topic(app), processor.process)
+    agent = install_agents(app, inputs_topic(app), processor.process_batch)
     bus = runtime.extras["bus"]
     install_timers(app, lambda: bus.handle(ExpireDueProposals()), expiry_seconds)
 

@@ -44,7 +44,7 @@ def worker(harness):
     app = create_faust_app(harness.runtime.settings)
     agent = install_agents(app, app.topic(CANDIDATES.name, key_serializer="raw",
                                           value_serializer="raw", internal=False),
-                           harness.processor.process)
+                           harness.processor.process_batch)
     app.finalize()
     app.conf.store = "memory://"
     app.flow_control.resume()
@@ -102,7 +102,8 @@ async def test_messages_are_processed_one_at_a_time_in_order(harness, scenario):
     dead-lettered as an unknown candidate."""
     seen = []
     app = create_faust_app(harness.runtime.settings)
-    agent = install_agents(app, app.channel(), lambda message: seen.append(message.offset))
+    agent = install_agents(app, app.channel(), lambda batch: [
+        seen.append(message.offset) for message in batch])
     app.finalize()
     app.conf.store = "memory://"
     async with agent.test_context() as running:
@@ -186,3 +187,23 @@ def test_the_event_loop_stays_free_while_a_message_is_processed(harness, scenari
 
     asyncio.run(main())
     assert len(ticks) > 3
+
+
+async def test_waiting_messages_are_taken_as_batches_in_order(harness):
+    batches: list[list[int]] = []
+
+    def process_batch(batch):
+        batches.append([message.offset for message in batch])
+        return [Outcome.HANDLED] * len(batch)
+
+    app = create_faust_app(harness.runtime.settings)
+    agent = install_agents(app, app.channel(), process_batch, within=0.2)
+    app.finalize()
+    app.conf.store = "memory://"
+    async with agent.test_context() as running:
+        for _ in range(19):
+            await running.put(value=b"x", key=b"k", wait=False)
+        await running.put(value=b"x", key=b"k")
+    assert max(len(b) for b in batches) > 1
+    taken = [offset for batch in batches for offset in batch]
+    assert taken == list(range(len(taken)))
