@@ -20,6 +20,7 @@ import random
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone
 
+from services.allocation.domain import AllocationPolicy
 from services.allocation.service.outbound import to_contract
 from services.allocation.simulator.engine import Engine
 from services.allocation.simulator.policies import setup
@@ -79,6 +80,13 @@ def national_scenario(reference_raw: dict, province: str):
         group["perYear"] = group["perYear"] * 1.5 * people / GRONINGEN_POPULATION
         group["origin"] = {}
     return parse_scenario(raw, reference)
+
+
+def allocation_policy(seed: int = 1) -> AllocationPolicy:
+    """The policy every province's Allocator runs with while the log is written (the
+    scenario's `adaptive` policy; only stock, inflow and agreement differ by province). A
+    replay must use it too, or it re-derives other decisions (pacing, weights, expiry)."""
+    return national_scenario(national_reference(seed), "PV01").policy("adaptive")
 
 
 @dataclass

@@ -45,7 +45,7 @@ PLATFORM_REASONS = {"vacancy-withdrawn", "candidate-withdrawn", "let-outside-pla
 
 
 def write_log(path: Path, seed: int, events: int, provinces: int) -> dict:
-    from national_log import build_log
+    from national_log import allocation_policy, build_log
 
     started = time.perf_counter()
     log = build_log(seed=seed, target_events=events, provinces=provinces,
@@ -55,7 +55,8 @@ def write_log(path: Path, seed: int, events: int, provinces: int) -> dict:
             out.write(FRAME.pack(len(raw)))
             out.write(raw)
     expected = {"placements": log.placements, "proposals": log.proposals,
-                "events": len(log.events), "seconds": time.perf_counter() - started}
+                "events": len(log.events), "seconds": time.perf_counter() - started,
+                "policy": repr(allocation_policy(seed))}
     path.with_suffix(".expected.json").write_text(json.dumps(expected))
     return expected
 
@@ -83,8 +84,11 @@ def rebuild(path: Path) -> dict:
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
     from shared import events as ev
+    from national_log import allocation_policy
+
     from shared.envelope import decode
 
+    policy = allocation_policy()  # what the log's Allocators ran with
     allocators: dict[str, Allocator] = {}
     scope_of: dict[str, str] = {}  # municipality -> province (scope)
     candidate_scope: dict[str, str] = {}
@@ -99,7 +103,9 @@ def rebuild(path: Path) -> dict:
         event = decode(raw).event
         scope = _scope(event, scope_of, candidate_scope)
         if scope is not None:
-            allocator = allocators.setdefault(scope, Allocator(scope))
+            allocator = allocators.get(scope)
+            if allocator is None:
+                allocator = allocators[scope] = Allocator(scope, policy)
             command = command_for(event)
             if command is not None:
                 command(allocator)
@@ -118,7 +124,7 @@ def rebuild(path: Path) -> dict:
                  for scope, a in allocators.items()}
     return {"events": count, "seconds": total, "allocationSeconds": seconds["allocation"],
             "monitoringSeconds": seconds["monitoring"], "monitoringErrors": errors,
-            "placements": placements, "proposals": proposals}
+            "placements": placements, "proposals": proposals, "policy": repr(policy)}
 
 
 def _scope(event, scope_of: dict[str, str], candidate_scope: dict[str, str]) -> str | None:
@@ -227,6 +233,9 @@ def _print(base: dict, full: dict, expected: dict) -> None:
           f"{full['maxRssBytes'] / base['maxRssBytes']:.1f}x memory")
     same = (full["placements"] == expected["placements"]
             and full["proposals"] == expected["proposals"])
+    if expected.get("policy", full["policy"]) != full["policy"]:
+        print("the log was written with another allocation policy than the replay uses: "
+              "rebuild the log")
     if LIMIT is not None:
         print(f"partial replay (WOONREGIE_REPLAY_LIMIT={LIMIT}): not compared with the full run")
     else:

@@ -15,6 +15,7 @@ every ordering has a deterministic tie-break and every id is derived from its co
 from __future__ import annotations
 
 from collections import Counter
+from weakref import WeakKeyDictionary
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
@@ -74,12 +75,45 @@ Events = list[DomainEvent]
 class Assessment:
     """All active candidates weighed for one vacancy."""
 
-    ranked: list[RankedCandidate]  # the eligible, best first
+    ranked: list[RankedCandidate]  # the best eligible ones, best first (the explanation's top)
+    eligible_count: int
     excluded: dict[str, int]  # rule name -> candidates it excluded
 
-    @property
-    def eligible_count(self) -> int:
-        return len(self.ranked)
+
+class _ActiveIndex:
+    """The active candidates of one Allocator, grouped by `rules.profile_of`, so that an
+    assessment neither walks the placed and withdrawn ones nor asks the static rules per
+    candidate. Derived data, not state: kept beside the Allocator (`_INDEXES`), built from
+    `_candidates` on first use and refiled by the commands that change a candidate; built
+    again when `_candidates` is replaced or changes size behind the commands' back."""
+
+    __slots__ = ("source", "size", "groups", "group_of")
+
+    def __init__(self, candidates: dict[str, Candidate]):
+        self.source = candidates
+        self.size = len(candidates)
+        self.groups: dict[object, dict[str, Candidate]] = {}  # profile -> id -> candidate
+        self.group_of: dict[str, object] = {}  # candidate id -> its profile
+        for candidate in candidates.values():
+            self.refile(candidate)
+
+    def refile(self, candidate: Candidate) -> None:
+        old = self.group_of.pop(candidate.id, None)
+        if old is not None:
+            members = self.groups[old]
+            del members[candidate.id]
+            if not members:
+                del self.groups[old]
+        if candidate.status is CandidateStatus.ACTIVE:
+            profile = rules.profile_of(candidate)
+            members = self.groups.get(profile)
+            if members is None:
+                members = self.groups[profile] = {}
+            members[candidate.id] = candidate
+            self.group_of[candidate.id] = profile
+
+
+_INDEXES: WeakKeyDictionary[Allocator, _ActiveIndex] = WeakKeyDictionary()
 
 
 class Allocator:
@@ -120,14 +154,18 @@ class Allocator:
         the state allocation keeps (urgency, parking, status) stays."""
         existing = self._candidates.get(candidate.id)
         if existing is None:
-            self._candidates[candidate.id] = replace(candidate)
+            added = self._candidates[candidate.id] = replace(candidate)
+            self._refile(added, added=True)
             return []
         for name in PROFILE_FIELDS:
             setattr(existing, name, getattr(candidate, name))
+        self._refile(existing)
         return []
 
     def grant_urgency(self, candidate_id: str, urgency: Urgency) -> Events:
-        self._candidate(candidate_id).urgency = urgency
+        candidate = self._candidate(candidate_id)
+        candidate.urgency = urgency
+        self._refile(candidate)
         return []
 
     def expire_urgency(self, candidate_id: str, on: date) -> Events:
@@ -136,6 +174,7 @@ class Allocator:
         # An expiry dated before the current grant belongs to an earlier urgency.
         if candidate.urgency is not None and candidate.urgency.granted_on <= on:
             candidate.urgency = None
+            self._refile(candidate)
         return []
 
     def withdraw_candidate(self, candidate_id: str, on: date) -> Events:
@@ -143,6 +182,7 @@ class Allocator:
         if candidate is None or candidate.status is not CandidateStatus.ACTIVE:
             return []
         candidate.status = CandidateStatus.WITHDRAWN
+        self._refile(candidate)
         proposal = self._live_proposal(self._live_by_candidate, candidate_id)
         if proposal is None:
             return []
@@ -259,6 +299,7 @@ class Allocator:
         self._close(proposal, ProposalStatus.PLACED, on)
         vacancy.status = VacancyStatus.PLACED
         candidate.status = CandidateStatus.PLACED
+        self._refile(candidate)
         self._placements[placement.id] = placement
         self._ledger.record(vacancy.id, vacancy.municipality, Outcome.PLACED, on)
         return [CandidatePlaced.of(placement)]
@@ -355,22 +396,43 @@ class Allocator:
         return [_labelled_event(vacancy, decision, today)]
 
     def _assess(self, vacancy: Vacancy, today: date, agreement: Agreement | None) -> Assessment:
+        """`rules.eligibility` for every active candidate and `ranking.rank` of the eligible,
+        done in bulk (`rules.assess`: static rules once per candidate profile; `ranking.top`:
+        only the explanation's top is built). The same figures as one by one: unit tests
+        hold both against the plain functions."""
         context = self._eligibility_context(vacancy, today, agreement)
-        eligible: list[Candidate] = []
-        excluded: Counter[str] = Counter()
-        for candidate in self._candidates.values():
-            if candidate.status is not CandidateStatus.ACTIVE:
-                continue
-            reasons = rules.eligibility(candidate, vacancy, context)
-            if reasons:
-                excluded.update(str(reason) for reason in reasons)
-            else:
-                eligible.append(candidate)
+        groups = self._active_index().groups
+        eligible, excluded = rules.assess_groups(
+            [(profile, members.values()) for profile, members in groups.items()], vacancy,
+            context)
+        if not eligible:
+            return Assessment([], 0, excluded)
         ranking_context = ranking.RankingContext(
             today, agreement.category_order if agreement else (),
             self._surpluses(agreement, {c.registration_municipality for c in eligible}))
-        ranked = ranking.rank(eligible, vacancy, ranking_context, self.policy.weights)
-        return Assessment(ranked, dict(sorted(excluded.items())))
+        top_n = self.policy.explanation_top_n  # sliced from the ranking: a negative n
+        keep = top_n if top_n > 0 else 1 if top_n == 0 else len(eligible)  # drops from its end
+        ranked = ranking.top(eligible, vacancy, ranking_context, self.policy.weights, keep)
+        return Assessment(ranked, len(eligible), excluded)
+
+    def _active_index(self) -> _ActiveIndex:
+        index = _INDEXES.get(self)
+        if (index is None or index.source is not self._candidates
+                or index.size != len(self._candidates)):
+            index = _INDEXES[self] = _ActiveIndex(self._candidates)
+        return index
+
+    def _refile(self, candidate: Candidate, added: bool = False) -> None:
+        """After a command changed a candidate's status, profile or urgency (or added it)."""
+        index = _INDEXES.get(self)
+        if index is None:
+            return
+        if index.source is not self._candidates or index.size + added != len(
+                self._candidates):
+            del _INDEXES[self]  # out of step: built again on next use
+            return
+        index.size += added
+        index.refile(candidate)
 
     def _eligibility_context(
         self, vacancy: Vacancy, today: date, agreement: Agreement | None

@@ -22,6 +22,7 @@ Ties are broken by candidate id, so the ranking is deterministic.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
@@ -101,3 +102,49 @@ def rank(
         total = _rounded(sum(factors[name] * value for name, value in parts.items()))
         ranked.append(RankedCandidate(candidate.id, total, parts))
     return sorted(ranked, key=lambda r: (-r.score, r.candidate_id))
+
+
+def top(
+    candidates: Iterable[Candidate], vacancy: Vacancy, ctx: RankingContext,
+    weights: ScoreWeights, n: int,
+) -> list[RankedCandidate]:
+    """`rank(...)[:n]` without building and sorting every candidate's entry: the score is
+    computed inline (the same components, summed in the same order as `rank` does, so the
+    same float), and the components are built only for the n kept (a unit test holds this
+    against `rank`)."""
+    if n <= 0:
+        return []
+    factors = asdict(weights)
+    w_category, w_waiting = factors["category"], factors["waiting"]
+    w_preference, w_balance = factors["preference"], factors["balance"]
+    categories, today, destination = ctx.categories, ctx.today, vacancy.municipality
+    priority_of = len(categories)
+    balance_of: dict[str, float] = {}  # origin -> rounded balance component
+    keyed = []
+    for candidate in candidates:
+        urgency = candidate.urgency
+        if urgency is None:
+            category = waiting = 0.0
+        else:
+            category = (float(priority_of - categories.index(urgency.category))
+                        if urgency.category in categories else 0.0)
+            waiting = float(max(0, (today - urgency.granted_on).days))
+        preferred = candidate.preferred_municipalities
+        if destination in preferred:
+            liked = 1.0
+        else:
+            liked = 0.5 if not preferred else 0.0
+        origin = candidate.registration_municipality
+        moved = balance_of.get(origin)
+        if moved is None:
+            moved = balance_of[origin] = round(balance(candidate, destination, ctx.surplus), 6)
+        total = _rounded(sum((w_category * category, w_waiting * waiting,
+                              w_preference * liked, w_balance * moved)))
+        keyed.append((-total, candidate.id, total, candidate))
+    best = heapq.nsmallest(n, keyed, key=_order)
+    return [RankedCandidate(candidate.id, total, components(candidate, vacancy, ctx))
+            for _, _, total, candidate in best]
+
+
+def _order(item: tuple) -> tuple:
+    return item[0], item[1]  # score descending, then candidate id

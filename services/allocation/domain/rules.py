@@ -7,7 +7,7 @@ explanation, so "why not this client?" is answered by them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Set
+from collections.abc import Callable, Collection, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -215,3 +215,196 @@ def eligibility(candidate: Candidate, vacancy: Vacancy, context: EligibilityCont
 
 def is_eligible(candidate: Candidate, vacancy: Vacancy, context: EligibilityContext) -> bool:
     return all(rule(candidate, vacancy, context) is None for rule in RULES)
+
+
+# --- many candidates at once --------------------------------------------------------------
+
+# The rules that read nothing of the candidate but its profile (`profile_key`) and nothing of
+# the context but reference data; the rest read the candidate's own state (urgency dates,
+# parking, availability) or the proposals, and are asked per candidate.
+STATIC_RULES: tuple[Rule, ...] = (
+    category_in_agreement,
+    not_excluded_municipality,
+    within_region_binding,
+    care_covered,
+    rent_within_cap,
+    income_within_daeb,
+    enough_rooms,
+    accessible_enough,
+)
+DYNAMIC_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule not in STATIC_RULES)
+
+
+def profile_key(candidate: Candidate) -> tuple:
+    """Everything `STATIC_RULES` read of a candidate: equal keys, equal static verdicts."""
+    urgency = candidate.urgency
+    return (candidate.household_size, candidate.income_class, candidate.needs,
+            candidate.excluded_municipalities, candidate.region_binding,
+            None if urgency is None else urgency.category)
+
+
+class _Profile:
+    """One profile key, compared by identity (hashing the key itself calls into Python for
+    every enum and for `Needs`, which costs more than the rules it saves)."""
+
+    __slots__ = ("key",)
+
+    def __init__(self, key: tuple):
+        self.key = key
+
+
+_PROFILES: dict[tuple, _Profile] = {}
+_PROFILES_MAX = 100_000  # a bound on the intern table; dropping it only loses sharing
+_MEMO = "_eligibility_profile"  # the memo a Candidate carries; not a dataclass field
+
+
+def profile_of(candidate: Candidate) -> _Profile:
+    """The candidate's profile, memoised on the candidate. The memo is checked against the
+    very objects it was made from (all immutable), so a changed profile or urgency makes a
+    new one; identity implies equality, so a memo that passes the check is right."""
+    memo = candidate.__dict__.get(_MEMO)
+    urgency = candidate.urgency
+    if (memo is not None and memo[0] is candidate.needs
+            and memo[1] is candidate.excluded_municipalities
+            and memo[2] is candidate.household_size and memo[3] is candidate.income_class
+            and memo[4] is candidate.region_binding and memo[5] is urgency):
+        return memo[6]
+    key = profile_key(candidate)
+    profile = _PROFILES.get(key)
+    if profile is None:
+        if len(_PROFILES) >= _PROFILES_MAX:
+            _PROFILES.clear()
+        profile = _PROFILES[key] = _Profile(key)
+    candidate.__dict__[_MEMO] = (candidate.needs, candidate.excluded_municipalities,
+                                 candidate.household_size, candidate.income_class,
+                                 candidate.region_binding, urgency, profile)
+    return profile
+
+
+_NO_URGENCY = str(Exclusion.NO_URGENCY)
+_URGENCY_EXPIRED = str(Exclusion.URGENCY_EXPIRED)
+_PARKED = str(Exclusion.PARKED)
+_HAS_OPEN_PROPOSAL = str(Exclusion.HAS_OPEN_PROPOSAL)
+_ALREADY_PROPOSED = str(Exclusion.ALREADY_PROPOSED)
+_NOT_YET_AVAILABLE = str(Exclusion.NOT_YET_AVAILABLE)
+
+
+_SITES: dict[tuple, dict[_Profile, tuple[str, ...]]] = {}  # site -> profile -> verdict
+_SITES_MAX = 20_000  # bounds on the verdict memo; dropping it only costs recomputation
+_VERDICTS_MAX = 2_000_000
+_verdicts = 0
+
+
+def site_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
+    """Everything `STATIC_RULES` read of a dwelling and of the context: equal keys, equal
+    static verdicts for every candidate profile. The rent only as the rules compare it."""
+    limits = context.income_limits
+    rent = vacancy.monthly_rent
+    if type(limits) is IncomeLimits:  # rent_cap is one of two caps
+        rent_key: tuple = (rent > limits.rent_cap_small, rent > limits.rent_cap_large,
+                           rent <= limits.liberalisation_limit)
+    else:
+        rent_key = ("rent", rent)
+    return (vacancy.municipality, vacancy.rooms, vacancy.accessibility, rent_key,
+            context.municipalities.get(vacancy.municipality), limits, context.categories)
+
+
+def _verdicts_for(vacancy: Vacancy, context: EligibilityContext) -> (
+    dict[_Profile, tuple[str, ...]]
+):
+    global _verdicts
+    key = site_key(vacancy, context)
+    verdicts = _SITES.get(key)
+    if verdicts is None:
+        if len(_SITES) >= _SITES_MAX or _verdicts >= _VERDICTS_MAX:
+            _SITES.clear()
+            _verdicts = 0
+        verdicts = _SITES[key] = {}
+    return verdicts
+
+
+def assess(
+    candidates: Iterable[Candidate], vacancy: Vacancy, context: EligibilityContext
+) -> tuple[list[Candidate], dict[str, int]]:
+    """`eligibility` for many candidates at once: the eligible ones and how many candidates
+    each rule excluded (a candidate failing several counts under each), sorted by rule name,
+    without zero counts. The same as asking `eligibility` candidate by candidate (a unit test
+    holds it against that); see `assess_groups`."""
+    groups: dict[_Profile, list[Candidate]] = {}
+    for candidate in candidates:
+        profile = profile_of(candidate)
+        members = groups.get(profile)
+        if members is None:
+            groups[profile] = [candidate]
+        else:
+            members.append(candidate)
+    return assess_groups(groups.items(), vacancy, context)
+
+
+def assess_groups(
+    groups: Iterable[tuple[_Profile, Collection[Candidate]]], vacancy: Vacancy,
+    context: EligibilityContext,
+) -> tuple[list[Candidate], dict[str, int]]:
+    """`assess` for candidates already grouped by `profile_of` (no group empty).
+
+    `STATIC_RULES` are asked once per profile and dwelling site (`site_key`), on one member,
+    and remembered across calls; they are counted per profile. Only `DYNAMIC_RULES` run per
+    candidate, inlined here. The eligible come group by group.
+    """
+    global _verdicts
+    today = context.today
+    engaged = context.engaged_candidates
+    tried = context.tried_candidates
+    latest = max(vacancy.available_from, today) + timedelta(
+        days=context.availability_slack_days)
+    verdicts = _verdicts_for(vacancy, context)
+    static: dict[str, int] = {}
+    no_urgency = expired = parked = engaged_n = tried_n = late = 0
+    eligible: list[Candidate] = []
+    append = eligible.append
+    for profile, members in groups:
+        reasons = verdicts.get(profile)
+        if reasons is None:
+            first = next(iter(members))
+            reasons = verdicts[profile] = tuple(
+                str(reason) for rule in STATIC_RULES
+                if (reason := rule(first, vacancy, context)) is not None)
+            _verdicts += 1
+        if reasons:
+            n = len(members)
+            for reason in reasons:
+                static[reason] = static.get(reason, 0) + n
+        passed = not reasons
+        for candidate in members:
+            ok = passed
+            urgency = candidate.urgency
+            if urgency is None or urgency.granted_on > today:
+                no_urgency += 1
+                ok = False
+            elif today > urgency.valid_until:
+                expired += 1
+                ok = False
+            parked_until = candidate.parked_until
+            if parked_until is not None and today <= parked_until:
+                parked += 1
+                ok = False
+            candidate_id = candidate.id
+            if candidate_id in engaged:
+                engaged_n += 1
+                ok = False
+            if candidate_id in tried:
+                tried_n += 1
+                ok = False
+            available = candidate.available_from
+            if available is not None and available > latest:
+                late += 1
+                ok = False
+            if ok:
+                append(candidate)
+    excluded = static
+    for reason, n in ((_NO_URGENCY, no_urgency), (_URGENCY_EXPIRED, expired),
+                      (_PARKED, parked), (_HAS_OPEN_PROPOSAL, engaged_n),
+                      (_ALREADY_PROPOSED, tried_n), (_NOT_YET_AVAILABLE, late)):
+        if n:
+            excluded[reason] = n
+    return eligible, dict(sorted(excluded.items()))
