@@ -113,6 +113,9 @@ class AllocationSettings(WoonregieSettings):
         "target: even over the period's lettings, or front-loaded up to the top of the band")
     band_tolerance: float = Field(default=0.02, ge=0, le=1,
                                   description="front-loaded fills up to ceil(T * (1 + this))")
+    decision_lead_days: int | None = Field(
+        default=None, ge=0, description="decide a vacancy this many days before the dwelling "
+        "is free (the worker's timer does it); unset: when it is announced")
 
 
 class MonitoringSettings(WoonregieSettings):

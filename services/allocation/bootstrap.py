@@ -32,7 +32,8 @@ def bootstrap(settings: AllocationSettings, *, producer_factory: Callable | None
               scope: str = PROVINCE_SCOPE) -> Runtime:
     policy = AllocationPolicy(proposal_expiry_days=settings.proposal_expiry_days,
                               pacing=Pacing(settings.pacing),
-                              band_tolerance=settings.band_tolerance)
+                              band_tolerance=settings.band_tolerance,
+                              decision_lead_days=settings.decision_lead_days)
     cache = AggregateCache()
     runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
                       uow_class=AllocationUnitOfWork.bound(cache, policy),

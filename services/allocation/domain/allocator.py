@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from weakref import WeakKeyDictionary
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
@@ -193,11 +193,16 @@ class Allocator:
     # --- vacancies --------------------------------------------------------------------------
 
     def announce_vacancy(self, vacancy: Vacancy, today: date) -> Events:
+        """Decided at once, or with `policy.decision_lead_days` set, on the day that many days
+        before the dwelling is free (by `decide_due`): a household then gets the dwelling that
+        is free first, not the one announced first."""
         if self._is_known_vacancy(vacancy.id):
             return []
         vacancy = replace(vacancy, status=VacancyStatus.OPEN, labelled=None,
                           label_reason=None, decided_on=None)
         self._vacancies[vacancy.id] = vacancy
+        if self._decision_day(vacancy) > today:
+            return []
         return self._decide_label(vacancy, today)
 
     def announce_vacancies(self, vacancies: Iterable[Vacancy], today: date) -> Events:
@@ -207,6 +212,17 @@ class Allocator:
         for vacancy in vacancies:
             if not self._is_known_vacancy(vacancy.id):
                 pending.setdefault(vacancy.id, vacancy)
+        return self._in_lag_order(pending, today, self.announce_vacancy)
+
+    def decide_due(self, today: date) -> Events:
+        """Open vacancies still undecided whose decision day has come, furthest behind first."""
+        due = {v.id: v for v in self._vacancies.values()
+               if v.status is VacancyStatus.OPEN and v.decided_on is None
+               and self._decision_day(v) <= today}
+        return self._in_lag_order(due, today, self._decide_label)
+
+    def _in_lag_order(self, pending: dict[str, Vacancy], today: date,
+                      decide: Callable[[Vacancy, date], Events]) -> Events:
         events: Events = []
         while pending:
             agreement = self._agreement_on(today)
@@ -214,8 +230,14 @@ class Allocator:
                       for v in pending.values()}
             first = controller.order_by_lag(pending.values(), states)[0]
             del pending[first.id]
-            events += self.announce_vacancy(first, today)
+            events += decide(first, today)
         return events
+
+    def _decision_day(self, vacancy: Vacancy) -> date:
+        lead = self.policy.decision_lead_days
+        if lead is None:
+            return date.min
+        return vacancy.available_from - timedelta(days=lead)
 
     def withdraw_vacancy(self, vacancy_id: str, on: date) -> Events:
         vacancy = self._vacancies.get(vacancy_id)

@@ -32,6 +32,8 @@ class AllocationPolicy:
     availability_slack_days: int = 0  # how long a dwelling may wait for its candidate
     pacing: Pacing = Pacing.EVEN  # how the controller spreads the target over the period
     band_tolerance: float = 0.02  # front-loaded pacing fills up to ceil(T * (1 + this))
+    # None: a vacancy is decided when announced; N: N days before it is free (or at once)
+    decision_lead_days: int | None = None
 
     def park_days(self, reason: str) -> int:
         return self.park_days_by_reason.get(reason.strip().lower(), self.default_park_days)

@@ -59,6 +59,16 @@ def expire_due(cmd: c.ExpireDueProposals, uow: AllocationUnitOfWork, deps: Deps)
     return len(events)
 
 
+def decide_due(cmd: c.DecideDueVacancies, uow: AllocationUnitOfWork, deps: Deps) -> int:
+    """Decide the vacancies held back until their decision day (`decision_lead_days`).
+    Returns the number of events emitted."""
+    today = cmd.today or deps.today()
+    events = change(uow, deps.scope, lambda a: a.decide_due(today),
+                    cause=f"decide:{today.isoformat()}", per_version=True, skip_if_quiet=True)
+    uow.commit()
+    return len(events)
+
+
 # --- API ------------------------------------------------------------------------------------
 
 
@@ -133,4 +143,5 @@ HANDLERS: dict[type, Callable] = {
     c.ListPlacements: list_placements,
     c.ReadPlacement: read_placement,
     c.ExpireDueProposals: expire_due,
+    c.DecideDueVacancies: decide_due,
 }

@@ -137,6 +137,7 @@ class Engine:
         self._handle(self.allocator.expire_due(today), today)
         for action in sorted(self.agenda.pop(today, ())):
             self._act(action, today)
+        self._handle(self.allocator.decide_due(today), today)
         self._announce(list(vacancies), today)
 
     def _announce(self, facts: list, today: date) -> None:

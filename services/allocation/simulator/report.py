@@ -197,6 +197,7 @@ def policy_settings(setup) -> dict[str, Any]:
             "availabilitySlackDays": allocation.availability_slack_days,
             "pacing": allocation.pacing.value,
             "bandTolerance": allocation.band_tolerance,
+            "decisionLeadDays": allocation.decision_lead_days,
             "batchAnnouncements": setup.batch,
             "quotaSlots": None if setup.quota_slots is None else len(setup.quota_slots)}
 

@@ -314,8 +314,13 @@ def _policy(raw: Mapping[str, Any]) -> AllocationPolicy:
         settings["pacing"] = _pacing(raw["pacing"])
     if "bandTolerance" in raw:
         settings["band_tolerance"] = _share(raw, "bandTolerance")
+    if raw.get("decisionLeadDays") is not None:
+        settings["decision_lead_days"] = _get(raw, "decisionLeadDays", int)
+        if settings["decision_lead_days"] < 0:
+            raise ScenarioError("field 'decisionLeadDays' must not be negative")
     unknown = set(raw) - {"proposalExpiryDays", "weights", "parkDaysByReason",
-                          "availabilitySlackDays", "pacing", "bandTolerance"}
+                          "availabilitySlackDays", "pacing", "bandTolerance",
+                          "decisionLeadDays"}
     if unknown:
         raise ScenarioError(f"policies: unknown settings {sorted(unknown)}")
     return AllocationPolicy(**settings)

@@ -16,7 +16,7 @@ import faust
 from faust.auth import Credentials
 
 from services.allocation.bootstrap import bootstrap, inputs_processor
-from services.allocation.service.commands import ExpireDueProposals
+from services.allocation.service.commands import DecideDueVacancies, ExpireDueProposals
 from services.allocation.service.processing import PatientProcessor
 from services.allocation.worker.agents import install_agents, install_timers
 from services.allocation.worker.topics import inputs_topic
@@ -93,7 +93,8 @@ def create_worker(settings: AllocationSettings, runtime: Runtime | None = None,
     app = create_faust_app(settings)
     agent = install_agents(app, inputs_topic(app), processor.process_batch)
     bus = runtime.extras["bus"]
-    install_timers(app, lambda: bus.handle(ExpireDueProposals()), expiry_seconds)
+    install_timers(app, lambda: (bus.handle(ExpireDueProposals())
+                                 + bus.handle(DecideDueVacancies())), expiry_seconds)
 
     return Worker(app, runtime, processor, stop, agent)
 

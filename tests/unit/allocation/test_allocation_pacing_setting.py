@@ -35,3 +35,15 @@ def test_unknown_pacing_is_refused(tmp_path, monkeypatch):
     monkeypatch.setenv("WOONREGIE_PACING", "asap")
     with pytest.raises(ValidationError, match="pacing"):
         AllocationSettings(data_dir=tmp_path)
+
+
+def test_decision_lead_days_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("WOONREGIE_DECISION_LEAD_DAYS", "17")
+    runtime = bootstrap(AllocationSettings(data_dir=tmp_path))
+    try:
+        assert runtime.extras["deps"].policy.decision_lead_days == 17
+    finally:
+        runtime.engine.dispose()
+    monkeypatch.setenv("WOONREGIE_DECISION_LEAD_DAYS", "-1")
+    with pytest.raises(ValidationError, match="decision_lead_days"):
+        AllocationSettings(data_dir=tmp_path)

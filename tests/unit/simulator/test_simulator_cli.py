@@ -73,6 +73,7 @@ def test_pacing_option_overrides_the_scenario(tmp_path):
                for pacing in ("even", "front-loaded")}
     for pacing, report in reports.items():
         assert report["policySettings"]["pacing"] == pacing
+        assert report["policySettings"]["decisionLeadDays"] == 17  # the bundled scenario's
         assert report["constraintViolations"]["total"] == 0
     even, front = reports["even"]["totals"], reports["front-loaded"]["totals"]
     assert front["housed"] > even["housed"]  # sixty days in, front-loading has housed more
@@ -84,3 +85,17 @@ def test_unknown_pacing_is_refused(tmp_path):
                                          "--out", str(tmp_path)])
     assert result.exit_code == 2
     assert "asap" in result.output
+
+
+def test_a_scenario_with_a_bad_policy_setting_is_refused_with_its_field(tmp_path):
+    from services.allocation.simulator.scenario import SCENARIO_DIR
+
+    raw = json.loads((SCENARIO_DIR / "groningen.json").read_text())
+    raw["policies"]["adaptive"]["decisionLeadDays"] = -3
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(raw))
+    result = CliRunner().invoke(_app(), ["simulate", "--scenario", str(bad), "--days", "5",
+                                         "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "decisionLeadDays" in result.output
+    assert not (tmp_path / "out").exists()
