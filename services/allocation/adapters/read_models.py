@@ -1,9 +1,23 @@
 """The proposals and placements read models: written from the aggregate in the same
-transaction as it, read by the API with the caller's audience as a SQL filter."""
+transaction as it, read by the API with the caller's audience as a SQL filter.
+
+Proposal rows are staged by `upsert` and written by `flush` (the unit of work's commit, or a
+read in the same unit of work): a batch of consumed events that touches a proposal several
+times writes it once, and all of a batch's rows go in a few statements."""
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, func, or_, select, true
+from sqlalchemy import (
+    ColumnElement,
+    bindparam,
+    false,
+    func,
+    insert,
+    or_,
+    select,
+    true,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from services.allocation.adapters.state_codec import explanation_document, response_document
@@ -66,25 +80,48 @@ def _audience_filter(model, audience: Audience) -> ColumnElement[bool]:
     return or_(*clauses) if clauses else false()
 
 
+PROPOSALS = ProposalRow.__table__
+
+
 class ProposalViews:
     def __init__(self, session: Session):
         self.session = session
+        self._pending: dict[str, dict] = {}  # proposal id -> its newest values
 
     def upsert(self, values: dict) -> None:
-        row = self.session.get(ProposalRow, values["id"])
-        if row is None:
-            self.session.add(ProposalRow(**values, updated_at=utcnow()))
-        else:
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = utcnow()
-        self.session.flush()
+        self._pending[values["id"]] = values
+
+    def flush(self) -> None:
+        """Write the staged rows: one query for which exist, one insert, one update."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        ids = list(pending)
+        existing: set[str] = set()
+        for start in range(0, len(ids), 500):
+            existing.update(self.session.scalars(
+                select(PROPOSALS.c.id).where(PROPOSALS.c.id.in_(ids[start:start + 500]))))
+        now = utcnow()
+        new = [values | {"updated_at": now} for pid, values in pending.items()
+               if pid not in existing]
+        if new:
+            self.session.execute(insert(PROPOSALS), new)
+        changed = [{"_id": pid, **{k: v for k, v in values.items() if k != "id"},
+                    "updated_at": now} for pid, values in pending.items() if pid in existing]
+        if changed:
+            self.session.execute(
+                update(PROPOSALS).where(PROPOSALS.c.id == bindparam("_id")), changed)
+
+    def discard(self) -> None:
+        self._pending = {}
 
     def get(self, proposal_id: str) -> ProposalRow | None:
-        return self.session.get(ProposalRow, proposal_id)
+        self.flush()
+        return self.session.get(ProposalRow, proposal_id, populate_existing=True)
 
     def page(self, audience: Audience, status: str | None, page: int, page_size: int
              ) -> tuple[list[ProposalRow], int]:
+        self.flush()
         where = [_audience_filter(ProposalRow, audience)]
         if status is not None:
             where.append(ProposalRow.status == status)
@@ -92,7 +129,8 @@ class ProposalViews:
         rows = self.session.scalars(
             select(ProposalRow).where(*where)
             .order_by(ProposalRow.proposed_on.desc(), ProposalRow.id)
-            .offset((page - 1) * page_size).limit(page_size)).all()
+            .offset((page - 1) * page_size).limit(page_size)
+            .execution_options(populate_existing=True)).all()
         return list(rows), total or 0
 
 

@@ -31,6 +31,7 @@ class AllocationUnitOfWork(SqlUnitOfWork):
 
     def commit(self) -> None:
         self.allocators.flush()  # the aggregates changed in this unit of work, once each
+        self.proposals.flush()
         super().commit()
         hooks = list(self._after_commit)
         self._after_commit.clear()
@@ -40,4 +41,5 @@ class AllocationUnitOfWork(SqlUnitOfWork):
     def rollback(self) -> None:
         self._after_commit.clear()  # what they would publish never happened
         self.allocators.discard()
+        self.proposals.discard()
         super().rollback()
