@@ -76,6 +76,9 @@ def national_scenario(reference_raw: dict, province: str):
                     "turnoverRate": {"default": 0.065}}
     raw["dwellings"]["corporations"] = {m.code: [f"corp-{province}"] for m in members}
     raw["agreement"]["urgentShare"] = 0.17
+    # The worker decides a vacancy as it consumes it unless a lead is configured; the replay
+    # re-derives decisions from the inputs alone, without the worker's timer.
+    raw["policies"]["adaptive"].pop("decisionLeadDays", None)
     for group in raw["inflow"]["groups"].values():
         group["perYear"] = group["perYear"] * 1.5 * people / GRONINGEN_POPULATION
         group["origin"] = {}
