@@ -1,7 +1,7 @@
 """The worker's agent and timers: thin adapters from Faust to the service layer.
 
-One agent over all input topics, with concurrency 1. It takes the messages in batches (up
-to `BATCH_SIZE`, or whatever arrived within `BATCH_WITHIN` seconds) and processes a batch in
+One agent over all input topics, with concurrency 1. It takes the messages in batches (what
+arrived within `BATCH_WITHIN` seconds, more under load: see below) and processes a batch in
 order in one unit of work (`PatientProcessor.process_batch`: one aggregate load, every
 message applied, one save with all outbox and ledger rows, one commit), so each partition
 keeps its order (a candidate's registration before its urgency) and the aggregate is written
@@ -25,31 +25,56 @@ from shared.consuming import Inbound, Outcome
 log = logging.getLogger(__name__)
 
 AGENT_NAME = "allocation-inputs"
-# A batch closes at this many messages, or this long after the agent started waiting: under
-# load batches fill at once; at a trickle a message waits at most BATCH_WITHIN for company.
+# Faust hands over what arrived within BATCH_WITHIN seconds (at most BATCH_SIZE). A batch
+# costs a fixed part (the scope's aggregate written once, O(its size)) plus a part per
+# message, so under load the agent lingers for more: as long as the previous batch took to
+# process (at most MAX_LINGER), or until it holds BATCH_SIZE (one take may overshoot it). At a trickle batches take
+# milliseconds, so a message waits milliseconds for company.
 BATCH_SIZE = 1000
 BATCH_WITHIN = 0.01
+MAX_LINGER = 0.25
 
 
 def install_agents(app: faust.App, topic: faust.TopicT,
                    process_batch: Callable[[Sequence[Inbound]], list[Outcome]], *,
-                   batch_size: int = BATCH_SIZE, within: float = BATCH_WITHIN):
+                   batch_size: int = BATCH_SIZE, within: float = BATCH_WITHIN,
+                   max_linger: float = MAX_LINGER):
     @app.agent(topic, name=AGENT_NAME, concurrency=1)
     async def allocation_inputs(stream):
+        loop = asyncio.get_running_loop()
         manual = stream.noack()
-        async for events in manual.noack_take(batch_size, within=within):
-            messages = [Inbound.from_faust(event) for event in events]
-            try:
-                outcomes = await asyncio.to_thread(process_batch, messages)
-            except Stopping:
-                log.info("stopping with messages unprocessed; they will be redelivered",
-                         extra={"messages": len(messages)})
-                return
-            for event in events:
-                await manual.ack(event)
-            # yielded for observers (test_context waits for them); nothing else consumes them
-            for outcome in outcomes:
-                yield outcome
+        takes = manual.noack_take(batch_size, within=within).__aiter__()
+        # the next take stays under way while a batch is processed (it is never cancelled
+        # by a timeout: that would end Faust's take), so the next messages gather meanwhile
+        upcoming = asyncio.ensure_future(takes.__anext__())
+        took = 0.0  # how long the previous batch took to process
+        try:
+            while True:
+                events = list(await upcoming)
+                upcoming = asyncio.ensure_future(takes.__anext__())
+                deadline = loop.time() + min(took, max_linger)
+                while len(events) < batch_size and (left := deadline - loop.time()) > 0:
+                    done, _ = await asyncio.wait({upcoming}, timeout=left)
+                    if not done:
+                        break
+                    events += upcoming.result()
+                    upcoming = asyncio.ensure_future(takes.__anext__())
+                messages = [Inbound.from_faust(event) for event in events]
+                started = loop.time()
+                try:
+                    outcomes = await asyncio.to_thread(process_batch, messages)
+                except Stopping:
+                    log.info("stopping with messages unprocessed; they will be redelivered",
+                             extra={"messages": len(messages)})
+                    return
+                took = loop.time() - started
+                for event in events:
+                    await manual.ack(event)
+                # yielded for observers (test_context waits for them); nothing else uses them
+                for outcome in outcomes:
+                    yield outcome
+        finally:
+            upcoming.cancel()
 
     return allocation_inputs
 
