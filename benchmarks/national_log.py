@@ -89,7 +89,12 @@ def allocation_policy(seed: int = 1) -> AllocationPolicy:
     """The policy every province's Allocator runs with while the log is written (the
     scenario's `adaptive` policy; only stock, inflow and agreement differ by province). A
     replay must use it too, or it re-derives other decisions (pacing, weights, expiry)."""
-    return national_scenario(national_reference(seed), "PV01").policy("adaptive")
+    policy = national_scenario(national_reference(seed), "PV01").policy("adaptive")
+    # The log holds no timer events (the worker's DecideDueVacancies), so every vacancy is
+    # decided when it is announced: no decision lead, whatever the scenario sets.
+    if getattr(policy, "decision_lead_days", None) is not None:
+        policy = replace(policy, decision_lead_days=None)
+    return policy
 
 
 @dataclass
@@ -192,7 +197,8 @@ def build_log(seed: int = 1, year: int = 2026, target_events: int = 1_000_000,
         province = f"PV{p + 1:02d}"
         scenario = national_scenario(reference_raw, province)
         world = World(scenario, year, seed)
-        policy = replace(setup("adaptive", world), batch=False)
+        policy = replace(setup("adaptive", world), batch=False,
+                         allocation=allocation_policy(seed))
         engine = _RecordingEngine(world, policy)
         recorder = _Recorder(engine.allocator, sink, p)
         recorder.today = world.start - timedelta(days=1)

@@ -81,36 +81,43 @@ class Assessment:
 
 
 class _ActiveIndex:
-    """The active candidates of one Allocator, grouped by `rules.profile_of`, so that an
-    assessment neither walks the placed and withdrawn ones nor asks the static rules per
-    candidate. Derived data, not state: kept beside the Allocator (`_INDEXES`), built from
-    `_candidates` on first use and refiled by the commands that change a candidate; built
-    again when `_candidates` is replaced or changes size behind the commands' back."""
+    """The active candidates of one Allocator, grouped by `rules.profile_of` (`rules.Group`),
+    so that an assessment neither walks the placed and withdrawn ones nor asks every rule
+    per candidate. Derived data, not state: kept beside the Allocator (`_INDEXES`), built
+    from `_candidates` on first use and kept up to date by the commands that change a
+    candidate (`_refile`, `_touch`); built again when `_candidates` is replaced or changes
+    size behind the commands' back."""
 
     __slots__ = ("source", "size", "groups", "group_of")
 
     def __init__(self, candidates: dict[str, Candidate]):
         self.source = candidates
         self.size = len(candidates)
-        self.groups: dict[object, dict[str, Candidate]] = {}  # profile -> id -> candidate
-        self.group_of: dict[str, object] = {}  # candidate id -> its profile
+        self.groups: dict[object, rules.Group] = {}  # profile -> its active candidates
+        self.group_of: dict[str, rules.Group] = {}  # active candidate id -> its group
         for candidate in candidates.values():
             self.refile(candidate)
 
     def refile(self, candidate: Candidate) -> None:
         old = self.group_of.pop(candidate.id, None)
         if old is not None:
-            members = self.groups[old]
-            del members[candidate.id]
-            if not members:
-                del self.groups[old]
+            del old.members[candidate.id]
+            old.changed()
+            if not old.members:
+                del self.groups[old.profile]
         if candidate.status is CandidateStatus.ACTIVE:
             profile = rules.profile_of(candidate)
-            members = self.groups.get(profile)
-            if members is None:
-                members = self.groups[profile] = {}
-            members[candidate.id] = candidate
-            self.group_of[candidate.id] = profile
+            group = self.groups.get(profile)
+            if group is None:
+                group = self.groups[profile] = rules.Group(profile)
+            group.members[candidate.id] = candidate
+            group.changed()
+            self.group_of[candidate.id] = group
+
+    def touch(self, candidate: Candidate) -> None:
+        group = self.group_of.get(candidate.id)
+        if group is not None:
+            group.changed()
 
 
 _INDEXES: WeakKeyDictionary[Allocator, _ActiveIndex] = WeakKeyDictionary()
@@ -423,10 +430,9 @@ class Allocator:
         only the explanation's top is built). The same figures as one by one: unit tests
         hold both against the plain functions."""
         context = self._eligibility_context(vacancy, today, agreement)
-        groups = self._active_index().groups
-        eligible, excluded = rules.assess_groups(
-            [(profile, members.values()) for profile, members in groups.items()], vacancy,
-            context)
+        index = self._active_index()
+        eligible, excluded = rules.assess_groups(index.groups.values(), index.group_of,
+                                                 vacancy, context)
         if not eligible:
             return Assessment([], 0, excluded)
         ranking_context = ranking.RankingContext(
@@ -455,6 +461,12 @@ class Allocator:
             return
         index.size += added
         index.refile(candidate)
+
+    def _touch(self, candidate: Candidate) -> None:
+        """After a command changed a candidate's parking."""
+        index = _INDEXES.get(self)
+        if index is not None:
+            index.touch(candidate)
 
     def _eligibility_context(
         self, vacancy: Vacancy, today: date, agreement: Agreement | None
@@ -520,7 +532,9 @@ class Allocator:
         self, proposal: Proposal, party: DecidedBy, reason: str, on: date, park_days: int
     ) -> ProposalDeclined:
         self._close(proposal, ProposalStatus.DECLINED, on, party, reason)
-        parked_until = self._park(self._candidates[proposal.candidate_id], on, park_days)
+        candidate = self._candidates[proposal.candidate_id]
+        parked_until = self._park(candidate, on, park_days)
+        self._touch(candidate)
         return ProposalDeclined(proposal.id, proposal.vacancy_id, proposal.candidate_id,
                                 self._municipality_of(proposal), party, reason, on,
                                 parked_until)

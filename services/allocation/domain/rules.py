@@ -7,7 +7,8 @@ explanation, so "why not this client?" is answered by them.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Set
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -233,6 +234,10 @@ STATIC_RULES: tuple[Rule, ...] = (
     accessible_enough,
 )
 DYNAMIC_RULES: tuple[Rule, ...] = tuple(rule for rule in RULES if rule not in STATIC_RULES)
+# The static rules by what they read of the dwelling: where it lies (and the agreement's
+# categories), or the dwelling itself.
+PLACE_RULES: tuple[Rule, ...] = STATIC_RULES[:4]
+DWELLING_RULES: tuple[Rule, ...] = STATIC_RULES[4:]
 
 
 def profile_key(candidate: Candidate) -> tuple:
@@ -289,31 +294,34 @@ _ALREADY_PROPOSED = str(Exclusion.ALREADY_PROPOSED)
 _NOT_YET_AVAILABLE = str(Exclusion.NOT_YET_AVAILABLE)
 
 
-_SITES: dict[tuple, dict[_Profile, tuple[str, ...]]] = {}  # site -> profile -> verdict
+_Verdicts = dict[_Profile, tuple[str, ...]]  # profile -> the static rules it fails
+_SITES: dict[tuple, _Verdicts] = {}  # place or dwelling key -> verdicts
 _SITES_MAX = 20_000  # bounds on the verdict memo; dropping it only costs recomputation
 _VERDICTS_MAX = 2_000_000
 _verdicts = 0
 
 
-def site_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
-    """Everything `STATIC_RULES` read of a dwelling and of the context: equal keys, equal
-    static verdicts for every candidate profile. The rent only as the rules compare it."""
+def place_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
+    """Everything `PLACE_RULES` read of a dwelling and of the context."""
+    return ("place", vacancy.municipality, context.municipalities.get(vacancy.municipality),
+            context.categories)
+
+
+def dwelling_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
+    """Everything `DWELLING_RULES` read of a dwelling and of the context; the rent only as
+    the rules compare it."""
     limits = context.income_limits
     rent = vacancy.monthly_rent
-    if type(limits) is IncomeLimits:  # rent_cap is one of two caps
+    if type(limits) is IncomeLimits:  # rent_cap is one of its two caps
         rent_key: tuple = (rent > limits.rent_cap_small, rent > limits.rent_cap_large,
                            rent <= limits.liberalisation_limit)
     else:
         rent_key = ("rent", rent)
-    return (vacancy.municipality, vacancy.rooms, vacancy.accessibility, rent_key,
-            context.municipalities.get(vacancy.municipality), limits, context.categories)
+    return ("dwelling", vacancy.rooms, vacancy.accessibility, rent_key, limits)
 
 
-def _verdicts_for(vacancy: Vacancy, context: EligibilityContext) -> (
-    dict[_Profile, tuple[str, ...]]
-):
+def _verdicts_for(key: tuple) -> _Verdicts:
     global _verdicts
-    key = site_key(vacancy, context)
     verdicts = _SITES.get(key)
     if verdicts is None:
         if len(_SITES) >= _SITES_MAX or _verdicts >= _VERDICTS_MAX:
@@ -323,60 +331,39 @@ def _verdicts_for(vacancy: Vacancy, context: EligibilityContext) -> (
     return verdicts
 
 
-def assess(
-    candidates: Iterable[Candidate], vacancy: Vacancy, context: EligibilityContext
-) -> tuple[list[Candidate], dict[str, int]]:
-    """`eligibility` for many candidates at once: the eligible ones and how many candidates
-    each rule excluded (a candidate failing several counts under each), sorted by rule name,
-    without zero counts. The same as asking `eligibility` candidate by candidate (a unit test
-    holds it against that); see `assess_groups`."""
-    groups: dict[_Profile, list[Candidate]] = {}
-    for candidate in candidates:
-        profile = profile_of(candidate)
-        members = groups.get(profile)
-        if members is None:
-            groups[profile] = [candidate]
-        else:
-            members.append(candidate)
-    return assess_groups(groups.items(), vacancy, context)
-
-
-def assess_groups(
-    groups: Iterable[tuple[_Profile, Collection[Candidate]]], vacancy: Vacancy,
-    context: EligibilityContext,
-) -> tuple[list[Candidate], dict[str, int]]:
-    """`assess` for candidates already grouped by `profile_of` (no group empty).
-
-    `STATIC_RULES` are asked once per profile and dwelling site (`site_key`), on one member,
-    and remembered across calls; they are counted per profile. Only `DYNAMIC_RULES` run per
-    candidate, inlined here. The eligible come group by group.
-    """
+def _verdict(verdicts: _Verdicts, profile: _Profile, rules_: tuple[Rule, ...],
+             candidate: Candidate, vacancy: Vacancy, context: EligibilityContext) -> (
+    tuple[str, ...]
+):
     global _verdicts
-    today = context.today
-    engaged = context.engaged_candidates
-    tried = context.tried_candidates
-    latest = max(vacancy.available_from, today) + timedelta(
-        days=context.availability_slack_days)
-    verdicts = _verdicts_for(vacancy, context)
-    static: dict[str, int] = {}
-    no_urgency = expired = parked = engaged_n = tried_n = late = 0
-    eligible: list[Candidate] = []
-    append = eligible.append
-    for profile, members in groups:
-        reasons = verdicts.get(profile)
-        if reasons is None:
-            first = next(iter(members))
-            reasons = verdicts[profile] = tuple(
-                str(reason) for rule in STATIC_RULES
-                if (reason := rule(first, vacancy, context)) is not None)
-            _verdicts += 1
-        if reasons:
-            n = len(members)
-            for reason in reasons:
-                static[reason] = static.get(reason, 0) + n
-        passed = not reasons
-        for candidate in members:
-            ok = passed
+    reasons = verdicts[profile] = tuple(
+        str(reason) for rule in rules_
+        if (reason := rule(candidate, vacancy, context)) is not None)
+    _verdicts += 1
+    return reasons
+
+
+class Group:
+    """Candidates of one profile (`profile_of`), by id, with what the date rules say of them
+    on one day (urgency valid, not parked), remembered until the day or a member changes
+    (`changed`, which whoever changes a member's urgency or parking must call)."""
+
+    __slots__ = ("profile", "members", "_day", "_counts", "_clean", "_available")
+
+    def __init__(self, profile: _Profile):
+        self.profile = profile
+        self.members: dict[str, Candidate] = {}
+        self._day: date | None = None
+
+    def changed(self) -> None:
+        self._day = None
+
+    def _on(self, today: date) -> None:
+        no_urgency = expired = parked = 0
+        clean = []
+        available = []
+        for candidate in self.members.values():
+            ok = True
             urgency = candidate.urgency
             if urgency is None or urgency.granted_on > today:
                 no_urgency += 1
@@ -388,20 +375,95 @@ def assess_groups(
             if parked_until is not None and today <= parked_until:
                 parked += 1
                 ok = False
-            candidate_id = candidate.id
-            if candidate_id in engaged:
-                engaged_n += 1
-                ok = False
-            if candidate_id in tried:
-                tried_n += 1
-                ok = False
-            available = candidate.available_from
-            if available is not None and available > latest:
-                late += 1
-                ok = False
             if ok:
+                clean.append(candidate)
+            if candidate.available_from is not None:
+                available.append(candidate.available_from)
+        available.sort()
+        self._counts = (no_urgency, expired, parked)
+        self._clean = clean
+        self._available = available
+        self._day = today
+
+
+def assess(
+    candidates: Iterable[Candidate], vacancy: Vacancy, context: EligibilityContext
+) -> tuple[list[Candidate], dict[str, int]]:
+    """`eligibility` for many candidates at once: the eligible ones and how many candidates
+    each rule excluded (a candidate failing several counts under each), sorted by rule name,
+    without zero counts. The same as asking `eligibility` candidate by candidate (a unit test
+    holds it against that); see `assess_groups`."""
+    groups: dict[_Profile, Group] = {}
+    active: dict[str, Candidate] = {}
+    for candidate in candidates:
+        profile = profile_of(candidate)
+        group = groups.get(profile)
+        if group is None:
+            group = groups[profile] = Group(profile)
+        group.members[candidate.id] = candidate
+        active[candidate.id] = candidate
+    return assess_groups(groups.values(), active, vacancy, context)
+
+
+def assess_groups(
+    groups: Iterable[Group], active: Mapping[str, object], vacancy: Vacancy,
+    context: EligibilityContext,
+) -> tuple[list[Candidate], dict[str, int]]:
+    """`assess` for candidates already grouped by `profile_of` (no group empty; `active`:
+    keyed by the ids of all their members).
+
+    `STATIC_RULES` are asked once per profile and place (`place_key`) or dwelling
+    (`dwelling_key`), on one member, and remembered across calls; they are counted per
+    profile. Of `DYNAMIC_RULES`, the date rules (urgency, parking) are asked once per group
+    and day (`Group`), availability by bisection of the group's dates, open and earlier
+    proposals by intersecting the context's sets with `active`. Only members of groups that pass the static rules are looked at one by one, and
+    only those clean on the day. The eligible come group by group.
+    """
+    today = context.today
+    engaged = context.engaged_candidates
+    tried = context.tried_candidates
+    latest = max(vacancy.available_from, today) + timedelta(
+        days=context.availability_slack_days)
+    at_place = _verdicts_for(place_key(vacancy, context))
+    in_dwelling = _verdicts_for(dwelling_key(vacancy, context))
+    excluded: dict[str, int] = {}
+    no_urgency = expired = parked = late = 0
+    eligible: list[Candidate] = []
+    append = eligible.append
+    for group in groups:
+        profile = group.profile
+        place = at_place.get(profile)
+        if place is None:
+            place = _verdict(at_place, profile, PLACE_RULES,
+                             next(iter(group.members.values())), vacancy, context)
+        dwelling = in_dwelling.get(profile)
+        if dwelling is None:
+            dwelling = _verdict(in_dwelling, profile, DWELLING_RULES,
+                                next(iter(group.members.values())), vacancy, context)
+        reasons = place + dwelling if place and dwelling else place or dwelling
+        if group._day != today:
+            group._on(today)
+        counts = group._counts
+        no_urgency += counts[0]
+        expired += counts[1]
+        parked += counts[2]
+        available = group._available
+        if available:
+            late += len(available) - bisect_right(available, latest)
+        if reasons:
+            n = len(group.members)
+            for reason in reasons:
+                excluded[reason] = excluded.get(reason, 0) + n
+            continue
+        for candidate in group._clean:
+            candidate_id = candidate.id
+            if candidate_id in engaged or candidate_id in tried:
+                continue
+            moves = candidate.available_from
+            if moves is None or moves <= latest:
                 append(candidate)
-    excluded = static
+    engaged_n = len(active.keys() & engaged)
+    tried_n = len(active.keys() & tried) if tried else 0
     for reason, n in ((_NO_URGENCY, no_urgency), (_URGENCY_EXPIRED, expired),
                       (_PARKED, parked), (_HAS_OPEN_PROPOSAL, engaged_n),
                       (_ALREADY_PROPOSED, tried_n), (_NOT_YET_AVAILABLE, late)):
