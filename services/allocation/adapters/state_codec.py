@@ -106,6 +106,7 @@ def from_document(doc: dict[str, Any], policy: AllocationPolicy | None = None) -
 _COMPACT = json.JSONEncoder(separators=(",", ":")).encode
 # per live Allocator object: its entities' last JSON fragments (see `to_json`)
 _FRAGMENTS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+_FROZEN: dict[type, bool] = {}  # entity class -> a frozen dataclass?
 
 
 def to_json(allocator: Allocator) -> str:
@@ -144,8 +145,17 @@ def _list(memo: dict, kind: str, items: dict, encode: Callable[[Any], dict] | No
     fragments = []
     same = operator.is_
     for key, item in items.items():
-        values = tuple(vars(item).values())
         known = previous.get(key)
+        if _FROZEN.get(type(item)) is None:
+            _FROZEN[type(item)] = bool(getattr(type(item).__dataclass_params__, "frozen"))
+        if _FROZEN[type(item)]:  # immutable: the same object encodes the same
+            values = ()
+            if known is not None and known[0] is item:
+                current[key] = known
+                fragments.append(known[2])
+                continue
+        else:
+            values = tuple(vars(item).values())
         if (known is not None and known[0] is item and len(known[1]) == len(values)
                 and all(map(same, known[1], values))):
             fragment = known[2]

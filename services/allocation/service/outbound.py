@@ -20,7 +20,19 @@ from shared.events import Event
 
 def to_contract(event: DomainEvent) -> Event:
     contract: type[Event] = getattr(contracts, type(event).__name__)
-    return contract(**dataclasses.asdict(event))
+    return contract(**_plain(event))
+
+
+def _plain(value):
+    """`dataclasses.asdict` without its deep copy of every leaf (the domain's values are
+    immutable): dataclasses to dicts, lists and tuples to lists, recursively."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, list | tuple):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
 
 
 def emitted_event_id(cause: str, index: int) -> str:
