@@ -98,7 +98,7 @@ def rebuild(path: Path) -> dict:
     monitoring = MonitoringModel()
     seconds = {"allocation": 0.0, "monitoring": 0.0}
     errors: dict[str, int] = {}
-    logged: dict = {}  # proposal id -> the explanation the log holds
+    explanations = {"compared": 0, "differing": 0, "examples": [], "labelTextsDiffering": 0}
     count = 0
     started = time.perf_counter()
     for raw in frames(path):
@@ -119,8 +119,8 @@ def rebuild(path: Path) -> dict:
             else:
                 _apply_output(allocator, event, ev)
         seconds["allocation"] += time.perf_counter() - clock
-        if isinstance(event, ev.CandidateProposed):  # kept to compare, after the clock
-            logged[event.proposal_id] = event.explanation
+        if isinstance(event, ev.CandidateProposed) and scope is not None:  # off the clock
+            _compare_explanation(allocators[scope], event, explanations)
         clock = time.perf_counter()
         try:
             monitoring.apply_cloudevent(document)
@@ -131,31 +131,32 @@ def rebuild(path: Path) -> dict:
     placements = {scope: len(a.placements()) for scope, a in allocators.items()}
     proposals = {scope: {p.id: p.status.value for p in a.proposals()}
                  for scope, a in allocators.items()}
-    explanations = _same_explanations(allocators, logged)
     return {"events": count, "explanations": explanations, "seconds": total, "allocationSeconds": seconds["allocation"],
             "monitoringSeconds": seconds["monitoring"], "monitoringErrors": errors,
             "placements": placements, "proposals": proposals, "policy": repr(policy)}
 
 
-def _same_explanations(allocators, logged: dict) -> dict:
-    """Every re-derived proposal's explanation (eligible count, ranked top with scores and
-    components, exclusion counts; the label's text apart) against the one the log holds."""
-    differing, texts = [], 0
-    for allocator in allocators.values():
-        for proposal in allocator.proposals():
-            wire = logged.get(proposal.id)
-            mine = proposal.explanation
-            same = wire is not None and (
-                wire.eligible_count == mine.eligible_count
-                and wire.excluded == mine.excluded
-                and [(r.candidate_id, r.score, r.components) for r in wire.ranked]
-                == [(r.candidate_id, r.score, r.components) for r in mine.ranked])
-            if not same:
-                differing.append(proposal.id)
-            elif wire.label_reason != mine.label_reason:
-                texts += 1
-    return {"compared": len(logged), "differing": len(differing), "examples": differing[:5],
-            "labelTextsDiffering": texts}
+def _compare_explanation(allocator, event, found: dict) -> None:
+    """The explanation of a proposal the log holds (eligible count, ranked top with scores
+    and components, exclusion counts; the label's text counted apart) against the one the
+    replay re-derived (it precedes the event in the log, as the command that made it)."""
+    wire = event.explanation
+    found["compared"] += 1
+    try:
+        mine = allocator.proposal(event.proposal_id).explanation
+    except Exception:  # not re-derived at all
+        mine = None
+    same = mine is not None and (
+        wire.eligible_count == mine.eligible_count
+        and wire.excluded == mine.excluded
+        and [(r.candidate_id, r.score, r.components) for r in wire.ranked]
+        == [(r.candidate_id, r.score, r.components) for r in mine.ranked])
+    if not same:
+        found["differing"] += 1
+        if len(found["examples"]) < 5:
+            found["examples"].append(event.proposal_id)
+    elif wire.label_reason != mine.label_reason:
+        found["labelTextsDiffering"] += 1
 
 
 def _scope(event, scope_of: dict[str, str], candidate_scope: dict[str, str]) -> str | None:
