@@ -15,10 +15,10 @@ every ordering has a deterministic tie-break and every id is derived from its co
 from __future__ import annotations
 
 from collections import Counter
-from weakref import WeakKeyDictionary
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
+from weakref import WeakKeyDictionary
 
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
