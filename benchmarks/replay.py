@@ -8,8 +8,13 @@
    candidates, urgencies, proposals, answers and placements, and dwellings of the stock, at
    least --events events in all. Written to a file as length-prefixed frames.
 2. Baseline, in a fresh process: read the frames and `json.loads` each one.
-3. Rebuild, in a fresh process: read the frames and `json.loads` each once; allocation
-   validates it as `shared.envelope.decode` does (pydantic: the CloudEvents envelope, then
+3. Rebuild, in a fresh process that scans the log's bytes for the municipalities' provinces
+   and hands whole provinces (balanced by population) to WOONREGIE_REPLAY_WORKERS worker
+   processes (default 2, one per core; 1 = all in the one process). Each worker reads every
+   frame, routes it by its first municipality/province key without parsing it, skips other
+   workers' provinces, and `json.loads` its own once; allocation validates the events it
+   uses (not the stock's dwelling upserts or the labels, which it would ignore) as
+   `shared.envelope.decode` does (pydantic: the CloudEvents envelope, then
    the event class of its type; as the service's consumer does) and applies it through
    the service's own mapping (`services.allocation.service.inbound.command_for`) to one
    Allocator per province; the answers and move-ins the log records (allocation's own output
@@ -20,7 +25,10 @@
    that wrote the log, and every proposal the same explanation (eligible count, ranked top
    with scores, exclusion counts; the label text is compared apart, as it is the
    controller's wording); the benchmark checks that.
-Prints time and peak memory (ru_maxrss of each process) of both, the ratio rebuild/baseline,
+   Monitoring runs per worker too (its read models are keyed by municipality, vacancy,
+   dwelling, candidate and proposal; the workers' counts and errors are summed).
+Prints time (wall clock) and peak memory of both (ru_maxrss; for the rebuild the SUM of the
+scanning process's and every worker's own peak), the ratio rebuild/baseline,
 and how far each target is missed (60 s, 1 GB). --profile adds a cProfile top list.
 Never a timed test: run by hand, figures go to BENCHMARKS.md.
 """
@@ -30,6 +38,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import resource
 import struct
 import subprocess
@@ -82,7 +91,125 @@ def baseline(path: Path) -> dict:
     return {"events": count, "seconds": time.perf_counter() - started}
 
 
+WORKERS = int(os.environ.get("WOONREGIE_REPLAY_WORKERS", "2"))
+# The first of these keys in a frame names its province: a municipality-upserted event's
+# "province", an agreement's "scope", or the municipality an event is about (a candidate's
+# registration municipality, a vacancy's dwelling's, a proposal's). Within one province's
+# events every municipality is of that province (the log plays each province on its own).
+ROUTE = re.compile(rb'"(municipality|registrationMunicipality|province|scope)":"([^"]*)"')
+
+
+def _allocation_types(ev) -> frozenset:
+    """The event classes the replay's allocation does anything with: the service's inbound
+    commands, the recorded answers and move-ins, and the proposals (compared). Any other
+    (the stock's dwelling-upserted, labels) is not validated by allocation at all: it would
+    be validated and then ignored, so skipping it changes no state."""
+    from services.allocation.service.inbound import TRANSLATORS
+
+    return frozenset(TRANSLATORS) | {ev.ProposalAccepted, ev.ProposalDeclined,
+                                     ev.ProposalExpired, ev.CandidatePlaced,
+                                     ev.CandidateProposed}
+
+
+MUNICIPALITY = re.compile(
+    rb'"type":"nl\.woonregie\.registry\.municipality-upserted\.v1"[^\n]{0,600}?"data":'
+    rb'\{"code":"([^"]*)"[^{}]{0,300}?"province":"([^"]*)","population":(\d+)')
+
+
+def provinces_of(path: Path) -> tuple[dict[str, str], dict[str, int]]:
+    """municipality -> province and province -> population, from the log's
+    municipality-upserted events: a scan of the file's bytes in chunks, no frame parsed.
+    A municipality it missed only costs time: its frames are then parsed by every worker
+    (and their scope checked there)."""
+    found: dict[str, str] = {}
+    population: dict[str, int] = {}
+    chunk, overlap, tail = 4 * 1024**2, 4096, b""
+    with path.open("rb") as source:
+        while block := source.read(chunk):
+            text = tail + block
+            for match in MUNICIPALITY.finditer(text):
+                code, province, people = (g.decode() for g in match.groups())
+                if code not in found:
+                    found[code] = province
+                    population[province] = population.get(province, 0) + int(people)
+            tail = text[-overlap:]
+    return found, population
+
+
 def rebuild(path: Path) -> dict:
+    """All provinces: in WORKERS processes, each taking whole provinces (balanced by
+    population), or in this process when WORKERS is 1. Peak memory is the sum of the
+    processes' peak RSS; time is wall clock."""
+    started = time.perf_counter()
+    if WORKERS > 1:  # the workers start (and import) while this process scans the log
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+        warm = [pool.submit(_warm_up) for _ in range(WORKERS)]
+    province_of, population = provinces_of(path)
+    prepass = time.perf_counter() - started
+    if WORKERS <= 1:
+        result = rebuild_part(path, province_of, None, True)
+        result["seconds"] = time.perf_counter() - started
+        result["prepassSeconds"] = prepass
+        result["workers"] = []
+        return result
+    groups: list[list[str]] = [[] for _ in range(WORKERS)]
+    loads = [0] * WORKERS
+    for province in sorted(population, key=lambda p: -population[p]):
+        i = loads.index(min(loads))
+        groups[i].append(province)
+        loads[i] += population[province]
+    with pool:
+        for future in warm:
+            future.result()
+        parts = list(pool.map(rebuild_part, [path] * WORKERS, [province_of] * WORKERS,
+                              groups, [i == 0 for i in range(WORKERS)]))
+    total = time.perf_counter() - started
+    merged = {"events": parts[0]["events"], "seconds": total, "prepassSeconds": prepass,
+              "allocationSeconds": max(p["allocationSeconds"] for p in parts),
+              "monitoringSeconds": max(p["monitoringSeconds"] for p in parts),
+              "monitoringErrors": {}, "monitoringCounts": {}, "misrouted": 0,
+              "placements": {}, "proposals": {}, "policy": parts[0]["policy"],
+              "explanations": {"compared": 0, "differing": 0, "examples": [],
+                               "labelTextsDiffering": 0},
+              "workers": [{"provinces": g, "seconds": p["seconds"],
+                           "allocationSeconds": p["allocationSeconds"],
+                           "monitoringSeconds": p["monitoringSeconds"],
+                           "decoded": p["decoded"], "maxRssBytes": p["maxRssBytes"]}
+                          for g, p in zip(groups, parts)]}
+    for part in parts:
+        merged["placements"].update(part["placements"])
+        merged["proposals"].update(part["proposals"])
+        merged["misrouted"] += part["misrouted"]
+        for key in ("compared", "differing", "labelTextsDiffering"):
+            merged["explanations"][key] += part["explanations"][key]
+        merged["explanations"]["examples"] += part["explanations"]["examples"]
+        for name, n in part["monitoringErrors"].items():
+            merged["monitoringErrors"][name] = merged["monitoringErrors"].get(name, 0) + n
+        for name, n in part["monitoringCounts"].items():
+            merged["monitoringCounts"][name] = merged["monitoringCounts"].get(name, 0) + n
+    # honest peak: this process plus every worker's own peak
+    merged["maxRssBytes"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+                             + sum(p["maxRssBytes"] for p in parts))
+    return merged
+
+
+def _warm_up() -> None:
+    """Import what a part needs (in a worker, before its work arrives)."""
+    import national_log  # noqa: F401
+    import services.allocation.service.inbound  # noqa: F401
+    import services.monitoring.domain  # noqa: F401
+
+
+def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] | None,
+                 unrouted_monitoring: bool) -> dict:
+    """Replay the frames of `provinces` (all when None). A frame is routed by its first
+    ROUTE key without parsing it; frames of other provinces are skipped; frames without a
+    key are parsed by every part (allocation applies them when their scope is one of its
+    provinces, monitoring only in the part with `unrouted_monitoring`). Every parsed frame's
+    scope (as `_scope` derives it from the decoded event) is checked against the route."""
     from services.allocation.domain import Allocator
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
@@ -92,6 +219,8 @@ def rebuild(path: Path) -> dict:
     from shared.envelope import CloudEvent, event_class_for
 
     policy = allocation_policy()  # what the log's Allocators ran with
+    wanted = None if provinces is None else frozenset(provinces)
+    needed = _allocation_types(ev)
     allocators: dict[str, Allocator] = {}
     scope_of: dict[str, str] = {}  # municipality -> province (scope)
     candidate_scope: dict[str, str] = {}
@@ -99,28 +228,48 @@ def rebuild(path: Path) -> dict:
     seconds = {"allocation": 0.0, "monitoring": 0.0}
     errors: dict[str, int] = {}
     explanations = {"compared": 0, "differing": 0, "examples": [], "labelTextsDiffering": 0}
-    count = 0
+    count = decoded = misrouted = 0
+    route = ROUTE.search
     started = time.perf_counter()
     for raw in frames(path):
         count += 1
         clock = time.perf_counter()
+        found = route(raw)
+        if found is None:
+            routed = None
+        else:
+            key, value = found.groups()
+            routed = value.decode() if key in (b"province", b"scope") else \
+                province_of.get(value.decode())
+        if wanted is not None and routed is not None and routed not in wanted:
+            continue  # another part's province
+        decoded += 1
         # shared.envelope.decode's steps, on one json.loads shared with monitoring
         document = json.loads(raw)
-        envelope = CloudEvent.model_validate(document)
-        event = event_class_for(envelope.type).model_validate(envelope.data)
-        scope = _scope(event, scope_of, candidate_scope)
-        if scope is not None:
-            allocator = allocators.get(scope)
-            if allocator is None:
-                allocator = allocators[scope] = Allocator(scope, policy)
-            command = command_for(event)
-            if command is not None:
-                command(allocator)
-            else:
-                _apply_output(allocator, event, ev)
+        cls = event_class_for(document["type"])
+        event = scope = None
+        if cls in needed:
+            envelope = CloudEvent.model_validate(document)
+            event = cls.model_validate(envelope.data)
+            scope = _scope(event, scope_of, candidate_scope)
+            if scope is not None and wanted is not None and scope not in wanted:
+                if routed is not None:
+                    misrouted += 1
+                scope = None
+            if scope is not None:
+                allocator = allocators.get(scope)
+                if allocator is None:
+                    allocator = allocators[scope] = Allocator(scope, policy)
+                command = command_for(event)
+                if command is not None:
+                    command(allocator)
+                else:
+                    _apply_output(allocator, event, ev)
         seconds["allocation"] += time.perf_counter() - clock
-        if isinstance(event, ev.CandidateProposed) and scope is not None:  # off the clock
+        if scope is not None and isinstance(event, ev.CandidateProposed):  # off the clock
             _compare_explanation(allocators[scope], event, explanations)
+        if routed is None and not unrouted_monitoring:
+            continue
         clock = time.perf_counter()
         try:
             monitoring.apply_cloudevent(document)
@@ -131,9 +280,16 @@ def rebuild(path: Path) -> dict:
     placements = {scope: len(a.placements()) for scope, a in allocators.items()}
     proposals = {scope: {p.id: p.status.value for p in a.proposals()}
                  for scope, a in allocators.items()}
-    return {"events": count, "explanations": explanations, "seconds": total, "allocationSeconds": seconds["allocation"],
+    counts = {name: len(getattr(monitoring, name)) for name in
+              ("municipalities", "dwellings", "vacancies", "lettings", "processed")
+              if hasattr(monitoring, name)}
+    return {"events": count, "decoded": decoded, "misrouted": misrouted,
+            "explanations": explanations, "seconds": total,
+            "allocationSeconds": seconds["allocation"],
             "monitoringSeconds": seconds["monitoring"], "monitoringErrors": errors,
-            "placements": placements, "proposals": proposals, "policy": repr(policy)}
+            "monitoringCounts": counts,
+            "placements": placements, "proposals": proposals, "policy": repr(policy),
+            "maxRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
 
 
 def _compare_explanation(allocator, event, found: dict) -> None:
@@ -221,7 +377,8 @@ def _run_phase(phase: str, log: Path, profile: bool) -> None:
         print(text.getvalue())
     else:
         result = work(log)
-    result["maxRssBytes"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    # the rebuild's own figure when it ran in workers (the sum of all the processes' peaks)
+    result.setdefault("maxRssBytes", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024)
     print(json.dumps(result))
 
 
@@ -258,9 +415,18 @@ def _print(base: dict, full: dict, expected: dict) -> None:
     print(f"rebuild (allocation + monitoring): {full['seconds']:7.2f} s   "
           f"peak RSS {full['maxRssBytes'] / mb:7.0f} MB   "
           f"{full['events'] / full['seconds']:,.0f} events/s")
-    print(f"  allocation (decode + Allocator): {full['allocationSeconds']:7.2f} s")
-    print(f"  monitoring (json + read models): {full['monitoringSeconds']:7.2f} s")
-    print(f"  monitoring errors: {full['monitoringErrors'] or 'none'}")
+    print(f"  pre-pass (municipality -> province): {full['prepassSeconds']:5.2f} s")
+    for i, part in enumerate(full["workers"]):
+        print(f"  worker {i} ({', '.join(part['provinces'])}): {part['seconds']:.2f} s, "
+              f"{part['decoded']:,} frames parsed, allocation {part['allocationSeconds']:.2f} s, "
+              f"monitoring {part['monitoringSeconds']:.2f} s, "
+              f"peak RSS {part['maxRssBytes'] / mb:.0f} MB")
+    print(f"  allocation (route + json + validate + Allocator; slowest worker): "
+          f"{full['allocationSeconds']:7.2f} s")
+    print(f"  monitoring (read models; slowest worker): {full['monitoringSeconds']:7.2f} s")
+    print(f"  monitoring errors: {full['monitoringErrors'] or 'none'}; "
+          f"state {full['monitoringCounts']}")
+    print(f"  frames routed to the wrong province: {full['misrouted']}")
     print(f"ratio rebuild / baseline: {full['seconds'] / base['seconds']:.1f}x time, "
           f"{full['maxRssBytes'] / base['maxRssBytes']:.1f}x memory")
     same = (full["placements"] == expected["placements"]

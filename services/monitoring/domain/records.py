@@ -8,6 +8,7 @@ Fields monitoring does not need are ignored, like any consumer ignores unknown f
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
@@ -40,8 +41,14 @@ class UnsupportedVersion(MalformedEvent):
 # --- field readers ------------------------------------------------------------------------
 
 
+_SNAKE: dict[str, str] = {}
+
+
 def _snake(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    snake = _SNAKE.get(name)
+    if snake is None:  # field names are few: each converted once
+        snake = _SNAKE[name] = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    return snake
 
 
 _MISSING = object()
@@ -96,8 +103,23 @@ def _date(data: Mapping[str, Any], name: str, default: Any = _MISSING) -> date |
     return to_date(value, name)
 
 
+_DATES: dict[str, date] = {}  # ISO text -> its date (a pure function; dates are few)
+
+
 def to_date(value: Any, name: str = "date") -> date:
     """An ISO date, or the Europe/Amsterdam calendar date of an ISO date-time."""
+    if type(value) is str:
+        day = _DATES.get(value)
+        if day is None:
+            day = _to_date(value, name)
+            if len(_DATES) >= 100_000:
+                _DATES.clear()
+            _DATES[value] = day
+        return day
+    return _to_date(value, name)
+
+
+def _to_date(value: Any, name: str) -> date:
     if isinstance(value, str):
         try:
             value = (date.fromisoformat(value) if len(value) == 10
@@ -115,6 +137,10 @@ def _enum(data: Mapping[str, Any], name: str, enum: type, default: Any = _MISSIN
     value = _raw(data, name, default)
     if value is None and default is None:
         return None
+    if type(value) is str:
+        member = enum._value2member_map_.get(value)
+        if member is not None:
+            return member.value
     try:
         return enum(value).value
     except ValueError:
@@ -124,7 +150,7 @@ def _enum(data: Mapping[str, Any], name: str, enum: type, default: Any = _MISSIN
 
 def _mapping(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
     value = _raw(data, name)
-    if not isinstance(value, Mapping):
+    if type(value) is not dict and not isinstance(value, Mapping):
         raise MalformedEvent(name, "must be an object")
     return value
 
@@ -148,7 +174,7 @@ class MunicipalityRecord:
     population: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the stock holds hundreds of thousands
 class DwellingRecord:
     bag_id: str
     municipality: str
@@ -329,8 +355,9 @@ class CandidatePlacedRecord:
 def _dwelling(d: Mapping[str, Any]) -> DwellingRecord:
     return DwellingRecord(
         bag_id=_str(d, "bagId"),
-        municipality=_str(d, "municipality"),
-        corporation=_str(d, "corporation"),
+        # a few hundred distinct codes shared by the whole stock: one string each
+        municipality=sys.intern(_str(d, "municipality")),
+        corporation=sys.intern(_str(d, "corporation")),
         rooms=_int(d, "rooms"),
         monthly_rent=_float(d, "monthlyRent"),
         accessibility=_enum(d, "accessibility", Accessibility),
@@ -485,9 +512,23 @@ CLASS_NAMES = {
 }
 
 
+_NAMES: dict[str, str] = {}  # type name -> its normalised name, once it was accepted
+
+
 def event_name(type_name: str) -> str:
     """Normalise `nl.woonregie.intake.urgency-granted.v1`, `intake.urgency-granted` or
     `UrgencyGranted` to `intake.urgency-granted`; rejects unknown names and major versions."""
+    if type(type_name) is str:
+        name = _NAMES.get(type_name)
+        if name is not None:
+            return name
+    name = _event_name(type_name)
+    if len(_NAMES) < 1_000:
+        _NAMES[type_name] = name
+    return name
+
+
+def _event_name(type_name: str) -> str:
     if not isinstance(type_name, str) or not type_name:
         raise UnknownEventType("type", "missing event type")
     if type_name in CLASS_NAMES:
@@ -508,7 +549,7 @@ def event_name(type_name: str) -> str:
 def parse(type_name: str, data: Mapping[str, Any]) -> tuple[str, Any]:
     """(normalised name, record) -- record is None for known events monitoring ignores."""
     name = event_name(type_name)
-    if not isinstance(data, Mapping):
+    if type(data) is not dict and not isinstance(data, Mapping):
         raise MalformedEvent("data", "must be an object")
     parser = PARSERS[name]
     return name, (None if parser is None else parser(data))
