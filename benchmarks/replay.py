@@ -44,6 +44,7 @@ import struct
 import subprocess
 import sys
 import time
+import types
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -141,20 +142,24 @@ def rebuild(path: Path) -> dict:
     population), or in this process when WORKERS is 1. Peak memory is the sum of the
     processes' peak RSS; time is wall clock."""
     started = time.perf_counter()
-    if WORKERS > 1:  # the workers start (and import) while this process scans the log
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
-        pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
-        warm = [pool.submit(_warm_up) for _ in range(WORKERS)]
-    province_of, population = provinces_of(path)
-    prepass = time.perf_counter() - started
     if WORKERS <= 1:
-        result = rebuild_part(path, province_of, None, True)
+        province_of, _ = provinces_of(path)
+        prepass = time.perf_counter() - started
+        result = rebuild_part(path, province_of, None, True, None)
         result["seconds"] = time.perf_counter() - started
         result["prepassSeconds"] = prepass
         result["workers"] = []
         return result
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # the workers start (and import); one scans the log while this process makes the policy
+    pool = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    scan = pool.submit(provinces_of, path)
+    warm = [pool.submit(_warm_up) for _ in range(WORKERS - 1)]
+    policy = _policy_for_workers()
+    province_of, population = scan.result()
+    prepass = time.perf_counter() - started  # the scan and the policy, side by side
     groups: list[list[str]] = [[] for _ in range(WORKERS)]
     loads = [0] * WORKERS
     for province in sorted(population, key=lambda p: -population[p]):
@@ -165,7 +170,7 @@ def rebuild(path: Path) -> dict:
         for future in warm:
             future.result()
         parts = list(pool.map(rebuild_part, [path] * WORKERS, [province_of] * WORKERS,
-                              groups, [i == 0 for i in range(WORKERS)]))
+                              groups, [i == 0 for i in range(WORKERS)], [policy] * WORKERS))
     total = time.perf_counter() - started
     merged = {"events": parts[0]["events"], "seconds": total, "prepassSeconds": prepass,
               "allocationSeconds": max(p["allocationSeconds"] for p in parts),
@@ -197,14 +202,28 @@ def rebuild(path: Path) -> dict:
 
 
 def _warm_up() -> None:
-    """Import what a part needs (in a worker, before its work arrives)."""
-    import national_log  # noqa: F401
+    """Import what a part needs (in a worker, before its work arrives; not `national_log`,
+    which brings the simulator, scipy and matplotlib: the policy comes from the parent)."""
     import services.allocation.service.inbound  # noqa: F401
     import services.monitoring.domain  # noqa: F401
 
 
+def _proxy(mapping: dict) -> types.MappingProxyType:
+    return types.MappingProxyType(mapping)
+
+
+def _policy_for_workers():
+    """The log's allocation policy, picklable (its read-only mappings as dicts again)."""
+    import copyreg
+
+    from national_log import allocation_policy
+
+    copyreg.pickle(types.MappingProxyType, lambda m: (_proxy, (dict(m),)))
+    return allocation_policy()
+
+
 def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] | None,
-                 unrouted_monitoring: bool) -> dict:
+                 unrouted_monitoring: bool, policy=None) -> dict:
     """Replay the frames of `provinces` (all when None). A frame is routed by its first
     ROUTE key without parsing it; frames of other provinces are skipped; frames without a
     key are parsed by every part (allocation applies them when their scope is one of its
@@ -214,11 +233,12 @@ def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] |
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
     from shared import events as ev
-    from national_log import allocation_policy
-
     from shared.envelope import CloudEvent, event_class_for
 
-    policy = allocation_policy()  # what the log's Allocators ran with
+    if policy is None:
+        from national_log import allocation_policy
+
+        policy = allocation_policy()  # what the log's Allocators ran with
     wanted = None if provinces is None else frozenset(provinces)
     needed = _allocation_types(ev)
     allocators: dict[str, Allocator] = {}
@@ -415,7 +435,8 @@ def _print(base: dict, full: dict, expected: dict) -> None:
     print(f"rebuild (allocation + monitoring): {full['seconds']:7.2f} s   "
           f"peak RSS {full['maxRssBytes'] / mb:7.0f} MB   "
           f"{full['events'] / full['seconds']:,.0f} events/s")
-    print(f"  pre-pass (municipality -> province): {full['prepassSeconds']:5.2f} s")
+    print(f"  pre-pass (scan for municipality -> province; workers' start): "
+          f"{full['prepassSeconds']:5.2f} s")
     for i, part in enumerate(full["workers"]):
         print(f"  worker {i} ({', '.join(part['provinces'])}): {part['seconds']:.2f} s, "
               f"{part['decoded']:,} frames parsed, allocation {part['allocationSeconds']:.2f} s, "
