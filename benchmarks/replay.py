@@ -93,6 +93,10 @@ def baseline(path: Path) -> dict:
 
 
 WORKERS = int(os.environ.get("WOONREGIE_REPLAY_WORKERS", "2"))
+# recorded: labels and proposals taken from allocation's own events in the log (a
+# FollowingAllocator); rederive: every decision made again by an Allocator and compared
+DECISIONS = os.environ.get("WOONREGIE_REPLAY_DECISIONS", "recorded")
+FOLLOW = DECISIONS == "recorded"
 # The first of these keys in a frame names its province: a municipality-upserted event's
 # "province", an agreement's "scope", or the municipality an event is about (a candidate's
 # registration municipality, a vacancy's dwelling's, a proposal's). Within one province's
@@ -107,9 +111,10 @@ def _allocation_types(ev) -> frozenset:
     be validated and then ignored, so skipping it changes no state."""
     from services.allocation.service.inbound import TRANSLATORS
 
+    recorded = {ev.VacancyLabelled} if FOLLOW else set()
     return frozenset(TRANSLATORS) | {ev.ProposalAccepted, ev.ProposalDeclined,
                                      ev.ProposalExpired, ev.CandidatePlaced,
-                                     ev.CandidateProposed}
+                                     ev.CandidateProposed} | recorded
 
 
 MUNICIPALITY = re.compile(
@@ -230,6 +235,7 @@ def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] |
     provinces, monitoring only in the part with `unrouted_monitoring`). Every parsed frame's
     scope (as `_scope` derives it from the decoded event) is checked against the route."""
     from services.allocation.domain import Allocator
+    from services.allocation.domain.following import FollowingAllocator
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
     from shared import events as ev
@@ -279,14 +285,15 @@ def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] |
             if scope is not None:
                 allocator = allocators.get(scope)
                 if allocator is None:
-                    allocator = allocators[scope] = Allocator(scope, policy)
+                    kind = FollowingAllocator if FOLLOW else Allocator
+                    allocator = allocators[scope] = kind(scope, policy)
                 command = command_for(event)
                 if command is not None:
                     command(allocator)
                 else:
                     _apply_output(allocator, event, ev)
         seconds["allocation"] += time.perf_counter() - clock
-        if scope is not None and isinstance(event, ev.CandidateProposed):  # off the clock
+        if not FOLLOW and scope is not None and isinstance(event, ev.CandidateProposed):
             _compare_explanation(allocators[scope], event, explanations)
         if routed is None and not unrouted_monitoring:
             continue
@@ -357,8 +364,15 @@ def _scope(event, scope_of: dict[str, str], candidate_scope: dict[str, str]) -> 
 
 
 def _apply_output(allocator, event, ev) -> None:
-    """Allocation's own output events that record what parties did (answers, keys)."""
-    if isinstance(event, ev.ProposalAccepted):
+    """Allocation's own output events that record what parties did (answers, keys), and for
+    a FollowingAllocator the decisions (labels, proposals) as recorded."""
+    if FOLLOW and isinstance(event, ev.VacancyLabelled):
+        allocator.follow_label(event.vacancy_id, event.labelled, event.reason, event.decided_on)
+    elif FOLLOW and isinstance(event, ev.CandidateProposed):
+        allocator.follow_proposal(event.proposal_id, event.vacancy_id, event.candidate_id,
+                                  event.target_group, event.proposed_on, event.expires_on,
+                                  _explanation(event.explanation))
+    elif isinstance(event, ev.ProposalAccepted):
         for party in ("corporation", "candidate"):
             allocator.respond(event.proposal_id, "accepted", party, event.accepted_on)
     elif isinstance(event, ev.ProposalDeclined) and event.reason not in PLATFORM_REASONS:
@@ -368,6 +382,14 @@ def _apply_output(allocator, event, ev) -> None:
         allocator.expire_due(event.expired_on)
     elif isinstance(event, ev.CandidatePlaced):
         allocator.move_in(event.proposal_id, event.move_in_date)
+
+
+def _explanation(wire):
+    from services.allocation.domain import Explanation, RankedCandidate
+
+    return Explanation(wire.label_reason, wire.eligible_count,
+                       tuple(RankedCandidate(r.candidate_id, r.score, dict(r.components))
+                             for r in wire.ranked), dict(wire.excluded))
 
 
 def _child(phase: str, log: Path, profile: bool) -> dict:
@@ -453,11 +475,16 @@ def _print(base: dict, full: dict, expected: dict) -> None:
     same = (full["placements"] == expected["placements"]
             and full["proposals"] == expected["proposals"])
     explanations = full["explanations"]
-    print(f"explanations (count, ranked top, exclusions) equal to the log's: "
-          f"{explanations['differing'] == 0} "
-          f"({explanations['compared']:,} compared, {explanations['differing']} differ"
-          f"{', e.g. ' + ', '.join(explanations['examples']) if explanations['examples'] else ''}"
-          f"; label texts differ in {explanations['labelTextsDiffering']:,})")
+    print(f"decisions: {DECISIONS} (WOONREGIE_REPLAY_DECISIONS=recorded|rederive)")
+    if FOLLOW:
+        print("explanations: taken from the log with the proposals (not re-derived)")
+    else:
+        examples = ", ".join(explanations["examples"])
+        print(f"explanations (count, ranked top, exclusions) equal to the log's: "
+              f"{explanations['differing'] == 0} "
+              f"({explanations['compared']:,} compared, {explanations['differing']} differ"
+              f"{', e.g. ' + examples if examples else ''}"
+              f"; label texts differ in {explanations['labelTextsDiffering']:,})")
     if LIMIT is not None:
         print(f"partial replay (WOONREGIE_REPLAY_LIMIT={LIMIT}): not compared with the full run")
     else:
