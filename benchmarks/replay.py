@@ -13,18 +13,19 @@
    processes (default 2, one per core; 1 = all in the one process). Each worker reads every
    frame, routes it by its first municipality/province key without parsing it, skips other
    workers' provinces, and `json.loads` its own once; allocation validates the events it
-   uses (not the stock's dwelling upserts or the labels, which it would ignore) as
+   uses (not the stock's dwelling upserts) as
    `shared.envelope.decode` does (pydantic: the CloudEvents envelope, then
    the event class of its type; as the service's consumer does) and applies it through
    the service's own mapping (`services.allocation.service.inbound.command_for`) to one
    Allocator per province; the answers and move-ins the log records (allocation's own output
-   events) are applied as the API would (`respond`, `expire_due`, `move_in`); labels and
-   proposals are re-derived by the Allocator, not read. Monitoring applies every event to a
-   `MonitoringModel` (`apply_cloudevent` on the same parsed JSON).
-   The rebuilt Allocators must hold the same placements and proposal statuses as the run
-   that wrote the log, and every proposal the same explanation (eligible count, ranked top
-   with scores, exclusion counts; the label text is compared apart, as it is the
-   controller's wording); the benchmark checks that.
+   events) are applied as the API would (`respond`, `expire_due`, `move_in`). Labels and
+   proposals are taken as recorded (`VacancyLabelled`, `CandidateProposed` applied to a
+   `FollowingAllocator`), or with WOONREGIE_REPLAY_DECISIONS=rederive made again by an
+   Allocator and every explanation compared with the log's (eligible count, ranked top with
+   scores, exclusion counts; the label text apart, as it is the controller's wording).
+   Monitoring applies every event to a `MonitoringModel` (`apply_cloudevent` on the same
+   parsed JSON). The rebuilt Allocators must hold the same placements and proposal statuses
+   as the run that wrote the log; the benchmark checks that.
    Monitoring runs per worker too (its read models are keyed by municipality, vacancy,
    dwelling, candidate and proposal; the workers' counts and errors are summed).
 Prints time (wall clock) and peak memory of both (ru_maxrss; for the rebuild the SUM of the
