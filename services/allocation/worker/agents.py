@@ -80,18 +80,19 @@ def install_agents(app: faust.App, topic: faust.TopicT,
 
 
 def install_timers(app: faust.App, expire: Callable[[], int], interval: float):
-    """Expire due proposals at start and then every `interval` seconds. Expiry is by the
-    Amsterdam date, so all but the first run after midnight find nothing to do. Every worker
+    """The day's due work (expire proposals, decide held-back vacancies) at start and then
+    every `interval` seconds. Both go by the Amsterdam date, so all but the first run after
+    midnight find nothing to do. Every worker
     runs it: a second one finds the first one's result (or redoes on a version conflict)."""
 
     async def run_expiry() -> None:
         try:
             emitted = await asyncio.to_thread(expire)
         except Exception:  # database briefly away: the next round tries again
-            log.exception("expiring due proposals failed")
+            log.exception("due work (expiry, held-back decisions) failed")
             return
         if emitted:
-            log.info("proposals expired", extra={"events": emitted})
+            log.info("due work done", extra={"events": emitted})
 
     @app.task
     async def expire_at_start():
