@@ -38,21 +38,12 @@ from pathlib import Path
 
 import httpx
 
+from services.intake.domain.bsn import fake_bsn
+
 WRITE_TARGET_MS = 50.0
 WEIGHTS = {"PUT dwelling": 30, "POST vacancy": 15, "POST candidate": 20,
            "GET municipalities": 20, "GET realisation": 15}
 WRITES = ("PUT dwelling", "POST vacancy", "POST candidate")
-ELFPROEF = (9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def valid_bsn(rng: random.Random) -> str:
-    while True:
-        head = [rng.randint(0, 9) for _ in range(8)]
-        if head[0] == 0:
-            continue
-        last = sum(w * d for w, d in zip(ELFPROEF, head)) % 11
-        if last < 10:
-            return "".join(map(str, head)) + str(last)
 
 
 @dataclass
@@ -98,7 +89,7 @@ class Client:
                                   json={"bagId": bag_id, "availableFrom": self.today})
         elif name == "POST candidate":
             call = self.http.post(f"{a.intake_url}/v1/candidates", headers=h["care"], json={
-                "bsn": valid_bsn(self.rng), "name": "Load Test", "birthYear": 1980,
+                "bsn": fake_bsn(self.rng), "name": "Load Test", "birthYear": 1980,
                 "householdSize": 1, "yearlyIncome": 21500, "targetGroup": "beschermd-wonen",
                 "needs": {"accessibility": "nultreden", "ambulantSupport": False},
                 "registrationMunicipality": "GM0014"})

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from services.intake.domain.bsn import fake_bsn
 from shared.periods import today_amsterdam
 from shared.vocabulary import Role
 
@@ -26,15 +27,6 @@ CORPORATIONS = ("lefier", "nijestee", "de-huismeesters", "patrimonium")
 PROVINCE_ORG = "provincie-groningen"
 FIRST_NAMES = ("Anna", "Bram", "Chantal", "Dirk", "Eva", "Femke", "Gert", "Henk", "Ilse", "Jan")
 LAST_NAMES = ("de Vries", "Bakker", "Smit", "Mulder", "Dijkstra", "Bos", "Visser", "Meijer")
-
-
-def valid_bsn(rng: random.Random) -> str:
-    """A fake BSN that passes the elfproef (generated, never a real person's)."""
-    while True:
-        head = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        last = sum(w * d for w, d in zip(range(9, 1, -1), head)) % 11
-        if last < 10:
-            return "".join(map(str, head)) + str(last)
 
 
 @dataclass
@@ -125,7 +117,7 @@ class DemoFeed:
         for _attempt in range(3):
             response = self._call(self.intake, "POST", "/v1/candidates", ok=(201,),
                                   expected_failures=(409,), headers=care, json={
-                "bsn": valid_bsn(self.rng),
+                "bsn": fake_bsn(self.rng),
                 "name": f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
                 "birthYear": self.rng.randint(1960, 2004), "householdSize": 1,
                 "yearlyIncome": self.rng.randrange(15000, 24000, 500),

@@ -17,6 +17,7 @@ from cryptography.fernet import Fernet
 
 from platform_process import RunningPlatform, start_platform
 from reliability.reliability_helpers import group_lag
+from services.intake.domain.bsn import fake_bsn
 from shared import topics
 from shared.periods import today_amsterdam
 
@@ -83,14 +84,6 @@ def _healthy(stack: ComposePlatform, service: str) -> bool:
         return False
 
 
-def valid_bsn(rng: random.Random) -> str:
-    while True:
-        head = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(7)]
-        last = sum(w * d for w, d in zip(range(9, 1, -1), head)) % 11
-        if last < 10:
-            return "".join(map(str, head)) + str(last)
-
-
 def poll(fetch, until, timeout: float = 60.0):
     deadline = time.monotonic() + timeout
     while True:
@@ -119,7 +112,7 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
     assert agreement.status_code == 201, agreement.text
 
     candidate = intake.post("/v1/candidates", headers=care, json={
-        "bsn": valid_bsn(random.Random()), "name": "Test Persoon", "birthYear": 1980,
+        "bsn": fake_bsn(), "name": "Test Persoon", "birthYear": 1980,
         "householdSize": 1, "yearlyIncome": 21000, "targetGroup": "beschermd-wonen",
         "needs": {"accessibility": "geen", "ambulantSupport": True, "careProvider": CARE_PROVIDER},
         "registrationMunicipality": "GM0014", "availableFrom": str(today),

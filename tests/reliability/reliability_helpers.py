@@ -23,6 +23,7 @@ import httpx
 from kafka import KafkaConsumer, TopicPartition
 from typer.testing import CliRunner
 
+from services.intake.domain.bsn import fake_bsn
 from shared.broker import free_ports
 from shared.kafka_admin import admin_client
 from shared.launcher import Child, Platform, RunSettings, stop_pid
@@ -48,7 +49,6 @@ FOREIGN_ORG = {
     "province": "provincie-drenthe",
     "admin": "ops-elders",
 }
-WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 
 
 # --- waiting ----------------------------------------------------------------------------------
@@ -73,23 +73,13 @@ def wait_until(condition, timeout: float = 30.0, interval: float = 0.2, what: st
 # --- bodies -----------------------------------------------------------------------------------
 
 
-def valid_bsn(rng: random.Random | None = None) -> str:
-    """A random 9-digit number that passes the elfproef."""
-    rng = rng or random.Random()
-    while True:
-        head = [rng.randint(0, 9) for _ in range(8)]
-        if head[0] == 0:
-            continue
-        last = sum(w * d for w, d in zip(WEIGHTS, head)) % 11
-        if last < 10:
-            return "".join(map(str, head)) + str(last)
 
 
 def candidate_body(municipality: str = "GM0014", **overrides) -> dict:
     """A candidate every rule lets through for a 3-room nultreden dwelling at 550 a month in
     `municipality` (care by a provider that covers GM0014 and GM1966)."""
     body = {
-        "bsn": valid_bsn(),
+        "bsn": fake_bsn(),
         "name": "Testpersoon " + uuid.uuid4().hex[:8],
         "birthYear": 1980,
         "householdSize": 1,

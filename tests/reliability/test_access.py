@@ -31,10 +31,10 @@ from reliability_helpers import (
     dwelling_body,
     new_bag_id,
     run_cli,
-    valid_bsn,
     wait_until,
 )
 from services.allocation.bootstrap import inputs_processor
+from services.intake.domain.bsn import fake_bsn
 from shared import events as ev
 from shared.auth import hash_token
 from shared.consuming import Inbound, Outcome
@@ -356,7 +356,7 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
             return Request(template, json=candidate_body())
         if template == "/v1/candidate-imports":
             csv = ("bsn,householdSize,yearlyIncome,targetGroup,registrationMunicipality\n"
-                   f"{valid_bsn()},1,20000,beschermd-wonen,GM0014\n")
+                   f"{fake_bsn()},1,20000,beschermd-wonen,GM0014\n")
             return Request(template, content=csv.encode(), headers={"Content-Type": "text/csv"})
         if "{candidate_id}" in template:
             if template.endswith("/urgency-decisions"):

@@ -27,9 +27,9 @@ from reliability_helpers import (
     group_lag,
     new_bag_id,
     outbox_pending,
-    valid_bsn,
     wait_until,
 )
+from services.intake.domain.bsn import fake_bsn
 from shared import topics
 from shared.kafka_admin import admin_client
 from shared.periods import today_amsterdam
@@ -88,13 +88,13 @@ def test_no_personal_data_outside_intake_and_small_public_cells_suppressed(live_
 
     people: dict[str, tuple[str, str]] = {}  # candidate id -> (bsn, name)
     for number in range(REGISTERED - 2):
-        bsn, name = valid_bsn(), f"Proefpersoon Privacy {uuid.uuid4().hex[:10]}"
+        bsn, name = fake_bsn(), f"Proefpersoon Privacy {uuid.uuid4().hex[:10]}"
         headers = care | ({"Idempotency-Key": bsn} if number == 0 else {})
         response = intake.post("/v1/candidates", json=candidate_body(bsn=bsn, name=name),
                                headers=headers)
         assert response.status_code == 201, response.text
         people[response.json()["id"]] = (bsn, name)
-    imported = [(valid_bsn(), f"Importpersoon {uuid.uuid4().hex[:10]}") for _ in range(2)]
+    imported = [(fake_bsn(), f"Importpersoon {uuid.uuid4().hex[:10]}") for _ in range(2)]
     csv = ("bsn,name,householdSize,yearlyIncome,targetGroup,registrationMunicipality,"
            "accessibility,ambulantSupport,careProvider,availableFrom\n" + "".join(
                f"{bsn},{name},1,21500,beschermd-wonen,GM0014,nultreden,ja,{CARE},"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 BSN_LENGTH = 9
 # The elfproef weighs the digits 9, 8, ..., 2 and the last one -1 (the "BSN variant").
 _WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2, -1)
@@ -20,6 +22,17 @@ def bsn_problem(value: str) -> str | None:
 
 def is_valid_bsn(value: str) -> bool:
     return bsn_problem(value) is None
+
+
+def fake_bsn(rng: random.Random | None = None) -> str:
+    """A generated number that passes the elfproef, for demos, load and tests (never a real
+    person's on purpose; no register is asked)."""
+    rng = rng or random.Random()
+    while True:
+        head = [rng.randint(1, 9)] + [rng.randint(0, 9) for _ in range(BSN_LENGTH - 2)]
+        last = sum(w * d for w, d in zip(_WEIGHTS, head)) % 11
+        if last < 10:
+            return "".join(map(str, head)) + str(last)
 
 
 def mask_bsn(value: str) -> str:

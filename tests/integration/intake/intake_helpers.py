@@ -2,29 +2,18 @@
 
 from __future__ import annotations
 
-import random
 import time
 
+from services.intake.domain.bsn import fake_bsn
 from shared import topics
 
-WEIGHTS = (9, 8, 7, 6, 5, 4, 3, 2)
 
 
-def valid_bsn(rng: random.Random | None = None) -> str:
-    """A random 9-digit number that passes the elfproef."""
-    rng = rng or random.Random()
-    while True:
-        head = [rng.randint(0, 9) for _ in range(8)]
-        if head[0] == 0:
-            continue
-        last = sum(w * d for w, d in zip(WEIGHTS, head)) % 11
-        if last < 10:
-            return "".join(map(str, head)) + str(last)
 
 
 def candidate_body(**overrides) -> dict:
     body = {
-        "bsn": valid_bsn(),
+        "bsn": fake_bsn(),
         "name": "Jantje Zonderland-Testpersoon",
         "birthYear": 1961,
         "householdSize": 1,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from intake_helpers import candidate_body, intake_events, valid_bsn, wait_for_relay
+from intake_helpers import candidate_body, intake_events, wait_for_relay
 from sqlalchemy import func, select
 
 from services.intake.adapters.tables import CandidateRow
+from services.intake.domain.bsn import fake_bsn
 
 pytestmark = pytest.mark.kafka
 
@@ -49,7 +50,7 @@ def test_bad_input_names_the_field_and_stores_nothing(intake, provider, override
 
 
 def test_missing_fields_are_named(intake, provider):
-    response = intake.post("/v1/candidates", json={"bsn": valid_bsn()}, headers=provider)
+    response = intake.post("/v1/candidates", json={"bsn": fake_bsn()}, headers=provider)
     assert response.status_code == 422
     names = {p["name"] for p in response.json()["invalidParams"]}
     assert {"householdSize", "yearlyIncome", "targetGroup", "registrationMunicipality"} <= names
@@ -174,7 +175,7 @@ def csv_post(client, headers, text, **extra):
 
 
 def test_csv_import_registers_every_row(intake, provider, kafka_bootstrap):
-    bsns = [valid_bsn() for _ in range(3)]
+    bsns = [fake_bsn() for _ in range(3)]
     text = HEADER + (
         f"{bsns[0]};Anna de Vries;1990;1;18000;beschermd-wonen;GM0014;GM0014 GM1966;geen;ja;"
         "Lentis\n"
@@ -200,14 +201,14 @@ def test_csv_import_registers_every_row(intake, provider, kafka_bootstrap):
 def test_csv_import_with_one_bad_row_stores_nothing_and_reports_each_error(intake, provider):
     registered = candidate_body()
     intake.post("/v1/candidates", json=registered, headers=provider)
-    good = valid_bsn()
+    good = fake_bsn()
     text = HEADER + (
         f"{good};Anna;1990;1;18000;beschermd-wonen;GM0014;;geen;ja;Lentis\n"
         f"123456789;Bert;1990;1;18000;beschermd-wonen;GM0014;;geen;ja;\n"
-        f"{valid_bsn()};Cor;1990;0;-5;studenten;GM0363;;geen;misschien;\n"
+        f"{fake_bsn()};Cor;1990;0;-5;studenten;GM0363;;geen;misschien;\n"
         f"{good};Anna again;1990;1;18000;beschermd-wonen;GM0014;;geen;nee;\n"
         f"{registered['bsn']};Dirk;1990;1;18000;beschermd-wonen;GM0014;;geen;nee;\n"
-        f"{valid_bsn()};Eva;1990;1;18000\n"
+        f"{fake_bsn()};Eva;1990;1;18000\n"
     )
     before = stored_state(intake)
     response = csv_post(intake, provider, text)
@@ -247,7 +248,7 @@ def test_csv_import_wants_csv(intake, provider):
 
 
 def test_csv_import_is_idempotent_with_a_key(intake, provider):
-    text = HEADER + f"{valid_bsn()};Anna;1990;1;18000;medisch;GM0014;;geen;nee;\n"
+    text = HEADER + f"{fake_bsn()};Anna;1990;1;18000;medisch;GM0014;;geen;nee;\n"
     first = csv_post(intake, provider, text, **{"Idempotency-Key": "import-1"})
     second = csv_post(intake, provider, text, **{"Idempotency-Key": "import-1"})
     assert first.status_code == second.status_code == 201

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from intake_helpers import candidate_body, valid_bsn, wait_for_relay
+from intake_helpers import candidate_body, wait_for_relay
 from sqlalchemy import create_engine, inspect, text
+
+from services.intake.domain.bsn import fake_bsn
 
 pytestmark = pytest.mark.kafka
 
@@ -30,7 +32,7 @@ def _text(value) -> str:
 def test_candidates_survive_a_restart_and_stay_sealed(service_app, database_url, provider,
                                                       municipality):
     first = service_app("intake", database_url=database_url)
-    bsn = valid_bsn()
+    bsn = fake_bsn()
     created = first.post("/v1/candidates", headers=provider | {"Idempotency-Key": "p-1"},
                          json=candidate_body(bsn=bsn)).json()
     first.post(f"/v1/candidates/{created['id']}/urgency-decisions", headers=municipality,

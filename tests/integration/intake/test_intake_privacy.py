@@ -7,11 +7,12 @@ import logging
 from pathlib import Path
 
 import pytest
-from intake_helpers import candidate_body, valid_bsn, wait_for_relay
+from intake_helpers import candidate_body, wait_for_relay
 from kafka_helpers import consume_all
 from sqlalchemy import select
 
 from services.intake.adapters.tables import CandidateRow, IdempotencyRow, UrgencyDecisionRow
+from services.intake.domain.bsn import fake_bsn
 from shared import topics
 
 pytestmark = pytest.mark.kafka
@@ -49,7 +50,7 @@ def lifecycle(client, provider, municipality, bsn) -> str:
 
 def test_the_whole_intake_topic_holds_no_personal_data(intake, provider, municipality,
                                                        kafka_bootstrap):
-    bsns = [valid_bsn() for _ in range(3)]
+    bsns = [fake_bsn() for _ in range(3)]
     ids = {lifecycle(intake, provider, municipality, bsn) for bsn in bsns}
     intake.delete(f"/v1/candidates/{sorted(ids)[0]}", headers=provider)
     wait_for_relay(intake)
@@ -74,9 +75,9 @@ def test_the_database_file_holds_no_bsn_or_name_in_clear(service_app, tmp_path, 
                                                          municipality):
     database = tmp_path / "intake-privacy.db"
     intake = service_app("intake", database_url=f"sqlite:///{database}")
-    bsn = valid_bsn()
+    bsn = fake_bsn()
     candidate_id = lifecycle(intake, provider, municipality, bsn)
-    active_bsn = valid_bsn()
+    active_bsn = fake_bsn()
     intake.post("/v1/candidates", json=candidate_body(bsn=active_bsn, name=NAME),
                 headers=provider)
 
@@ -89,7 +90,7 @@ def test_the_database_file_holds_no_bsn_or_name_in_clear(service_app, tmp_path, 
 
 
 def test_personal_data_is_sealed_and_erasure_empties_it(intake, provider, municipality):
-    candidate_id = lifecycle(intake, provider, municipality, valid_bsn())
+    candidate_id = lifecycle(intake, provider, municipality, fake_bsn())
     runtime = intake.app.state.runtime
 
     def sealed():
@@ -112,7 +113,7 @@ def test_personal_data_is_sealed_and_erasure_empties_it(intake, provider, munici
 
 def test_logs_never_carry_personal_data(intake, provider, municipality, caplog):
     caplog.set_level(logging.DEBUG)
-    bsn = valid_bsn()
+    bsn = fake_bsn()
     lifecycle(intake, provider, municipality, bsn)
     intake.post("/v1/candidates", json=candidate_body(bsn="123456789", name=NAME),
                 headers=provider)

@@ -1,6 +1,8 @@
+import random
+
 import pytest
 
-from services.intake.domain.bsn import bsn_problem, is_valid_bsn, mask_bsn
+from services.intake.domain.bsn import bsn_problem, fake_bsn, is_valid_bsn, mask_bsn
 
 
 @pytest.mark.parametrize("bsn", ["111222333", "123456782", "999999990", "010000008"])
@@ -31,3 +33,10 @@ def test_the_last_digit_weighs_minus_one():
 
 def test_masking_keeps_only_the_last_three_digits():
     assert mask_bsn("111222333") == "******333"
+
+
+def test_generated_numbers_pass_the_elfproef_and_follow_the_seed():
+    numbers = [fake_bsn(random.Random(seed)) for seed in range(200)]
+    assert all(bsn_problem(n) is None for n in numbers)
+    assert len(set(numbers)) > 190
+    assert fake_bsn(random.Random(7)) == fake_bsn(random.Random(7))
