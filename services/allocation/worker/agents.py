@@ -89,7 +89,7 @@ def install_timers(app: faust.App, expire: Callable[[], int], interval: float):
         try:
             emitted = await asyncio.to_thread(expire)
         except Exception:  # database briefly away: the next round tries again
-            log.exception("due work (expiry, held-back decisions) failed")
+            log.exception("expiring due proposals failed")
             return
         if emitted:
             log.info("due work done", extra={"events": emitted})
