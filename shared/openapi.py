@@ -49,8 +49,7 @@ PROBLEM_SCHEMA = {
         "title": {"type": "string", "description": "short, Dutch", "examples": ["Niet gevonden"]},
         "status": {"type": "integer", "minimum": 400, "maximum": 599, "examples": [404]},
         "detail": {"type": "string", "description": "what went wrong in this request"},
-        "instance": {"type": "string", "format": "uri-reference",
-                     "description": "the path of the request"},
+        "instance": {"type": "string", "description": "the path of the request"},
         "invalidParams": {"type": "array", "items": {"$ref": "#/components/schemas/InvalidParam"}},
     },
 }
@@ -207,3 +206,19 @@ def _rewrite_refs(node, renames: dict[str, str]):
     if isinstance(node, list):
         return [_rewrite_refs(item, renames) for item in node]
     return node
+
+
+# --- rules the handlers enforce, stated in the schemas ------------------------------------
+# Validation of these stays where it is (the domain, so that CSV imports and feeds apply the
+# same rules and the 422 names the field); the schema states them through `json_schema_extra`.
+CBS_CODE = r"^GM[0-9]{4}$"
+BAG_ID = r"^[0-9]{16}$"
+BSN = r"^[0-9]{9}$"
+PERIOD = r"^20[0-9]{2}(-H[12])?$"
+NON_BLANK = r"\S"
+ENFORCED = "x-enforced"  # a rule JSON Schema cannot state (dates relative to today, cross-field)
+
+
+def enforced(rule: str, **keywords) -> dict:
+    """`json_schema_extra` for a rule JSON Schema cannot state; clients read it as text."""
+    return {ENFORCED: rule, **keywords}

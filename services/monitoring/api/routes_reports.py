@@ -27,7 +27,8 @@ Builder = Callable[[LiveModel, ReportFilter, Disclosure], Report]
 CSV_DOC = {200: {"content": {"text/csv": {}}, "description": "the report as CSV"}}
 BOTH_DOC = {200: {"content": {"application/json": {}, "text/csv": {}},
                   "description": "the report (JSON, or CSV on Accept: text/csv or at the "
-                                 "same path + `.csv`)"}}
+                                 "same path + `.csv`)"},
+            404: {"description": "unknown scope"}}
 # the `.csv` aliases are left out of the OpenAPI document: a dot in a resource segment breaks
 # the Design Rules' kebab-case paths; the negotiated operation documents the same CSV
 ALIAS = {"include_in_schema": False}
