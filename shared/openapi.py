@@ -13,8 +13,8 @@ shares, so that a new route is documented without per-route work:
   anonymously (the route depends on `optional_caller` only), required otherwise.
 
 Invalid input is answered with 422 (RFC 9110: understood, but not processable), not the 400
-the Design Rules prefer; 400 is kept for requests that cannot be read at all. docs/API.md
-argues the deviation.
+the Design Rules prefer; 400 is kept for requests that cannot be read at all.
+docs/INTEGRATION.md (Conventions) argues the deviation.
 """
 
 from __future__ import annotations
