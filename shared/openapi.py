@@ -20,7 +20,7 @@ docs/INTEGRATION.md (Conventions) argues the deviation.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from fastapi import FastAPI
 from fastapi.dependencies.models import Dependant
@@ -222,3 +222,15 @@ ENFORCED = "x-enforced"  # a rule JSON Schema cannot state (dates relative to to
 def enforced(rule: str, **keywords) -> dict:
     """`json_schema_extra` for a rule JSON Schema cannot state; clients read it as text."""
     return {ENFORCED: rule, **keywords}
+
+
+def stated(properties: dict[str, dict] | None = None, **keywords) -> Callable[[dict], None]:
+    """`json_schema_extra` for a whole model: `keywords` (e.g. if/then) on its schema, and
+    per property (by wire name) what to add to that property's schema."""
+
+    def extra(schema: dict) -> None:
+        schema.update(keywords)
+        for name, more in (properties or {}).items():
+            schema["properties"][name].update(more)
+
+    return extra

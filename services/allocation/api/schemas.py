@@ -12,7 +12,6 @@ from pydantic.alias_generators import to_camel
 
 from services.allocation.adapters.tables import PlacementRow, ProposalRow
 from services.allocation.domain import Decision
-from shared.openapi import NON_BLANK
 from shared.vocabulary import DecidedBy
 
 MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
@@ -35,7 +34,7 @@ class ResponseIn(Strict):
     model_config = ConfigDict(json_schema_extra={
         "if": {"properties": {"decision": {"const": "declined"}}, "required": ["decision"]},
         "then": {"required": ["reason"],
-                 "properties": {"reason": {"type": "string", "pattern": NON_BLANK}}}})
+                 "properties": {"reason": {"type": "string", "pattern": r"\S"}}}})
 
     decision: Decision
     decided_by: DecidedBy = Field(description="whose answer this is: the corporation's or "

@@ -23,7 +23,7 @@ from services.intake.domain.model import (
     UrgencyStatus,
     WithdrawalReason,
 )
-from shared.openapi import BSN, NON_BLANK, enforced
+from shared.openapi import BSN, NON_BLANK, enforced, stated
 from shared.periods import today_amsterdam
 from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
@@ -135,17 +135,18 @@ class WithdrawalIn(Strict):
 
 
 class UrgencyDecisionIn(Strict):
-    # stated for clients: a refused urgency has no validUntil
-    model_config = ConfigDict(json_schema_extra={
-        "if": {"properties": {"decision": {"const": "refused"}}, "required": ["decision"]},
-        "then": {"properties": {"validUntil": {"type": "null"}}}})
+    # stated for clients: a refused urgency has no validUntil; the date window of a grant
+    model_config = ConfigDict(json_schema_extra=stated(
+        properties={"validUntil": enforced("after the decision date, at most five years "
+                                           "ahead; only for a granted urgency")},
+        **{"if": {"properties": {"decision": {"const": "refused"}}, "required": ["decision"]},
+           "then": {"properties": {"validUntil": {"type": "null"}}}}))
 
     decision: Decision
     category: TargetGroup
-    valid_until: date | None = Field(
-        default=None, description="last valid day; default: the decision date plus the "
-                                  "configured validity; only for a granted urgency",
-        json_schema_extra=enforced("after the decision date, at most five years ahead"))
+    valid_until: date | None = Field(default=None, description="last valid day; default: "
+                                                               "the decision date plus the "
+                                                               "configured validity")
     reason: str | None = Field(default=None, max_length=2000,
                                description="stays in intake, encrypted; never in events")
 

@@ -18,7 +18,7 @@ from services.registry.domain.agreements import Agreement, AgreementTerms, Categ
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy, VacancySource, VacancyStatus
-from shared.openapi import BAG_ID, CBS_CODE, enforced
+from shared.openapi import BAG_ID, CBS_CODE, enforced, stated
 from shared.vocabulary import Accessibility, TargetGroup, TenantType
 
 
@@ -203,6 +203,9 @@ class CategoryIn(Strict):
 
 
 class AgreementIn(Strict):
+    model_config = ConfigDict(json_schema_extra=stated(properties={"carryOver": enforced(
+        "municipalities of the agreement's scope", propertyNames={"pattern": CBS_CODE})}))
+
     urgent_share: float = Field(ge=0, le=1, allow_inf_nan=False,
                                 description="share of the period's lettings for urgent groups")
     key_weights: KeyWeightsIn = Field(description="weights of the key; they must sum to 1",
@@ -215,9 +218,7 @@ class AgreementIn(Strict):
     categories: list[CategoryIn] = Field(min_length=1, max_length=20,
                                          description="urgency categories in priority order")
     carry_over: dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]] = Field(
-        default_factory=dict, description="backlog (+) or surplus (-) per CBS code",
-        json_schema_extra=enforced("municipalities of the agreement's scope",
-                                   propertyNames={"pattern": CBS_CODE}))
+        default_factory=dict, description="backlog (+) or surplus (-) per CBS code")
 
     def terms(self) -> AgreementTerms:
         return AgreementTerms(
