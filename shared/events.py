@@ -9,12 +9,13 @@ by the opaque id that intake hands out.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from shared import topics
+from shared.decline_reasons import decline_reasons
 from shared.topics import Topic
 from shared.vocabulary import (
     Accessibility,
@@ -381,6 +382,13 @@ class ProposalAccepted(Event):
 
 
 class ProposalDeclined(Event):
+    """A decline, with a code from the closed list (shared/decline_reasons.json), never text.
+
+    Records written before the list carried free text in `reason`: they still decode (replay
+    of old logs), the text mapped to the code it names or to the list's legacy code and then
+    dropped, so no consumer ever sees it. Still v1: every consumer decodes both shapes.
+    """
+
     NAME = "allocation.proposal-declined"
     TOPIC = topics.PROPOSALS
 
@@ -389,9 +397,21 @@ class ProposalDeclined(Event):
     candidate_id: str
     municipality: str
     decided_by: DecidedBy
-    reason: str
+    reason_code: str = Field(min_length=1, max_length=60)
     declined_on: date
     parked_until: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _code_from_legacy_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "reasonCode" in data or "reason_code" in data:
+            return data
+        if "reason" not in data:
+            return data
+        party = data.get("decidedBy", data.get("decided_by", ""))
+        upgraded = {k: v for k, v in data.items() if k != "reason"}
+        upgraded["reasonCode"] = decline_reasons().code_of_legacy(party, data["reason"])
+        return upgraded
 
     def key(self) -> str:
         return self.vacancy_id

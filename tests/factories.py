@@ -143,7 +143,7 @@ _SAMPLES: dict[type[ev.Event], Callable[[], dict[str, Any]]] = {
     ),
     ev.ProposalDeclined: lambda: dict(
         proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
-        municipality=GRONINGEN, decided_by=DecidedBy.CANDIDATE, reason="too far from work",
+        municipality=GRONINGEN, decided_by=DecidedBy.CANDIDATE, reason_code="location-unsafe",
         declined_on=DAY, parked_until=date(2026, 4, 1),
     ),
     ev.ProposalExpired: lambda: dict(

@@ -55,7 +55,7 @@ def scenario(kafka_bootstrap) -> Scenario:
             sample_event(ev.ProposalDeclined, proposal_id=declined.proposal_id,
                          vacancy_id=declined.vacancy_id, candidate_id=declined.candidate_id,
                          municipality=scenario.code, decided_by=DecidedBy.CANDIDATE,
-                         reason="te ver van werk", declined_on=date(2026, 2, 3)))
+                         reason_code="location-unsafe", declined_on=date(2026, 2, 3)))
     return scenario
 
 

@@ -78,6 +78,7 @@ from services.monitoring.domain.records import (
     parse,
 )
 from services.monitoring.domain.stats import percentile
+from shared.decline_reasons import decline_reasons
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
 
@@ -379,7 +380,7 @@ class FunnelRow:
     expired: int
     placed: int
     open: int
-    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason, count)
+    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason code, count)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -388,8 +389,9 @@ class FunnelRow:
             "declinedByCorporation": self.declined_by_corporation,
             "declinedByCandidate": self.declined_by_candidate,
             "expired": self.expired, "placed": self.placed, "open": self.open,
-            "declineReasons": [{"decidedBy": by, "reason": reason, "count": n}
-                               for by, reason, n in self.decline_reasons],
+            "declineReasons": [{"decidedBy": by, "reasonCode": code,
+                                "label": decline_reasons().label(by, code), "count": n}
+                               for by, code, n in self.decline_reasons],
         }
 
 
@@ -668,7 +670,7 @@ class MonitoringModel:
         if proposal.declined_on is None:
             proposal.declined_on = rec.declined_on
             proposal.declined_by = rec.decided_by
-            proposal.decline_reason = rec.reason
+            proposal.decline_reason = rec.reason_code
 
     def _on_proposal_expired(self, rec: ProposalExpiredRecord) -> None:
         self._tick(rec.expired_on)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
+from shared.decline_reasons import decline_reasons
 from shared.periods import AMSTERDAM
 from shared.vocabulary import Accessibility, DecidedBy, TenantType
 
@@ -322,7 +323,7 @@ class ProposalDeclinedRecord:
     candidate_id: str
     municipality: str
     decided_by: str  # "corporation" | "candidate"
-    reason: str
+    reason_code: str  # from shared/decline_reasons.json; old free text is mapped, then dropped
     declined_on: date
 
 
@@ -429,6 +430,18 @@ def _updated(d: Mapping[str, Any]) -> CandidateUpdatedRecord:
                                   municipality)
 
 
+def _declined(d: Mapping[str, Any]) -> ProposalDeclinedRecord:
+    by = _enum(d, "decidedBy", DecidedBy)
+    code = _raw(d, "reasonCode", None)
+    if code is None:  # a record from before the code list: never keep its free text
+        code = decline_reasons().code_of_legacy(by, _str(d, "reason"))
+    elif not isinstance(code, str) or not code:
+        raise MalformedEvent("reasonCode", "must be a non-empty string")
+    return ProposalDeclinedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), by, code, _date(d, "declinedOn"))
+
+
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "registry.municipality-upserted": lambda d: MunicipalityRecord(
         _str(d, "code"), _str(d, "name"), _str(d, "region"), _str(d, "province"),
@@ -464,10 +477,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "allocation.proposal-accepted": lambda d: ProposalAcceptedRecord(
         _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
         _str(d, "municipality"), _date(d, "acceptedOn")),
-    "allocation.proposal-declined": lambda d: ProposalDeclinedRecord(
-        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
-        _str(d, "municipality"), _enum(d, "decidedBy", DecidedBy), _str(d, "reason"),
-        _date(d, "declinedOn")),
+    "allocation.proposal-declined": _declined,
     "allocation.proposal-expired": lambda d: ProposalExpiredRecord(
         _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
         _str(d, "municipality"), _date(d, "expiredOn")),

@@ -173,7 +173,7 @@ def proposal_funnel(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> R
         row["name"] = model.name_of(row["municipality"])
     flat = [{**{k: v for k, v in row.items() if k != "declineReasons"},
              "declineReasons": "; ".join(
-                 f"{r['decidedBy']}: {r['reason']} ({_cell(r['count'], d)})"
+                 f"{r['decidedBy']}: {r['label']} ({_cell(r['count'], d)})"
                  for r in row["declineReasons"])} for row in visible]
     return Report("proposal-funnel", {**f.echo(), **d.describe(), "rows": visible}, flat)
 

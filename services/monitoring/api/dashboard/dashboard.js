@@ -325,7 +325,7 @@
     var reasons = (all.declineReasons || []).slice(0, 12);
     draw("chart-reasons", [
       { type: "bar", orientation: "h", name: T.declined,
-        y: reasons.map(function (r) { return r.reason + " (" + (T[r.decidedBy] || r.decidedBy) + ")"; }),
+        y: reasons.map(function (r) { return (r.label || r.reasonCode) + " (" + (T[r.decidedBy] || r.decidedBy) + ")"; }),
         x: pick(reasons, "count"),
         marker: { color: reasons.map(function (r) { return r.decidedBy === "corporation" ? "#8a5a00" : "#6a3d9a"; }) } }
     ], { margin: { l: 200, r: 24, t: 16, b: 40 }, showlegend: false, yaxis: { automargin: true, autorange: "reversed" },
