@@ -337,6 +337,17 @@ class ProposalExpiredRecord:
 
 
 @dataclass(frozen=True)
+class UrgencyStepRecord:
+    """A step of the urgency life cycle that only the by-name list reads (revoked,
+    extended, lapsed)."""
+
+    kind: str  # a step kind of services.monitoring.domain.by_name
+    candidate_id: str
+    municipality: str
+    on: date
+
+
+@dataclass(frozen=True)
 class CandidatePlacedRecord:
     placement_id: str
     proposal_id: str | None
@@ -486,7 +497,14 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
         _str(d, "bagId", None), _str(d, "candidateId"), _str(d, "municipality"),
         _str(d, "originMunicipality", None), _str(d, "targetGroup"),
         _date(d, "urgencyGrantedOn", None), _date(d, "moveInDate")),
+    "intake.urgency-revoked": lambda d: UrgencyStepRecord(
+        "revoked", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "revokedOn")),
+    "intake.urgency-extended": lambda d: UrgencyStepRecord(
+        "extended", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "extendedOn")),
+    "intake.urgency-lapsed": lambda d: UrgencyStepRecord(
+        "lapsed", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "lapsedOn")),
     # known event types that do not change monitoring's read models
+    "intake.urgency-applied": None,
     "intake.candidate-erased": None,
     "registry.feed-vacancy-reported": None,
     "feed.vacancy-reported": None,
@@ -519,6 +537,10 @@ CLASS_NAMES = {
     "CandidatePlaced": "allocation.candidate-placed",
     "RealisationBandChanged": "monitoring.realisation-band-changed",
     "ProposalStalled": "monitoring.proposal-stalled",
+    "UrgencyApplied": "intake.urgency-applied",
+    "UrgencyRevoked": "intake.urgency-revoked",
+    "UrgencyExtended": "intake.urgency-extended",
+    "UrgencyLapsed": "intake.urgency-lapsed",
 }
 
 
