@@ -98,6 +98,7 @@ def known_municipalities(model: MonitoringModel) -> set[str]:
     codes.update(v.municipality for v in model.vacancies.values())
     codes.update(p.municipality for p in model.proposals.values())
     codes.update(w.municipality for w in model.waits.values())
+    codes.update(c.municipality for c in model.candidates.values())  # the by-name list's
     return codes
 
 
