@@ -134,6 +134,11 @@ def test_dashboard_renders_the_api_numbers_accessibly(base_url, scenario, browse
     row = page.locator("#table-realisation tbody tr", has_text="Dashboardum")
     assert row.locator("td").nth(1).inner_text() == str(api["municipalities"][0]["realised"])
 
+    # the by-name figures per month and where people moved: a table each
+    assert page.locator("#table-households tbody tr").count() == 12  # the months of 2026
+    move = page.locator("#table-moves tbody tr", has_text="Dashboardum").first
+    assert move.locator("td").nth(1).inner_text() == "6"  # registered and housed there
+
     # updates by itself after a new placement (refresh every 2 s)
     publish(kafka_bootstrap, *scenario.placement(date(2026, 7, 1)))
     page.wait_for_function(
