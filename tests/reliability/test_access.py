@@ -108,6 +108,7 @@ EXPECTED: dict[str, dict[str, dict]] = {
                                                  403, 403),
         "POST /v1/proposals/{id}/move-in": row(401, 403, 403, 403, (201, 404), 403, 403),
         "GET /v1/placements": row(401, 200, 200, 200, 200, 200, 200),
+        "GET /v1/decline-reasons": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/placements/{id}": row(401, (200, 404), (200, 404), (200, 404), (200, 404), 200,
                                        200),
     },
@@ -118,7 +119,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
            for report in ("realisation", "realisation.csv", "realisation-series",
                           "realisation-series.csv", "flows", "flows.csv", "waiting-times",
                           "waiting-times.csv", "proposal-funnel", "proposal-funnel.csv",
-                          "stock", "stock.csv", "alerts", "alerts.csv")},
+                          "stock", "stock.csv", "alerts", "alerts.csv",
+                          "origin-destination", "origin-destination.csv",
+                          "active-households", "active-households.csv")},
         "GET /v1/filter-options": row(200, 200, 200, 200, 200, 200, 200),
     },
 }
@@ -393,6 +396,8 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
         if template in ("/v1/health", "/v1/filter-options"):
             return Request(template)
         scope = ORG[MU] if own else FOREIGN_ORG[MU]
+        if template.startswith("/v1/active-households"):
+            return Request(f"{template}?municipality={scope}")
         return Request(f"{template}?scope={scope}")
     raise AssertionError(f"no request builder for {service} {endpoint}")
 
