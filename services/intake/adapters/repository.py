@@ -152,12 +152,14 @@ class UrgencyDecisionLog:
         self.cipher = cipher
 
     def add(self, *, candidate_id: str, urgency: Urgency, decision: str,
-            reason: str | None) -> str:
+            reason: str | None, decided_on: date | None = None,
+            reason_code: str | None = None, article: str | None = None) -> str:
         decision_id = str(uuid.uuid4())
         self.session.add(UrgencyDecisionRow(
             id=decision_id, candidate_id=candidate_id, municipality=urgency.municipality,
-            decision=decision, category=str(urgency.category), decided_on=urgency.decided_on,
-            valid_until=urgency.valid_until,
+            decision=decision, category=str(urgency.category),
+            decided_on=decided_on or urgency.decided_on, valid_until=urgency.valid_until,
+            reason_code=str(reason_code) if reason_code else None, article=article,
             reason_sealed=self.cipher.seal({"reason": reason}) if reason else None,
             decided_at=utcnow(),
         ))

@@ -65,6 +65,8 @@ class UrgencyDecisionRow(Base, table=True):
     decided_on: date
     valid_until: date | None = None
     reason_sealed: str | None = Field(default=None, sa_type=Text)  # free text: may be personal
+    reason_code: str | None = Field(default=None, max_length=40)  # a revocation's closed code
+    article: str | None = Field(default=None, max_length=80)  # of the verordening
     decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 

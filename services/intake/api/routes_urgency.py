@@ -17,6 +17,8 @@ router = json_router(tags=["urgency"])
              responses={404: {"description": "unknown, or registered in another municipality"}})
 def decide_urgency(candidate_id: CandidateId, body: UrgencyDecisionIn,
                    caller: MunicipalityDep, bus: BusDep):
-    """Grant or refuse urgency; a grant is valid until `validUntil` (inclusive)."""
+    """Grant, refuse, revoke (with a `reasonCode`) or extend (with a later `validUntil`) an
+    urgency; a grant is valid until `validUntil` (inclusive)."""
     return respond(bus.handle(DecideUrgency(caller, candidate_id, body.decision,
-                                            body.category, body.valid_until, body.reason)))
+                                            body.category, body.valid_until, body.reason,
+                                            body.reason_code, body.article)))

@@ -17,6 +17,7 @@ from services.intake.domain.model import (
     Decision,
     NeedsSpec,
     Person,
+    RevocationReason,
     Situation,
     UrgencyStatus,
     WithdrawalReason,
@@ -111,12 +112,18 @@ class WithdrawalIn(Strict):
 
 class UrgencyDecisionIn(Strict):
     decision: Decision
-    category: TargetGroup
+    category: TargetGroup | None = Field(default=None, description="required to grant or "
+                                                                   "refuse")
     valid_until: date | None = Field(default=None, description="last valid day; default: "
                                                                "the decision date plus the "
-                                                               "configured validity")
+                                                               "configured validity; "
+                                                               "required to extend")
     reason: str | None = Field(default=None, max_length=2000,
                                description="stays in intake, encrypted; never in events")
+    reason_code: RevocationReason | None = Field(default=None,
+                                                 description="required to revoke")
+    article: str | None = Field(default=None, min_length=1, max_length=80,
+                                description="article of the verordening, e.g. 'art. 2.6'")
 
 
 # --- responses (documentation of what the handlers' views return) ------------------------
@@ -189,6 +196,8 @@ class UrgencyDecisionOut(Out):
     decided_on: date
     valid_until: date | None
     reason: str | None
+    reason_code: RevocationReason | None = None
+    article: str | None = None
 
 
 class ImportedRow(Out):

@@ -49,6 +49,22 @@ def situation_errors(situation: Situation, geography: Geography) -> list[FieldEr
     return found.errors
 
 
+def decision_errors(decision: Decision, category: object, valid_until: date | None,
+                    reason_code: object) -> list[FieldError]:
+    """Which fields each kind of decision needs, and which it must not have."""
+    found = Collected()
+    if decision in (Decision.GRANTED, Decision.REFUSED) and category is None:
+        found.add("category", "is required to grant or refuse")
+    if decision is Decision.REVOKED:
+        found.add("reasonCode", None if reason_code else "is required to revoke")
+        found.add("validUntil", None if valid_until is None else "a revocation has none")
+    elif reason_code is not None:
+        found.add("reasonCode", "only a revocation has one")
+    if decision is Decision.EXTENDED and valid_until is None:
+        found.add("validUntil", "is required to extend")
+    return found.errors
+
+
 def urgency_valid_until(decision: Decision, requested: date | None, today: date,
                         default_days: int) -> date | None:
     """The last valid day of a decision; raises InvalidInput for impossible dates."""

@@ -26,7 +26,12 @@ from services.intake.domain.geography import Geography
 from services.intake.domain.income import IncomeLimits
 from services.intake.domain.model import Candidate, Decision, Person, Situation
 from services.intake.domain.pseudonym import fingerprint_of, pseudonym_of
-from services.intake.domain.rules import person_errors, situation_errors, urgency_valid_until
+from services.intake.domain.rules import (
+    decision_errors,
+    person_errors,
+    situation_errors,
+    urgency_valid_until,
+)
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
@@ -36,8 +41,10 @@ from shared.events import (
     CandidatePlaced,
     CandidateWithdrawn,
     UrgencyExpired,
+    UrgencyExtended,
     UrgencyGranted,
     UrgencyRefused,
+    UrgencyRevoked,
 )
 from shared.periods import today_amsterdam, utcnow
 from shared.vocabulary import Role
@@ -248,30 +255,62 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
     # only the municipality the candidate is registered in decides; others see nothing
     if candidate is None or candidate.situation.registration_municipality != cmd.caller.org:
         raise NotFound()
+    Collected(decision_errors(cmd.decision, cmd.category, cmd.valid_until,
+                              cmd.reason_code)).raise_if_any()
     today = deps.clock()
+    urgency, event = _DECIDERS[cmd.decision](candidate, cmd, today, deps)
+    uow.candidates.save(candidate)
+    decision_id = uow.decisions.add(candidate_id=candidate.id, urgency=urgency,
+                                    decision=str(cmd.decision), reason=cmd.reason,
+                                    decided_on=today, reason_code=cmd.reason_code,
+                                    article=cmd.article)
+    uow.emit(event)
+    uow.commit()
+    return Reply(201, {
+        "id": decision_id, "candidateId": candidate.id, "decision": str(cmd.decision),
+        "category": str(urgency.category), "municipality": urgency.municipality,
+        "decidedOn": today.isoformat(),
+        "validUntil": urgency.valid_until.isoformat() if urgency.valid_until else None,
+        "reason": cmd.reason,
+        "reasonCode": str(cmd.reason_code) if cmd.reason_code else None,
+        "article": cmd.article,
+    })
+
+
+def _grant_or_refuse(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
     valid_until = urgency_valid_until(cmd.decision, cmd.valid_until, today,
                                       deps.urgency_validity_days)
     urgency = candidate.decide_urgency(decision=cmd.decision, category=cmd.category,
                                        municipality=cmd.caller.org, today=today,
                                        valid_until=valid_until)
-    uow.candidates.save(candidate)
-    decision_id = uow.decisions.add(candidate_id=candidate.id, urgency=urgency,
-                                    decision=str(cmd.decision), reason=cmd.reason)
     if cmd.decision is Decision.GRANTED:
-        uow.emit(UrgencyGranted(candidate_id=candidate.id, municipality=urgency.municipality,
-                                category=urgency.category, granted_on=today,
-                                valid_until=valid_until))
-    else:
-        uow.emit(UrgencyRefused(candidate_id=candidate.id, municipality=urgency.municipality,
-                                category=urgency.category, refused_on=today))
-    uow.commit()
-    return Reply(201, {
-        "id": decision_id, "candidateId": candidate.id, "decision": str(cmd.decision),
-        "category": str(cmd.category), "municipality": urgency.municipality,
-        "decidedOn": today.isoformat(),
-        "validUntil": valid_until.isoformat() if valid_until else None,
-        "reason": cmd.reason,
-    })
+        return urgency, UrgencyGranted(
+            candidate_id=candidate.id, municipality=urgency.municipality,
+            category=urgency.category, granted_on=today, valid_until=valid_until,
+            article=cmd.article)
+    return urgency, UrgencyRefused(
+        candidate_id=candidate.id, municipality=urgency.municipality,
+        category=urgency.category, refused_on=today, article=cmd.article)
+
+
+def _revoke(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
+    urgency = candidate.revoke_urgency(today)
+    return urgency, UrgencyRevoked(
+        candidate_id=candidate.id, municipality=urgency.municipality, revoked_on=today,
+        reason_code=str(cmd.reason_code), article=cmd.article)
+
+
+def _extend(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
+    urgency_valid_until(Decision.GRANTED, cmd.valid_until, today, deps.urgency_validity_days)
+    urgency = candidate.extend_urgency(cmd.valid_until)
+    return urgency, UrgencyExtended(
+        candidate_id=candidate.id, municipality=urgency.municipality,
+        category=urgency.category, extended_on=today, valid_until=urgency.valid_until,
+        article=cmd.article)
+
+
+_DECIDERS = {Decision.GRANTED: _grant_or_refuse, Decision.REFUSED: _grant_or_refuse,
+             Decision.REVOKED: _revoke, Decision.EXTENDED: _extend}
 
 
 def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) -> Reply:

@@ -67,6 +67,7 @@ from services.monitoring.domain.records import (
     MalformedEvent,
     MunicipalityRecord,
     ProposalAcceptedRecord,
+    ProposalClosedRecord,
     ProposalDeclinedRecord,
     ProposalExpiredRecord,
     UrgencyExpiredRecord,
@@ -187,6 +188,8 @@ class ProposalState:
     decline_reason: str | None = None
     expired_on: date | None = None
     placed_on: date | None = None
+    closed_on: date | None = None  # withdrawn or cancelled by the platform
+    close_reason: str | None = None
 
     @property
     def first_date(self) -> date | None:
@@ -198,7 +201,8 @@ class ProposalState:
 
     @property
     def is_open(self) -> bool:
-        return self.declined_on is None and self.expired_on is None and self.placed_on is None
+        return (self.declined_on is None and self.expired_on is None
+                and self.placed_on is None and self.closed_on is None)
 
 
 @dataclass(frozen=True)
@@ -676,6 +680,13 @@ class MonitoringModel:
                                   rec.municipality)
         proposal.expired_on = proposal.expired_on or rec.expired_on
 
+    def _on_proposal_closed(self, rec: ProposalClosedRecord) -> None:
+        self._tick(rec.closed_on)
+        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
+                                  rec.municipality)
+        if proposal.closed_on is None:
+            proposal.closed_on, proposal.close_reason = rec.closed_on, rec.reason_code
+
     def _on_placed(self, rec: CandidatePlacedRecord) -> None:
         self._tick(rec.move_in_date)
         if rec.placement_id in self.waits:
@@ -726,6 +737,8 @@ class MonitoringModel:
         "allocation.proposal-accepted": _on_accepted,
         "allocation.proposal-declined": _on_declined,
         "allocation.proposal-expired": _on_proposal_expired,
+        "allocation.proposal-withdrawn": _on_proposal_closed,
+        "allocation.proposal-cancelled": _on_proposal_closed,
         "allocation.candidate-placed": _on_placed,
     }
 

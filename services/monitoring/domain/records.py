@@ -336,6 +336,19 @@ class ProposalExpiredRecord:
 
 
 @dataclass(frozen=True)
+class ProposalClosedRecord:
+    """A live proposal closed by the platform: withdrawn (candidacy ended) or cancelled
+    (accepted, then undone)."""
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    closed_on: date
+
+
+@dataclass(frozen=True)
 class CandidatePlacedRecord:
     placement_id: str
     proposal_id: str | None
@@ -476,7 +489,19 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
         _str(d, "bagId", None), _str(d, "candidateId"), _str(d, "municipality"),
         _str(d, "originMunicipality", None), _str(d, "targetGroup"),
         _date(d, "urgencyGrantedOn", None), _date(d, "moveInDate")),
+    "allocation.proposal-withdrawn": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "withdrawnOn")),
+    "allocation.proposal-cancelled": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "cancelledOn")),
     # known event types that do not change monitoring's read models
+    "allocation.candidate-lapsed": None,
+    "intake.urgency-applied": None,
+    "intake.urgency-revoked": None,
+    "intake.urgency-extended": None,
+    "intake.urgency-lapsed": None,
+    "monitoring.accepted-proposal-stalled": None,
     "intake.candidate-erased": None,
     "registry.feed-vacancy-reported": None,
     "feed.vacancy-reported": None,
@@ -509,6 +534,14 @@ CLASS_NAMES = {
     "CandidatePlaced": "allocation.candidate-placed",
     "RealisationBandChanged": "monitoring.realisation-band-changed",
     "ProposalStalled": "monitoring.proposal-stalled",
+    "ProposalWithdrawn": "allocation.proposal-withdrawn",
+    "ProposalCancelled": "allocation.proposal-cancelled",
+    "CandidateLapsed": "allocation.candidate-lapsed",
+    "UrgencyApplied": "intake.urgency-applied",
+    "UrgencyRevoked": "intake.urgency-revoked",
+    "UrgencyExtended": "intake.urgency-extended",
+    "UrgencyLapsed": "intake.urgency-lapsed",
+    "AcceptedProposalStalled": "monitoring.accepted-proposal-stalled",
 }
 
 
