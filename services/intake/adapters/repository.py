@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.tables import (
     AccessLogRow,
+    AgreementRow,
     CandidateRow,
     IdempotencyRow,
     UrgencyDecisionRow,
@@ -25,6 +26,7 @@ from services.intake.domain.model import (
     UrgencyStatus,
     WithdrawalReason,
 )
+from services.intake.domain.validity import AgreementTerms
 from shared.periods import utcnow
 from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
@@ -169,6 +171,34 @@ class UrgencyDecisionLog:
         self.session.execute(update(UrgencyDecisionRow)
                              .where(UrgencyDecisionRow.candidate_id == candidate_id)
                              .values(reason_sealed=None))
+
+
+class AgreementStore:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def upsert(self, terms: AgreementTerms) -> bool:
+        """Keeps the latest version per scope and period; False for an older one."""
+        row = self.session.get(AgreementRow, (terms.scope, terms.period))
+        if row is not None and row.version > terms.version:
+            return False
+        values = dict(version=terms.version, period_start=terms.start, period_end=terms.end,
+                      municipalities=sorted(terms.municipalities),
+                      validity_days=dict(terms.validity_days))
+        if row is None:
+            self.session.add(AgreementRow(scope=terms.scope, period=terms.period, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            self.session.add(row)
+        return True
+
+    def in_force_on(self, day: date) -> list[AgreementTerms]:
+        rows = self.session.scalars(select(AgreementRow).where(
+            AgreementRow.period_start <= day, AgreementRow.period_end >= day))
+        return [AgreementTerms(r.scope, r.period, r.version, r.period_start, r.period_end,
+                               frozenset(r.municipalities), dict(r.validity_days))
+                for r in rows]
 
 
 class AccessLog:

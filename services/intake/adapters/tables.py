@@ -70,6 +70,20 @@ class UrgencyDecisionRow(Base, table=True):
     decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+class AgreementRow(Base, table=True):
+    """The latest version of each published fair-share agreement, for urgency validity."""
+
+    __tablename__ = "agreements"
+
+    scope: str = Field(primary_key=True, max_length=40)
+    period: str = Field(primary_key=True, max_length=10)
+    version: int
+    period_start: date
+    period_end: date
+    municipalities: list = Field(sa_column=Column(JSON, nullable=False))
+    validity_days: dict = Field(sa_column=Column(JSON, nullable=False))  # category -> days
+
+
 class AccessLogRow(Base, table=True):
     """Who processed whose personal data, when and through which endpoint (append only)."""
 

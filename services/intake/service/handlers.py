@@ -32,17 +32,21 @@ from services.intake.domain.rules import (
     situation_errors,
     urgency_valid_until,
 )
+from services.intake.domain.validity import AgreementTerms, Validity, agreed_validity_days
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
 from shared.envelope import Received
 from shared.events import (
+    AgreementPublished,
     CandidateErased,
+    CandidateLapsed,
     CandidatePlaced,
     CandidateWithdrawn,
     UrgencyExpired,
     UrgencyExtended,
     UrgencyGranted,
+    UrgencyLapsed,
     UrgencyRefused,
     UrgencyRevoked,
 )
@@ -258,7 +262,7 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
     Collected(decision_errors(cmd.decision, cmd.category, cmd.valid_until,
                               cmd.reason_code)).raise_if_any()
     today = deps.clock()
-    urgency, event = _DECIDERS[cmd.decision](candidate, cmd, today, deps)
+    urgency, event = _DECIDERS[cmd.decision](candidate, cmd, today, deps, uow)
     uow.candidates.save(candidate)
     decision_id = uow.decisions.add(candidate_id=candidate.id, urgency=urgency,
                                     decision=str(cmd.decision), reason=cmd.reason,
@@ -277,9 +281,21 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
     })
 
 
-def _grant_or_refuse(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
+def _validity(uow: IntakeUnitOfWork, candidate: Candidate, category: str, today: date,
+              deps: Deps) -> Validity:
+    """The agreement in force for the candidate's municipality, else the configured days."""
+    days = agreed_validity_days(uow.agreements.in_force_on(today),
+                                candidate.situation.registration_municipality, str(category),
+                                today)
+    if days is None:
+        return Validity(deps.urgency_validity_days, from_agreement=False)
+    return Validity(days, from_agreement=True)
+
+
+def _grant_or_refuse(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+                     uow: IntakeUnitOfWork):
     valid_until = urgency_valid_until(cmd.decision, cmd.valid_until, today,
-                                      deps.urgency_validity_days)
+                                      _validity(uow, candidate, cmd.category, today, deps))
     urgency = candidate.decide_urgency(decision=cmd.decision, category=cmd.category,
                                        municipality=cmd.caller.org, today=today,
                                        valid_until=valid_until)
@@ -293,15 +309,20 @@ def _grant_or_refuse(candidate: Candidate, cmd: c.DecideUrgency, today: date, de
         category=urgency.category, refused_on=today, article=cmd.article)
 
 
-def _revoke(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
+def _revoke(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+            uow: IntakeUnitOfWork):
     urgency = candidate.revoke_urgency(today)
     return urgency, UrgencyRevoked(
         candidate_id=candidate.id, municipality=urgency.municipality, revoked_on=today,
         reason_code=str(cmd.reason_code), article=cmd.article)
 
 
-def _extend(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps):
-    urgency_valid_until(Decision.GRANTED, cmd.valid_until, today, deps.urgency_validity_days)
+def _extend(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+            uow: IntakeUnitOfWork):
+    """An extension runs at most the agreement's validity from the day it is decided."""
+    current = candidate.urgency.category if candidate.urgency else None
+    validity = _validity(uow, candidate, current, today, deps)
+    urgency_valid_until(Decision.GRANTED, cmd.valid_until, today, validity)
     urgency = candidate.extend_urgency(cmd.valid_until)
     return urgency, UrgencyExtended(
         candidate_id=candidate.id, municipality=urgency.municipality,
@@ -345,6 +366,24 @@ def on_placement_event(uow: IntakeUnitOfWork, received: Received, deps: Deps) ->
         return
     if candidate.mark_housed(event.move_in_date):
         uow.candidates.save(candidate)
+
+
+def on_urgency_input(uow: IntakeUnitOfWork, received: Received, deps: Deps) -> None:
+    """Consumer handler for registry.agreements.v1 (the validity per category) and
+    allocation.proposals.v1 (a lapse: allocation ended the urgency). The event processor
+    commits this together with its ledger row."""
+    event = received.event
+    if isinstance(event, AgreementPublished):
+        uow.agreements.upsert(AgreementTerms(
+            event.scope, event.period, event.version, event.period_start, event.period_end,
+            frozenset(event.municipalities),
+            {str(rule.category): rule.validity_days for rule in event.categories}))
+    elif isinstance(event, CandidateLapsed):
+        candidate = uow.candidates.get(event.candidate_id, for_update=True)
+        if candidate is not None and candidate.record_lapse(event.lapsed_on):
+            uow.candidates.save(candidate)
+            uow.emit(UrgencyLapsed(candidate_id=candidate.id, municipality=event.municipality,
+                                   lapsed_on=event.lapsed_on, reason_code=event.reason_code))
 
 
 # --- helpers ------------------------------------------------------------------------------

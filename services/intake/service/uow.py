@@ -5,6 +5,7 @@ from __future__ import annotations
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.repository import (
     AccessLog,
+    AgreementStore,
     CandidateRepository,
     IdempotencyStore,
     UrgencyDecisionLog,
@@ -25,3 +26,4 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         self.decisions = UrgencyDecisionLog(self.session, self.cipher)
         self.access_log = AccessLog(self.session)
         self.idempotency = IdempotencyStore(self.session, self.cipher)
+        self.agreements = AgreementStore(self.session)

@@ -21,9 +21,20 @@ def upgrade() -> None:
                                    nullable=True))
         batch.add_column(sa.Column('article', sqlmodel.sql.sqltypes.AutoString(length=80),
                                    nullable=True))
+    op.create_table('agreements',
+    sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
+    sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('municipalities', sa.JSON(), nullable=False),
+    sa.Column('validity_days', sa.JSON(), nullable=False),
+    sa.PrimaryKeyConstraint('scope', 'period')
+    )
 
 
 def downgrade() -> None:
+    op.drop_table('agreements')
     with op.batch_alter_table('urgency_decisions') as batch:
         batch.drop_column('article')
         batch.drop_column('reason_code')
