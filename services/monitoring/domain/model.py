@@ -436,6 +436,23 @@ class StalledProposal:
                 "municipality": self.municipality, "openDays": self.open_days}
 
 
+@dataclass(frozen=True)
+class StalledAcceptance:
+    """An accepted proposal still without a move-in."""
+
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    accepted_on: date
+    accepted_days: int
+
+    def event_data(self, scope: str) -> dict[str, Any]:
+        """camelCase data of a `monitoring.accepted-proposal-stalled` event."""
+        return {"scope": scope, "proposalId": self.proposal_id, "vacancyId": self.vacancy_id,
+                "municipality": self.municipality, "acceptedOn": self.accepted_on.isoformat(),
+                "acceptedDays": self.accepted_days}
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("-")
     return head + "".join(part.title() for part in rest)
@@ -1098,6 +1115,20 @@ class MonitoringModel:
                     proposal.proposal_id, proposal.vacancy_id, proposal.municipality,
                     proposal.proposed_on, days, proposal.accepted_on is not None))
         return sorted(stalled, key=lambda s: (-s.open_days, s.proposal_id))
+
+    def accepted_without_move_in(self, as_of: date, max_days: int) -> list[StalledAcceptance]:
+        """Accepted proposals, neither placed nor cancelled, accepted more than `max_days`
+        days before `as_of`; longest first, then by id."""
+        stalled = []
+        for proposal in self.proposals.values():
+            if not proposal.is_open or proposal.accepted_on is None:
+                continue
+            days = (as_of - proposal.accepted_on).days
+            if days > max_days:
+                stalled.append(StalledAcceptance(proposal.proposal_id, proposal.vacancy_id,
+                                                 proposal.municipality, proposal.accepted_on,
+                                                 days))
+        return sorted(stalled, key=lambda s: (-s.accepted_days, s.proposal_id))
 
     # --- stock ----------------------------------------------------------------------------
 
