@@ -57,9 +57,12 @@ def platform(kafka_bootstrap, workers, service_app, scenario, tokens):
     today = live_scenario(scenario)
     scenario.categories = (CATEGORY,)
     period = Period.parse(scenario.period)
+    rules = [ev.CategoryRule(category=CATEGORY, validity_days=90, lapse_after_refusals=1)]
     setup_ids = publish(kafka_bootstrap, scenario.municipality(),
-                        scenario.agreement(period_start=period.start, period_end=period.end))
-    intake = service_app("intake")
+                        scenario.agreement(period_start=period.start, period_end=period.end,
+                                           categories=rules))
+    # its own consumer group: it reads allocation's lapses from the start of the topic
+    intake = service_app("intake", consumer_group=f"intake-{uuid.uuid4().hex[:8]}")
     provider = tokens.issue("Lentis", "care-provider")
     gm0014 = tokens.issue("GM0014", "municipality")
     candidates = {register_urgent(intake, provider, gm0014) for _ in range(2)}
@@ -148,3 +151,33 @@ def test_cancelling_an_accepted_proposal_offers_the_vacancy_to_the_next_candidat
                                "the cancellation and the next proposal on the topic")
     assert (done[0].cancelled_by, done[0].reason_code) == ("candidate", "care-not-arranged")
     assert offered[1].candidate_id != proposed.candidate_id  # it was tried for this vacancy
+
+
+def test_a_refusal_without_valid_reason_lapses_the_urgency_in_allocation_and_intake(
+        kafka_bootstrap, platform, scenario, workers, service_app):
+    """The agreement lapses this category's urgency after one refusal: the care provider
+    declines for the candidate, allocation ends the candidacy (CandidateLapsed) and intake
+    records the urgency as lapsed (UrgencyLapsed on intake.candidates.v1)."""
+    _, intake, provider, _, candidates = platform
+    vacancy_id, proposed = first_proposal(kafka_bootstrap, scenario)
+    allocation = service_app("allocation", database_url=workers.database_url)
+    declined = allocation.post(f"/v1/proposals/{proposed.proposal_id}/responses",
+                               headers=provider,
+                               json={"decision": "declined", "decidedBy": "candidate",
+                                     "reason": "refused-without-valid-reason"})
+    assert declined.status_code == 200, declined.text
+
+    def lapsed_on_proposals():  # once per CloudEvents id: two relays may both publish it
+        return list({m.received.id: m.event
+                     for m in consume_all(kafka_bootstrap, PROPOSALS.name, timeout=20)
+                     if isinstance(m.event, ev.CandidateLapsed)
+                     and m.event.candidate_id == proposed.candidate_id}.values())
+
+    [lapse] = eventually(lapsed_on_proposals, 30, 0.3, "a CandidateLapsed")
+    assert (lapse.reason_code, lapse.count, lapse.municipality) == ("refusals", 1, "GM0014")
+    eventually(lambda: intake.get(f"/v1/candidates/{proposed.candidate_id}", headers=provider)
+               .json()["urgency"]["status"] == "lapsed", 30, 0.3, "intake records the lapse")
+    eventually(lambda: [m for m in consume_all(kafka_bootstrap, CANDIDATES.name)
+                        if m.key == proposed.candidate_id
+                        and isinstance(m.event, ev.UrgencyLapsed)], 30, 0.5,
+               "UrgencyLapsed on intake.candidates.v1")
