@@ -14,6 +14,7 @@ from services.intake.adapters.tables import (
     AgreementRow,
     CandidateRow,
     IdempotencyRow,
+    UrgencyApplicationRow,
     UrgencyDecisionRow,
 )
 from services.intake.domain.model import (
@@ -171,6 +172,28 @@ class UrgencyDecisionLog:
         self.session.execute(update(UrgencyDecisionRow)
                              .where(UrgencyDecisionRow.candidate_id == candidate_id)
                              .values(reason_sealed=None))
+
+
+class UrgencyApplications:
+    def __init__(self, session: Session, cipher: PersonalDataCipher):
+        self.session = session
+        self.cipher = cipher
+
+    def add(self, *, candidate_id: str, applied_by: str, role: str, category: str,
+            applied_on: date, references: tuple[str, ...]) -> str:
+        application_id = str(uuid.uuid4())
+        self.session.add(UrgencyApplicationRow(
+            id=application_id, candidate_id=candidate_id, applied_by=applied_by, role=role,
+            category=category, applied_on=applied_on,
+            references_sealed=(self.cipher.seal({"references": list(references)})
+                               if references else None),
+            applied_at=utcnow()))
+        return application_id
+
+    def forget_references(self, candidate_id: str) -> None:
+        self.session.execute(update(UrgencyApplicationRow)
+                             .where(UrgencyApplicationRow.candidate_id == candidate_id)
+                             .values(references_sealed=None))
 
 
 class AgreementStore:

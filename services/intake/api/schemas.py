@@ -8,6 +8,7 @@ Types and ranges are checked here; domain rules (elfproef, known municipalities)
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -126,6 +127,14 @@ class UrgencyDecisionIn(Strict):
                                 description="article of the verordening, e.g. 'art. 2.6'")
 
 
+class UrgencyApplicationIn(Strict):
+    category: TargetGroup
+    document_references: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=20,
+        description="references to the grounds' documents in the applicant's own system "
+                    "(never the documents); kept encrypted in intake, never in events")
+
+
 # --- responses (documentation of what the handlers' views return) ------------------------
 
 
@@ -198,6 +207,16 @@ class UrgencyDecisionOut(Out):
     reason: str | None
     reason_code: RevocationReason | None = None
     article: str | None = None
+
+
+class UrgencyApplicationOut(Out):
+    id: str
+    candidate_id: str
+    category: TargetGroup
+    municipality: str
+    applied_on: date
+    applied_by: str
+    document_references: list[str]
 
 
 class ImportedRow(Out):

@@ -111,5 +111,16 @@ class DecideUrgency:
 
 
 @dataclass(frozen=True)
+class ApplyForUrgency:
+    """By the registering care provider or care office, or the registration municipality."""
+
+    caller: Caller
+    candidate_id: str
+    category: TargetGroup
+    document_references: tuple[str, ...] = ()  # references only, never the documents
+    purpose: str = "POST /v1/candidates/{id}/urgency-applications"
+
+
+@dataclass(frozen=True)
 class ExpireUrgencies:
     today: date | None = None  # None: today in Europe/Amsterdam

@@ -43,6 +43,7 @@ from shared.events import (
     CandidateLapsed,
     CandidatePlaced,
     CandidateWithdrawn,
+    UrgencyApplied,
     UrgencyExpired,
     UrgencyExtended,
     UrgencyGranted,
@@ -244,6 +245,7 @@ def erase(cmd: c.EraseCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
     if candidate.erase(today):
         uow.candidates.save(candidate)
         uow.decisions.forget_reasons(candidate.id)
+        uow.applications.forget_references(candidate.id)
         uow.idempotency.forget_candidate(candidate.id)
         uow.emit(CandidateErased(candidate_id=candidate.id, erased_on=today))
         _log_access(uow, cmd.caller, [candidate.id], "erased", cmd.purpose)
@@ -332,6 +334,34 @@ def _extend(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
 
 _DECIDERS = {Decision.GRANTED: _grant_or_refuse, Decision.REFUSED: _grant_or_refuse,
              Decision.REVOKED: _revoke, Decision.EXTENDED: _extend}
+
+
+def apply_for_urgency(cmd: c.ApplyForUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+    candidate = uow.candidates.get(cmd.candidate_id, for_update=True)
+    if candidate is None or not _may_apply(cmd.caller, candidate):
+        raise NotFound()
+    candidate.require_active("applied for")
+    today = deps.clock()
+    municipality = candidate.situation.registration_municipality
+    application_id = uow.applications.add(
+        candidate_id=candidate.id, applied_by=cmd.caller.org, role=cmd.caller.role,
+        category=str(cmd.category), applied_on=today, references=cmd.document_references)
+    uow.emit(UrgencyApplied(candidate_id=candidate.id, municipality=municipality,
+                            category=cmd.category, applied_on=today,
+                            applied_by=cmd.caller.org))
+    _log_access(uow, cmd.caller, [candidate.id], "applied", cmd.purpose)
+    uow.commit()
+    return Reply(201, {
+        "id": application_id, "candidateId": candidate.id, "category": str(cmd.category),
+        "municipality": municipality, "appliedOn": today.isoformat(),
+        "appliedBy": cmd.caller.org, "documentReferences": list(cmd.document_references),
+    })
+
+
+def _may_apply(caller: c.Caller, candidate: Candidate) -> bool:
+    if caller.role == Role.MUNICIPALITY:
+        return candidate.situation.registration_municipality == caller.org
+    return candidate.registered_by == caller.org
 
 
 def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
@@ -444,6 +474,7 @@ HANDLERS: dict[type, Callable[..., Reply]] = {
     c.WithdrawCandidate: withdraw,
     c.EraseCandidate: erase,
     c.DecideUrgency: decide_urgency,
+    c.ApplyForUrgency: apply_for_urgency,
     c.ExpireUrgencies: expire_urgencies,
 }
 # Writes that may lose a race on a unique key (pseudonym, Idempotency-Key): run once more,

@@ -8,6 +8,7 @@ from services.intake.adapters.repository import (
     AgreementStore,
     CandidateRepository,
     IdempotencyStore,
+    UrgencyApplications,
     UrgencyDecisionLog,
 )
 from shared.uow import SqlUnitOfWork
@@ -27,3 +28,4 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         self.access_log = AccessLog(self.session)
         self.idempotency = IdempotencyStore(self.session, self.cipher)
         self.agreements = AgreementStore(self.session)
+        self.applications = UrgencyApplications(self.session, self.cipher)

@@ -135,3 +135,33 @@ def test_a_lapse_decided_by_allocation_is_recorded_and_published(
     messages = intake_events(kafka_bootstrap, {candidate_id})
     assert event_types(messages)[-1] == "urgency-lapsed"
     assert messages[-1].event.reason_code == "refusals"
+
+
+def apply(intake, headers, candidate_id, **body):
+    return intake.post(f"/v1/candidates/{candidate_id}/urgency-applications",
+                       json={"category": CATEGORY} | body, headers=headers)
+
+
+def test_an_application_with_its_grounds_is_published_without_them(
+        intake, provider, municipality, other_provider, candidate_id, kafka_bootstrap):
+    refs = ["zaak-2026-0142/verklaring-huisarts", "zaak-2026-0142/indicatie-BW"]
+    applied = apply(intake, provider, candidate_id, documentReferences=refs)
+    assert applied.status_code == 201, applied.text
+    assert applied.json()["documentReferences"] == refs
+    assert applied.json()["appliedOn"] == day(0)
+    assert apply(intake, municipality, candidate_id).status_code == 201  # the municipality
+    assert apply(intake, other_provider, candidate_id).status_code == 404  # not theirs
+    bad = apply(intake, provider, candidate_id, documentReferences=[""])
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert apply(intake, provider, candidate_id,
+                 documents=[{"content": "..."}]).status_code == 422  # never the documents
+
+    wait_for_relay(intake)
+    messages = intake_events(kafka_bootstrap, {candidate_id})
+    assert event_types(messages) == ["candidate-registered", "urgency-applied",
+                                     "urgency-applied"]
+    first = messages[1]
+    assert (first.event.applied_on, first.event.applied_by, first.event.category) == (
+        today_amsterdam(), "Lentis", CATEGORY)
+    assert b"zaak-2026" not in first.value  # references stay in intake

@@ -7,6 +7,7 @@ Create Date: 2026-12-05 09:30:00
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
+import shared.db
 
 
 revision = 'd4e7a1b2c3f5'
@@ -21,6 +22,21 @@ def upgrade() -> None:
                                    nullable=True))
         batch.add_column(sa.Column('article', sqlmodel.sql.sqltypes.AutoString(length=80),
                                    nullable=True))
+    op.create_table('urgency_applications',
+    sa.Column('id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('candidate_id', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=False),
+    sa.Column('applied_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('role', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
+    sa.Column('category', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
+    sa.Column('applied_on', sa.Date(), nullable=False),
+    sa.Column('references_sealed', sa.Text(), nullable=True),
+    sa.Column('applied_at', shared.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['candidate_id'], ['candidates.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('urgency_applications', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_urgency_applications_candidate_id'),
+                              ['candidate_id'], unique=False)
     op.create_table('agreements',
     sa.Column('scope', sqlmodel.sql.sqltypes.AutoString(length=40), nullable=False),
     sa.Column('period', sqlmodel.sql.sqltypes.AutoString(length=10), nullable=False),
@@ -35,6 +51,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table('agreements')
+    op.drop_table('urgency_applications')
     with op.batch_alter_table('urgency_decisions') as batch:
         batch.drop_column('article')
         batch.drop_column('reason_code')
