@@ -164,6 +164,10 @@ class FeedVacancyReported(Event):
 class CategoryRule(WireModel):
     category: TargetGroup
     validity_days: int = Field(ge=1)
+    lapse_after_refusals: int | None = Field(
+        default=None, ge=1, description="declines without a valid reason that end the urgency")
+    lapse_after_unanswered: int | None = Field(
+        default=None, ge=1, description="unanswered (expired) proposals that end the urgency")
 
 
 class MunicipalityTarget(WireModel):
@@ -255,6 +259,7 @@ class UrgencyGranted(Event):
     category: TargetGroup
     granted_on: date
     valid_until: date
+    article: str | None = Field(default=None, description="article of the verordening")
 
     def key(self) -> str:
         return self.candidate_id
@@ -268,6 +273,7 @@ class UrgencyRefused(Event):
     municipality: str
     category: TargetGroup
     refused_on: date
+    article: str | None = Field(default=None, description="article of the verordening")
 
     def key(self) -> str:
         return self.candidate_id
@@ -486,6 +492,138 @@ class ProposalStalled(Event):
         return self.scope
 
 
+# --- the urgency life cycle (issue 12) ----------------------------------------------------
+
+
+class UrgencyApplied(Event):
+    """An application for urgency; its grounds' documents stay with the applicant."""
+
+    NAME = "intake.urgency-applied"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    applied_on: date
+    applied_by: str = Field(description="organisation that applied")
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyRevoked(Event):
+    NAME = "intake.urgency-revoked"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    revoked_on: date
+    reason_code: str
+    article: str | None = None
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyExtended(Event):
+    NAME = "intake.urgency-extended"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    extended_on: date
+    valid_until: date
+    article: str | None = None
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyLapsed(Event):
+    """The urgency ended after too many refusals or unanswered proposals."""
+
+    NAME = "intake.urgency-lapsed"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    lapsed_on: date
+    reason_code: str = Field(description="refusals | unanswered")
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class ProposalWithdrawn(Event):
+    """An open proposal closed because the candidacy ended (urgency gone, candidate gone)."""
+
+    NAME = "allocation.proposal-withdrawn"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    withdrawn_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class ProposalCancelled(Event):
+    """An accepted proposal undone before the move-in: vacancy and candidate are free."""
+
+    NAME = "allocation.proposal-cancelled"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    cancelled_by: DecidedBy
+    reason_code: str
+    cancelled_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class CandidateLapsed(Event):
+    """Allocation ended a candidacy under the agreement's lapse rule; intake records it."""
+
+    NAME = "allocation.candidate-lapsed"
+    TOPIC = topics.PROPOSALS
+
+    candidate_id: str
+    municipality: str = Field(description="the municipality that granted the urgency")
+    category: TargetGroup
+    lapsed_on: date
+    reason_code: str = Field(description="refusals | unanswered")
+    count: int = Field(ge=1)
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class AcceptedProposalStalled(Event):
+    """An accepted proposal still without a move-in after the configured days."""
+
+    NAME = "monitoring.accepted-proposal-stalled"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    accepted_on: date
+    accepted_days: int
+
+    def key(self) -> str:
+        return self.scope
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     MunicipalityUpserted, DwellingUpserted, VacancyAnnounced, VacancyWithdrawn, VacancyLet,
     FeedVacancyReported, AgreementPublished,
@@ -494,6 +632,10 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     VacancyLabelled, CandidateProposed, ProposalAccepted, ProposalDeclined, ProposalExpired,
     CandidatePlaced,
     RealisationBandChanged, ProposalStalled,
+)
+EVENT_CLASSES += (
+    UrgencyApplied, UrgencyRevoked, UrgencyExtended, UrgencyLapsed,
+    ProposalWithdrawn, ProposalCancelled, CandidateLapsed, AcceptedProposalStalled,
 )
 
 # name -> {major version -> class}

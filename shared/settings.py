@@ -137,3 +137,6 @@ class MonitoringSettings(WoonregieSettings):
         description="/metrics shows exact realisation counts (else cells under the threshold "
                     "are left out); only for a /metrics reachable from the ops network alone",
     )
+    stalled_accepted_days: int = Field(
+        default=30, ge=0,
+        description="an accepted proposal without a move-in for longer than this raises an alert")

@@ -165,6 +165,40 @@ _SAMPLES: dict[type[ev.Event], Callable[[], dict[str, Any]]] = {
         municipality=GRONINGEN, open_days=12,
     ),
 }
+_SAMPLES |= {
+    ev.UrgencyApplied: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        applied_on=DAY, applied_by="Lentis",
+    ),
+    ev.UrgencyRevoked: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, revoked_on=DAY,
+        reason_code="no-longer-eligible", article="art. 2.9",
+    ),
+    ev.UrgencyExtended: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        extended_on=DAY, valid_until=date(2026, 11, 29),
+    ),
+    ev.UrgencyLapsed: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, lapsed_on=DAY, reason_code="refusals",
+    ),
+    ev.ProposalWithdrawn: lambda: dict(
+        proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
+        municipality=GRONINGEN, reason_code="urgency-revoked", withdrawn_on=DAY,
+    ),
+    ev.ProposalCancelled: lambda: dict(
+        proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
+        municipality=GRONINGEN, cancelled_by=DecidedBy.CORPORATION,
+        reason_code="dwelling-unavailable", cancelled_on=DAY,
+    ),
+    ev.CandidateLapsed: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        lapsed_on=DAY, reason_code="unanswered", count=2,
+    ),
+    ev.AcceptedProposalStalled: lambda: dict(
+        scope="province", proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID,
+        municipality=GRONINGEN, accepted_on=DAY, accepted_days=31,
+    ),
+}
 
 
 def sample_event(cls: type[E], **overrides: Any) -> E:

@@ -98,6 +98,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "POST /v1/candidates/{candidate_id}/urgency-decisions": row(401, 403, 403, (201, 404),
                                                                     403, 403, 403),
         "POST /v1/candidate-imports": row(401, 201, 201, 403, 403, 403, 403),
+        # the registering organisation or the registration municipality applies
+        "POST /v1/candidates/{candidate_id}/urgency-applications": row(
+            401, (201, 404), (201, 404), (201, 404), 403, 403, 403),
     },
     "allocation": {
         "GET /v1/health": row(200, 200, 200, 200, 200, 200, 200),
@@ -107,6 +110,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "POST /v1/proposals/{id}/responses": row(401, (200, 404), (200, 404), 403, (200, 404),
                                                  403, 403),
         "POST /v1/proposals/{id}/move-in": row(401, 403, 403, 403, (201, 404), 403, 403),
+        # an accepted proposal: the corporation or the candidate's side undoes it
+        "POST /v1/proposals/{id}/cancellation": row(401, (200, 404), (200, 404), 403,
+                                                    (200, 404), 403, 403),
         "GET /v1/placements": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/decline-reasons": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/placements/{id}": row(401, (200, 404), (200, 404), (200, 404), (200, 404), 200,
@@ -229,6 +235,10 @@ class World:
         self.allocation_reference()
         today = today_amsterdam()
         candidate_id, vacancy_id = str(uuid.uuid4()), str(uuid.uuid4())
+        # each new candidate has waited longest: it outranks any candidate a cancellation
+        # set free again
+        waited = 1 + len(self.cache.setdefault("candidates", []))
+        self.cache["candidates"].append(candidate_id)
         profile = ev.CandidateProfile(
             age_band=AgeBand.FROM_23, household_size=1, income_class=IncomeClass.PASSEND,
             target_group=TargetGroup.BESCHERMD_WONEN,
@@ -240,7 +250,7 @@ class World:
                                    profile=profile),
             ev.UrgencyGranted(candidate_id=candidate_id, municipality=municipality,
                               category=TargetGroup.BESCHERMD_WONEN,
-                              granted_on=today - timedelta(days=1),
+                              granted_on=today - timedelta(days=waited),
                               valid_until=today + timedelta(days=300)),
             ev.VacancyAnnounced(vacancy_id=vacancy_id, available_from=today,
                                 announced_at=utcnow(), dwelling=ev.DwellingFacts(
@@ -362,6 +372,14 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
                    f"{fake_bsn()},1,20000,beschermd-wonen,GM0014\n")
             return Request(template, content=csv.encode(), headers={"Content-Type": "text/csv"})
         if "{candidate_id}" in template:
+            if template.endswith("/urgency-applications"):
+                if caller == MU:
+                    candidate_id = world.candidate(CP, ORG[CP], owner_org(caller, own, MU))
+                else:
+                    candidate_id = world.candidate(*registrar_of(caller, own))
+                return Request(template.replace("{candidate_id}", candidate_id),
+                               json={"category": "beschermd-wonen",
+                                     "documentReferences": ["dossier-1"]})
             if template.endswith("/urgency-decisions"):
                 municipality = owner_org(caller, own, MU)
                 candidate_id = world.candidate(CP, ORG[CP], municipality)
@@ -380,6 +398,10 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
             side = "corporation" if caller == CR else "candidate"
             return Request(template.replace("{id}", proposal_id),
                            json={"decision": "accepted", "decidedBy": side})
+        if template == "/v1/proposals/{id}/cancellation":
+            proposal_id = world.proposal_for(caller, own, accepted=True)
+            return Request(template.replace("{id}", proposal_id),
+                           json={"reasonCode": "other"})
         if template == "/v1/proposals/{id}/move-in":
             proposal_id = world.proposal_for(caller, own, accepted=True)
             return Request(template.replace("{id}", proposal_id),

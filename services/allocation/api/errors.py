@@ -7,6 +7,7 @@ from fastapi import FastAPI, Request
 from services.allocation.domain import (
     InvalidResponse,
     ProposalNotAccepted,
+    ProposalNotCancellable,
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
@@ -37,6 +38,12 @@ def install_allocation_error_handlers(app: FastAPI) -> None:
         return problem_response(request, Problem(
             409, detail=f"a move-in needs a proposal accepted by both parties ({exc})",
             code="proposal-not-accepted"))
+
+    @app.exception_handler(ProposalNotCancellable)
+    async def _not_cancellable(request: Request, exc: ProposalNotCancellable):
+        return problem_response(request, Problem(
+            409, detail=f"only an accepted proposal without a move-in can be cancelled "
+                        f"({exc})", code="proposal-not-cancellable"))
 
     @app.exception_handler(InvalidResponse)
     async def _invalid_response(request: Request, exc: InvalidResponse):

@@ -9,6 +9,7 @@ from fastapi import Path, Query, Response
 from services.allocation.api.deps import BusDep, CorporationDep, ReaderDep, ResponderDep
 from services.allocation.api.schemas import (
     MAX_PAGE,
+    CancellationIn,
     MoveInIn,
     PlacementOut,
     ProposalOut,
@@ -58,6 +59,15 @@ def list_decline_reasons(caller: ReaderDep, bus: BusDep) -> dict:
     """The closed list of decline reason codes per party, with Dutch labels, the days a code
     parks the candidate and (candidate side) whether it is a valid reason to refuse."""
     return bus.handle(c.ListDeclineReasons())
+
+
+@router.post("/proposals/{id}/cancellation", response_model=ProposalOut,
+             responses=NOT_FOUND | {403: {"description": "not a party to this proposal"},
+                                    409: {"description": "the proposal is not accepted"}})
+def cancel(proposal_id: ProposalId, body: CancellationIn, caller: ResponderDep, bus: BusDep):
+    """Undo an accepted proposal before the move-in: the dwelling goes to the next candidate
+    and the candidate is free for another proposal."""
+    return ProposalOut.of(bus.handle(c.CancelProposal(caller, proposal_id, body.reason_code)))
 
 
 @router.post("/proposals/{id}/move-in", status_code=201, response_model=PlacementOut,

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
 from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
-from services.allocation.domain import Decision
+from services.allocation.domain import CancellationReason, Decision
 from shared.vocabulary import DecidedBy
 
 MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
@@ -46,6 +46,10 @@ class ResponseIn(Strict):
 
 class MoveInIn(Strict):
     date: date
+
+
+class CancellationIn(Strict):
+    reason_code: CancellationReason = Field(description="why the accepted proposal is undone")
 
 
 # --- responses ------------------------------------------------------------------------------

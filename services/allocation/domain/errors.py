@@ -27,5 +27,9 @@ class ProposalNotAccepted(AllocationError):
     """A move-in for a proposal that was not accepted by both parties."""
 
 
+class ProposalNotCancellable(AllocationError):
+    """A cancellation of a proposal that is not accepted (or already placed)."""
+
+
 class InvalidResponse(AllocationError):
     """A response that breaks the contract, such as a decline without a reason."""

@@ -84,5 +84,14 @@ def may_report_move_in(caller: Caller, row: Parties) -> bool:
     return caller.role is Role.CORPORATION and _same(row.corporation, caller.org)
 
 
+def cancelling_party(caller: Caller, row: Parties) -> DecidedBy | None:
+    """Who undoes an accepted proposal: the dwelling's corporation, or the candidate's care
+    provider (or registering organisation); None for anyone else."""
+    for party in (DecidedBy.CORPORATION, DecidedBy.CANDIDATE):
+        if may_answer_for(caller, party, row):
+            return party
+    return None
+
+
 def _same(a: str | None, b: str) -> bool:
     return a is not None and a.casefold() == b.casefold()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.allocation.domain import Decision
+from services.allocation.domain import CancellationReason, Decision
 from shared.auth import Caller
 from shared.vocabulary import DecidedBy
 
@@ -52,6 +52,13 @@ class ReportMoveIn:
     caller: Caller
     proposal_id: str
     move_in_date: date
+
+
+@dataclass(frozen=True)
+class CancelProposal:
+    caller: Caller
+    proposal_id: str
+    reason_code: CancellationReason
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ from services.allocation.service import commands as c
 from services.allocation.service import inbound
 from services.allocation.service.access import (
     audience_of,
+    cancelling_party,
     is_party,
     may_answer_for,
     may_report_move_in,
@@ -149,6 +150,20 @@ def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
     return placement
 
 
+def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+    row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+    party = cancelling_party(cmd.caller, row)
+    if party is None:
+        raise Forbidden("only the dwelling's corporation or the candidate's care provider "
+                        "cancels an accepted proposal")
+    today = deps.today()
+    change(uow, deps.scope,
+           lambda a: a.cancel(cmd.proposal_id, party, cmd.reason_code.value, today),
+           cause=f"cancel:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])
+    uow.commit()
+    return uow.proposals.get(cmd.proposal_id)
+
+
 def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
     rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
     return c.Page(rows, cmd.page, cmd.page_size, total)
@@ -175,6 +190,7 @@ HANDLERS: dict[type, Callable] = {
     c.RespondToProposal: respond,
     c.ListDeclineReasons: list_decline_reasons,
     c.ReportMoveIn: report_move_in,
+    c.CancelProposal: cancel,
     c.ListPlacements: list_placements,
     c.ReadPlacement: read_placement,
     c.ExpireDueProposals: expire_due,

@@ -41,6 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "{expected}, taakstelling {target}).",
         "alert_stalled": "Voorstel {proposal} in {name} staat al {days} dagen open "
                          "(voorgesteld op {proposed}).",
+        "alert_accepted_stalled": "Voorstel {proposal} in {name} is {days} dagen geleden "
+                                  "geaccepteerd ({accepted}) en nog zonder verhuizing.",
         "chart_realisation": "Realisatie tegen taakstelling per gemeente",
         "chart_series": "Cumulatieve realisatie tegen de verwachte lijn",
         "chart_flows": "Instroom en uitstroom per maand",
@@ -160,6 +162,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "expected {expected}, target {target}).",
         "alert_stalled": "Proposal {proposal} in {name} has been open for {days} days "
                          "(proposed on {proposed}).",
+        "alert_accepted_stalled": "Proposal {proposal} in {name} was accepted {days} days ago "
+                                  "({accepted}) and has no move-in yet.",
         "chart_realisation": "Realisation against target per municipality",
         "chart_series": "Cumulative realisation against the expected line",
         "chart_flows": "Inflow and outflow per month",

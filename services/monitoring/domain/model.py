@@ -68,6 +68,7 @@ from services.monitoring.domain.records import (
     MalformedEvent,
     MunicipalityRecord,
     ProposalAcceptedRecord,
+    ProposalClosedRecord,
     ProposalDeclinedRecord,
     ProposalExpiredRecord,
     UrgencyExpiredRecord,
@@ -190,6 +191,8 @@ class ProposalState:
     decline_reason: str | None = None
     expired_on: date | None = None
     placed_on: date | None = None
+    closed_on: date | None = None  # withdrawn or cancelled by the platform
+    close_reason: str | None = None
 
     @property
     def first_date(self) -> date | None:
@@ -201,7 +204,8 @@ class ProposalState:
 
     @property
     def is_open(self) -> bool:
-        return self.declined_on is None and self.expired_on is None and self.placed_on is None
+        return (self.declined_on is None and self.expired_on is None
+                and self.placed_on is None and self.closed_on is None)
 
 
 @dataclass(frozen=True)
@@ -434,6 +438,23 @@ class StalledProposal:
         """camelCase data of a `monitoring.proposal-stalled` event."""
         return {"scope": scope, "proposalId": self.proposal_id, "vacancyId": self.vacancy_id,
                 "municipality": self.municipality, "openDays": self.open_days}
+
+
+@dataclass(frozen=True)
+class StalledAcceptance:
+    """An accepted proposal still without a move-in."""
+
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    accepted_on: date
+    accepted_days: int
+
+    def event_data(self, scope: str) -> dict[str, Any]:
+        """camelCase data of a `monitoring.accepted-proposal-stalled` event."""
+        return {"scope": scope, "proposalId": self.proposal_id, "vacancyId": self.vacancy_id,
+                "municipality": self.municipality, "acceptedOn": self.accepted_on.isoformat(),
+                "acceptedDays": self.accepted_days}
 
 
 def _camel(name: str) -> str:
@@ -686,6 +707,13 @@ class MonitoringModel:
                                   rec.municipality)
         proposal.expired_on = proposal.expired_on or rec.expired_on
 
+    def _on_proposal_closed(self, rec: ProposalClosedRecord) -> None:
+        self._tick(rec.closed_on)
+        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
+                                  rec.municipality)
+        if proposal.closed_on is None:
+            proposal.closed_on, proposal.close_reason = rec.closed_on, rec.reason_code
+
     def _on_placed(self, rec: CandidatePlacedRecord) -> None:
         self._tick(rec.move_in_date)
         if rec.placement_id in self.waits:
@@ -742,6 +770,8 @@ class MonitoringModel:
         "allocation.proposal-accepted": _on_accepted,
         "allocation.proposal-declined": _on_declined,
         "allocation.proposal-expired": _on_proposal_expired,
+        "allocation.proposal-withdrawn": _on_proposal_closed,
+        "allocation.proposal-cancelled": _on_proposal_closed,
         "allocation.candidate-placed": _on_placed,
         "intake.urgency-revoked": _on_urgency_step,
         "intake.urgency-extended": _on_urgency_step,
@@ -1138,6 +1168,20 @@ class MonitoringModel:
                     proposal.proposal_id, proposal.vacancy_id, proposal.municipality,
                     proposal.proposed_on, days, proposal.accepted_on is not None))
         return sorted(stalled, key=lambda s: (-s.open_days, s.proposal_id))
+
+    def accepted_without_move_in(self, as_of: date, max_days: int) -> list[StalledAcceptance]:
+        """Accepted proposals, neither placed nor cancelled, accepted more than `max_days`
+        days before `as_of`; longest first, then by id."""
+        stalled = []
+        for proposal in self.proposals.values():
+            if not proposal.is_open or proposal.accepted_on is None:
+                continue
+            days = (as_of - proposal.accepted_on).days
+            if days > max_days:
+                stalled.append(StalledAcceptance(proposal.proposal_id, proposal.vacancy_id,
+                                                 proposal.municipality, proposal.accepted_on,
+                                                 days))
+        return sorted(stalled, key=lambda s: (-s.accepted_days, s.proposal_id))
 
     # --- stock ----------------------------------------------------------------------------
 

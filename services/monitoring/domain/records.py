@@ -348,6 +348,19 @@ class UrgencyStepRecord:
 
 
 @dataclass(frozen=True)
+class ProposalClosedRecord:
+    """A live proposal closed by the platform: withdrawn (candidacy ended) or cancelled
+    (accepted, then undone)."""
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    closed_on: date
+
+
+@dataclass(frozen=True)
 class CandidatePlacedRecord:
     placement_id: str
     proposal_id: str | None
@@ -503,8 +516,16 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
         "extended", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "extendedOn")),
     "intake.urgency-lapsed": lambda d: UrgencyStepRecord(
         "lapsed", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "lapsedOn")),
+    "allocation.proposal-withdrawn": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "withdrawnOn")),
+    "allocation.proposal-cancelled": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "cancelledOn")),
     # known event types that do not change monitoring's read models
+    "allocation.candidate-lapsed": None,
     "intake.urgency-applied": None,
+    "monitoring.accepted-proposal-stalled": None,
     "intake.candidate-erased": None,
     "registry.feed-vacancy-reported": None,
     "feed.vacancy-reported": None,
@@ -537,10 +558,14 @@ CLASS_NAMES = {
     "CandidatePlaced": "allocation.candidate-placed",
     "RealisationBandChanged": "monitoring.realisation-band-changed",
     "ProposalStalled": "monitoring.proposal-stalled",
+    "ProposalWithdrawn": "allocation.proposal-withdrawn",
+    "ProposalCancelled": "allocation.proposal-cancelled",
+    "CandidateLapsed": "allocation.candidate-lapsed",
     "UrgencyApplied": "intake.urgency-applied",
     "UrgencyRevoked": "intake.urgency-revoked",
     "UrgencyExtended": "intake.urgency-extended",
     "UrgencyLapsed": "intake.urgency-lapsed",
+    "AcceptedProposalStalled": "monitoring.accepted-proposal-stalled",
 }
 
 

@@ -236,6 +236,7 @@ def alert_lines(model: MonitoringModel, alert_rows: list[dict], f: ReportFilter,
             "expectedToDate": data.get("expectedToDate"), "target": data.get("target"),
             "proposalId": data.get("proposalId"), "vacancyId": data.get("vacancyId"),
             "proposedOn": data.get("proposedOn"), "openDays": data.get("openDays"),
+            "acceptedOn": data.get("acceptedOn"), "acceptedDays": data.get("acceptedDays"),
         })
     lines = d.rows(lines, ("realised",), ALERT_DEPENDENTS)
     return Report("alerts", {**f.echo(), **d.describe(), "alerts": lines}, lines)

@@ -191,6 +191,12 @@ class KeyWeightsIn(Strict):
 class CategoryIn(Strict):
     category: TargetGroup
     validity_days: int = Field(ge=1, le=3650)
+    lapse_after_refusals: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many refusals without a valid reason")
+    lapse_after_unanswered: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many unanswered proposals")
 
 
 class AgreementIn(Strict):
@@ -211,7 +217,8 @@ class AgreementIn(Strict):
         return AgreementTerms(
             urgent_share=self.urgent_share,
             key_weights=self.key_weights.model_dump(by_alias=True),
-            categories=tuple(CategoryRule(c.category, c.validity_days) for c in self.categories),
+            categories=tuple(CategoryRule(c.category, c.validity_days, c.lapse_after_refusals,
+                                          c.lapse_after_unanswered) for c in self.categories),
             cap_share=self.cap_share, expected_lettings=self.expected_lettings,
             carry_over=dict(self.carry_over),
         )
@@ -220,6 +227,8 @@ class AgreementIn(Strict):
 class CategoryOut(Out):
     category: TargetGroup
     validity_days: int
+    lapse_after_refusals: int | None = None
+    lapse_after_unanswered: int | None = None
 
 
 class TargetOut(Out):
@@ -260,7 +269,9 @@ class AgreementOut(Out):
             key_weights=agreement.result["keyWeights"],
             expected_lettings=agreement.result["expectedLettings"],
             expected_lettings_source=agreement.result["expectedLettingsSource"],
-            categories=[CategoryOut(category=c.category, validity_days=c.validity_days)
+            categories=[CategoryOut(category=c.category, validity_days=c.validity_days,
+                                    lapse_after_refusals=c.lapse_after_refusals,
+                                    lapse_after_unanswered=c.lapse_after_unanswered)
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             targets=[TargetOut.model_validate(t) for t in agreement.targets],

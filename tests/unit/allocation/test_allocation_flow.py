@@ -201,7 +201,8 @@ def test_withdrawn_candidate_frees_the_vacancy_for_the_next():
                       candidate("c-2"))
     _, proposed = announce(alloc)
     events = alloc.withdraw_candidate("c-1", DAY)
-    assert types(events) == ["ProposalDeclined", "CandidateProposed"]
+    # the candidacy ended: the proposal is withdrawn, not declined by anyone (issue 12)
+    assert types(events) == ["ProposalWithdrawn", "CandidateProposed"]
     assert events[0].reason_code == "candidate-withdrawn" and events[1].candidate_id == "c-2"
     assert alloc.withdraw_candidate("c-1", DAY) == []
 

@@ -414,6 +414,8 @@
       var name = alert.name ? alert.name + " (" + alert.municipality + ")" : alert.municipality;
       var text = alert.kind === "proposal-stalled"
         ? say(T.alert_stalled, { proposal: alert.proposalId, name: name, days: alert.openDays, proposed: alert.proposedOn })
+        : alert.kind === "accepted-proposal-stalled"
+        ? say(T.alert_accepted_stalled, { proposal: alert.proposalId, name: name, days: alert.acceptedDays, accepted: alert.acceptedOn })
         : say(T.alert_band, { name: name, from: statusLabel(alert.previousStatus || "on-track"),
             to: alert.status ? statusLabel(alert.status) : SUPPRESSED, realised: fmtCount(alert.realised),
             expected: fmt(alert.expectedToDate), target: fmt(alert.target) });
