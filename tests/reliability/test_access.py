@@ -113,6 +113,9 @@ EXPECTED: dict[str, dict[str, dict]] = {
         # an accepted proposal: the corporation or the candidate's side undoes it
         "POST /v1/proposals/{id}/cancellation": row(401, (200, 404), (200, 404), 403,
                                                     (200, 404), 403, 403),
+        # the vacancy's corporation and the candidate's parties; others: 404 as unknown
+        "GET /v1/vacancies/{vacancyId}/assessments/{candidateId}": row(
+            401, (200, 404), (200, 404), (200, 404), (200, 404), 200, 200),
         "GET /v1/placements": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/decline-reasons": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/placements/{id}": row(401, (200, 404), (200, 404), (200, 404), (200, 404), 200,
@@ -406,6 +409,13 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
             proposal_id = world.proposal_for(caller, own, accepted=True)
             return Request(template.replace("{id}", proposal_id),
                            json={"date": today.isoformat()})
+        if template == "/v1/vacancies/{vacancyId}/assessments/{candidateId}":
+            owner = "B" if (caller == CO) == own else "A"
+            proposal_id = world.shared(f"proposal-{owner}",
+                                       lambda: world.proposal_for(caller, own))
+            row_ = world.ok("allocation", "GET", f"/v1/proposals/{proposal_id}", AD)
+            return Request(template.replace("{vacancyId}", row_["vacancyId"]).replace(
+                "{candidateId}", row_["candidateId"]))
         if template == "/v1/proposals/{id}":
             owner = "B" if (caller == CO) == own else "A"
             proposal_id = world.shared(f"proposal-{owner}",
