@@ -148,10 +148,18 @@ class FeedVacancyReported(Event):
 
     NAME = "feed.vacancy-reported"
     TOPIC = topics.VACANCY_FEED
+    # stated for the corporations (docs/asyncapi.yaml); registry's feed consumer enforces it
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"action": {"const": "announced"}}},
+         "then": {"required": ["availableFrom"]}},
+        {"if": {"properties": {"action": {"const": "let"}}}, "then": {"required": ["tenantType"]}},
+    ]})
 
-    corporation: str
-    bag_id: str
-    action: str = Field(description="announced | withdrawn | let")
+    corporation: str = Field(description="your organisation, as in your API token")
+    bag_id: str = Field(description="BAG verblijfsobject id, 16 digits; registered first",
+                        json_schema_extra={"pattern": r"^[0-9]{16}$"})
+    action: str = Field(description="announced | withdrawn | let",
+                        json_schema_extra={"enum": ["announced", "withdrawn", "let"]})
     available_from: date | None = None
     tenant_type: TenantType | None = None
     let_on: date | None = None

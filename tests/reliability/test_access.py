@@ -436,8 +436,14 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
 
 def openapi_endpoints(client) -> set[str]:
     document = client.get("/v1/openapi.json").json()
-    return {f"{method.upper()} {path}" for path, operations in document["paths"].items()
+    base = document["servers"][0]["url"]  # "/v1": paths are relative to it
+    return {f"{method.upper()} {base}{path}" for path, operations in document["paths"].items()
             for method in operations if method in ("get", "put", "post", "patch", "delete")}
+
+
+def undocumented_aliases(expected) -> set[str]:
+    """monitoring's `X.csv` paths: served, but documented as Accept: text/csv on `X`."""
+    return {endpoint for endpoint in expected if endpoint.endswith(".csv")}
 
 
 @pytest.fixture
@@ -460,7 +466,7 @@ def test_every_endpoint_answers_401_403_404_exactly_where_they_belong(world):
         documented = openapi_endpoints(client)
         missing = sorted(documented - set(expected))
         assert not missing, f"{service}: endpoints without an access expectation: {missing}"
-        stale = sorted(set(expected) - documented)
+        stale = sorted(set(expected) - documented - undocumented_aliases(expected))
         assert not stale, f"{service}: expectations for endpoints that do not exist: {stale}"
         for endpoint, statuses in expected.items():
             method = endpoint.split(" ", 1)[0]

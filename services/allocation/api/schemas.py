@@ -30,6 +30,12 @@ class Out(BaseModel):
 
 
 class ResponseIn(Strict):
+    # stated for clients: the reason the validator below requires on a decline
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"decision": {"const": "declined"}}, "required": ["decision"]},
+        "then": {"required": ["reason"],
+                 "properties": {"reason": {"type": "string", "pattern": r"\S"}}}})
+
     decision: Decision
     decided_by: DecidedBy = Field(description="whose answer this is: the corporation's or "
                                               "the candidate's (given by their organisation)")

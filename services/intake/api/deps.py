@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from services.intake.domain.commands import Caller as CommandCaller
 from services.intake.service.bus import MessageBus
 from shared.auth import Caller, require_roles
+from shared.openapi import enforced
 from shared.runtime import Runtime
 from shared.vocabulary import Role
 
@@ -54,4 +55,5 @@ ApplicantDep = Annotated[CommandCaller, Depends(_applicant)]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=255,
     description="a retry with the same key and body returns the first answer",
+    json_schema_extra=enforced("a key used before comes with the same body (else 422)"),
 )]
