@@ -41,6 +41,11 @@ class WoonregieSettings(BaseSettings):
     log_json: bool = True
     outbox_poll_seconds: float = 0.2
     max_body_bytes: int = 1_000_000
+    kafka_reconnect_backoff_ms: int = Field(
+        default=50, ge=1, description="first wait before a Kafka client reconnects")
+    kafka_reconnect_backoff_max_ms: int = Field(
+        default=1_000, ge=1, description="longest wait between reconnects (kafka-python's "
+        "default, 30 s, kept a client away that long after the broker returned)")
 
     def db_url(self) -> str:
         if self.database_url:
@@ -65,6 +70,11 @@ class WoonregieSettings(BaseSettings):
         if self.kafka_ssl_cafile:
             options["ssl_cafile"] = str(self.kafka_ssl_cafile)
         return options
+
+    def kafka_reconnect(self) -> dict:
+        """Reconnect backoff keyword arguments of kafka-python clients."""
+        return {"reconnect_backoff_ms": self.kafka_reconnect_backoff_ms,
+                "reconnect_backoff_max_ms": self.kafka_reconnect_backoff_max_ms}
 
 
 class RegistrySettings(WoonregieSettings):
