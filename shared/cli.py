@@ -167,12 +167,17 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readabl
 
 
 @app.command()
-def topics(bootstrap: Annotated[str | None, typer.Option()] = None) -> None:
+def topics(
+    bootstrap: Annotated[str | None, typer.Option()] = None,
+    replication_factor: Annotated[int, typer.Option(
+        min=1, help="replicas of each new topic (3 on a three-broker cluster)")] = 1,
+) -> None:
     """Create every topic of the topic registry (idempotent)."""
     from shared.kafka_admin import ensure_topics
 
     settings = WoonregieSettings()
-    ensure_topics(bootstrap or settings.kafka_bootstrap, **settings.kafka_security())
+    ensure_topics(bootstrap or settings.kafka_bootstrap, replication_factor=replication_factor,
+                  **settings.kafka_security())
     console.print("topics in place")
 
 

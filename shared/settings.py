@@ -7,6 +7,7 @@ service, so the variables of a process are that service's settings.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class WoonregieSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WOONREGIE_", env_file=".env", extra="ignore")
+    # Secrets may come from files named like the variable, lower case, in the folder
+    # WOONREGIE_SECRETS_DIR names (compose mounts its `secrets:` in /run/secrets).
+    model_config = SettingsConfigDict(env_prefix="WOONREGIE_", env_file=".env", extra="ignore",
+                                      secrets_dir=os.environ.get("WOONREGIE_SECRETS_DIR"))
 
     service_name: str = "woonregie"
     host: str = "127.0.0.1"
