@@ -47,7 +47,9 @@ class RelayLease:
             self._file.close()  # closing the file drops the flock
             self._file = None
         if self._connection is not None:
+            # invalidate: a pooled connection would keep its session, and the lock with it
             with contextlib.suppress(Exception):  # the session may be gone already
+                self._connection.invalidate()
                 self._connection.close()
             self._connection = None
 
