@@ -510,6 +510,10 @@ CLASS_NAMES = {
     "RealisationBandChanged": "monitoring.realisation-band-changed",
     "ProposalStalled": "monitoring.proposal-stalled",
 }
+# woonzorgvisie: known here, applied by the woonzorgvisie read model (domain/woonzorgvisie.py)
+PARSERS.update({"registry.woonzorgvisie-imported": None, "monitoring.stapeling-flagged": None})
+CLASS_NAMES.update({"WoonzorgvisieImported": "registry.woonzorgvisie-imported",
+                    "StapelingFlagged": "monitoring.stapeling-flagged"})
 
 
 _NAMES: dict[str, str] = {}  # type name -> its normalised name, once it was accepted

@@ -219,6 +219,7 @@ class AgreementRepository:
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             result=agreement.result, targets=list(agreement.targets), basis=agreement.basis,
             published_by=agreement.published_by, published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         ))
         self.session.flush()  # a concurrent publication of the same version fails here
 
@@ -229,7 +230,7 @@ def _agreement(row: AgreementRow) -> Agreement:
         categories=tuple(CategoryRule(TargetGroup(c["category"]), c["validityDays"])
                          for c in row.categories),
         cap_share=row.cap_share, expected_lettings=row.expected_lettings_given,
-        carry_over=dict(row.carry_over),
+        carry_over=dict(row.carry_over), stapeling_threshold=row.stapeling_threshold,
     )
     return Agreement(
         scope=row.scope, period=row.period, version=row.version,
