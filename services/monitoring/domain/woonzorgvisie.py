@@ -13,8 +13,9 @@ Definitions (docs/WOONZORGVISIE.md explains them for readers):
 - Need of an area in a year: counted households (housing-need imports); where an area has no
   counted row in that year, persons of the population forecast x the rate of their age band.
 - Supply now: the dwellings in the stock feed. Supply with the programme in year Y: supply
-  now + the programme's changes up to Y - what the programme delivered already (counted in
-  supply now). Gap = need - supply with the programme (positive: a shortage).
+  now + the new homes planned up to Y that were not delivered yet (delivered ones are in
+  supply now already; never below 0) + the demolitions planned up to Y (negative changes).
+  Gap = need - supply with the programme (positive: a shortage).
 - Delivered: a dwelling first seen on the stock feed after the first programme import naming
   its municipality counts as delivered in the year it was first seen.
 - Stapeling in a period, per wijk of a municipality: the wijk's share of urgent placements
@@ -29,14 +30,14 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from pydantic import ValidationError
 
 from services.monitoring.domain.records import MalformedEvent
 from shared.events import WoonzorgvisieImported
-from shared.periods import Period
+from shared.periods import AMSTERDAM, Period
 from shared.vocabulary import Accessibility, HousingType
 
 SIDE_BY_SIDE_YEARS = (2025, 2030, 2040)
@@ -87,22 +88,24 @@ def _inside(area: str, target: str) -> bool:
     return area[2:2 + len(target) - 2] == target[2:] and _level_of(area) >= _level_of(target)
 
 
-@dataclass
+@dataclass(frozen=True)
 class StockDwelling:
     bag_id: str
     municipality: str
     wijk: str | None
     housing_type: HousingType
-    first_seen: date
-    delivered: bool  # appeared after a programme started in its municipality
+    first_seen: datetime  # the time of the first event that showed it
 
 
 @dataclass(frozen=True)
 class Placement:
+    """Joined with the dwelling (wijk) and the candidate (care) when asked: topics arrive in
+    no fixed order across partitions, so nothing here depends on what arrived first."""
+
     municipality: str
-    wijk: str | None
+    bag_id: str
+    candidate_id: str
     on: date
-    care: bool
 
 
 @dataclass(frozen=True)
@@ -121,19 +124,20 @@ class WoonzorgvisieModel:
         # kind -> area -> (source, rows of that area)
         self.figures: dict[str, dict[str, tuple[Source, list[dict]]]] = defaultdict(dict)
         self.rates: dict[str, dict[tuple[str, str], float]] = {}  # forecast import -> rates
-        self.programme_since: dict[str, date] = {}  # municipality -> first programme import
+        self.programme_since: dict[str, datetime] = {}  # municipality -> first programme
         self.care_candidates: set[str] = set()
         self.placements: dict[str, Placement] = {}
         self.thresholds: dict[tuple[str, str], tuple[int, float | None, tuple[str, ...]]] = {}
 
     # --- applying -------------------------------------------------------------------------
 
-    def apply(self, name: str, data: Mapping[str, Any], on: date) -> None:
+    def apply(self, name: str, data: Mapping[str, Any], at: datetime) -> None:
+        """Apply one event; `at` is its CloudEvents time (when a dwelling was first seen)."""
         handler = self._HANDLERS.get(name)
         if handler is not None:
-            handler(self, data, on)
+            handler(self, data, at)
 
-    def _on_import(self, data: Mapping[str, Any], on: date) -> None:
+    def _on_import(self, data: Mapping[str, Any], at: datetime) -> None:
         try:
             event = WoonzorgvisieImported.model_validate(data)
         except ValidationError as exc:
@@ -150,38 +154,46 @@ class WoonzorgvisieModel:
         for area, area_rows in by_area.items():
             self.figures[event.kind][area] = (source, area_rows)
             if event.kind == "building-programme":
-                self.programme_since.setdefault(municipality_of(area), event.imported_at.date())
+                code = municipality_of(area)
+                since = self.programme_since.get(code)
+                self.programme_since[code] = min(since or event.imported_at, event.imported_at)
 
-    def _on_municipality(self, data: Mapping[str, Any], on: date) -> None:
+    def _on_municipality(self, data: Mapping[str, Any], at: datetime) -> None:
         self.names[data["code"]] = data.get("name") or data["code"]
 
-    def _on_dwelling(self, data: Mapping[str, Any], on: date) -> None:
-        self._dwelling(data["dwelling"], on)
+    def _on_dwelling(self, data: Mapping[str, Any], at: datetime) -> None:
+        self._dwelling(data["dwelling"], at)
 
-    def _dwelling(self, facts: Mapping[str, Any], on: date) -> None:
-        bag_id, municipality = facts["bagId"], facts["municipality"]
+    def _dwelling(self, facts: Mapping[str, Any], at: datetime) -> None:
+        bag_id = facts["bagId"]
         known = self.dwellings.get(bag_id)
-        first_seen = known.first_seen if known else on
-        since = self.programme_since.get(municipality)
         self.dwellings[bag_id] = StockDwelling(
-            bag_id, municipality, wijk_of(facts.get("neighbourhood")),
-            housing_type(facts["accessibility"], bool(facts.get("careSuitable"))), first_seen,
-            delivered=known.delivered if known else (since is not None and on >= since))
+            bag_id, facts["municipality"], wijk_of(facts.get("neighbourhood")),
+            housing_type(facts["accessibility"], bool(facts.get("careSuitable"))),
+            min(known.first_seen, at) if known else at)
 
-    def _on_candidate(self, data: Mapping[str, Any], on: date) -> None:
+    def delivered(self, dwelling: StockDwelling) -> bool:
+        """Whether the dwelling appeared after a programme started in its municipality."""
+        since = self.programme_since.get(dwelling.municipality)
+        return since is not None and dwelling.first_seen > since
+
+    def _on_candidate(self, data: Mapping[str, Any], at: datetime) -> None:
         needs = (data.get("profile") or {}).get("needs") or {}
         if needs.get("ambulantSupport"):
             self.care_candidates.add(data["candidateId"])
         else:
             self.care_candidates.discard(data["candidateId"])
 
-    def _on_placed(self, data: Mapping[str, Any], on: date) -> None:
-        dwelling = self.dwellings.get(data["bagId"])
+    def _on_placed(self, data: Mapping[str, Any], at: datetime) -> None:
         self.placements[data["placementId"]] = Placement(
-            data["municipality"], dwelling.wijk if dwelling else None,
-            date.fromisoformat(data["moveInDate"]), data["candidateId"] in self.care_candidates)
+            data["municipality"], data["bagId"], data["candidateId"],
+            date.fromisoformat(data["moveInDate"]))
 
-    def _on_agreement(self, data: Mapping[str, Any], on: date) -> None:
+    def _wijk_of_placement(self, placement: Placement) -> str:
+        dwelling = self.dwellings.get(placement.bag_id)
+        return (dwelling.wijk if dwelling else None) or UNKNOWN_WIJK
+
+    def _on_agreement(self, data: Mapping[str, Any], at: datetime) -> None:
         key = (data["scope"], data["period"])
         version = int(data["version"])
         if key not in self.thresholds or self.thresholds[key][0] <= version:
@@ -192,7 +204,7 @@ class WoonzorgvisieModel:
         "registry.woonzorgvisie-imported": _on_import,
         "registry.municipality-upserted": _on_municipality,
         "registry.dwelling-upserted": _on_dwelling,
-        "registry.vacancy-announced": lambda self, data, on: self._dwelling(data["dwelling"], on),
+        "registry.vacancy-announced": lambda self, data, at: self._dwelling(data["dwelling"], at),
         "registry.agreement-published": _on_agreement,
         "intake.candidate-registered": _on_candidate,
         "intake.candidate-updated": _on_candidate,
@@ -253,12 +265,13 @@ class WoonzorgvisieModel:
             now = sum(1 for d in stock if d.housing_type is kind)
             cells = {}
             for y in sorted({year, *SIDE_BY_SIDE_YEARS}):
-                planned = sum(r["change"] for r in programme
-                              if r["housingType"] == kind and r["year"] <= y)
-                delivered = sum(1 for d in stock if d.housing_type is kind and d.delivered
-                                and d.first_seen.year <= y)
+                changes = [r["change"] for r in programme
+                           if r["housingType"] == kind and r["year"] <= y]
+                delivered = sum(1 for d in stock if d.housing_type is kind and self.delivered(d)
+                                and _year(d.first_seen) <= y)
+                still_to_build = max(0, sum(c for c in changes if c > 0) - delivered)
                 need = self.need(target, y)[kind]
-                with_programme = now + planned - delivered
+                with_programme = now + still_to_build + sum(c for c in changes if c < 0)
                 cells[str(y)] = {"need": need, "supplyNow": now,
                                  "supplyWithProgramme": with_programme,
                                  "gap": need - with_programme}
@@ -287,8 +300,8 @@ class WoonzorgvisieModel:
                         row["change"]
         delivered: dict[tuple[str, int, str], int] = defaultdict(int)
         for d in self.dwellings.values():
-            if d.delivered:
-                delivered[(d.municipality, d.first_seen.year, str(d.housing_type))] += 1
+            if self.delivered(d):
+                delivered[(d.municipality, _year(d.first_seen), str(d.housing_type))] += 1
         keys = sorted(set(planned) | set(delivered))
         return [{"municipality": m, "name": self.names.get(m, m), "year": y,
                  "housingType": t, "planned": planned.get((m, y, t), 0),
@@ -321,8 +334,9 @@ class WoonzorgvisieModel:
         stock = Counter(d.wijk or UNKNOWN_WIJK for d in self.dwellings.values()
                         if d.municipality == code)
         here = [p for p in placed if p.municipality == code]
-        urgent = Counter(p.wijk or UNKNOWN_WIJK for p in here)
-        care = Counter(p.wijk or UNKNOWN_WIJK for p in here if p.care)
+        urgent = Counter(self._wijk_of_placement(p) for p in here)
+        care = Counter(self._wijk_of_placement(p) for p in here
+                       if p.candidate_id in self.care_candidates)
         threshold = self.threshold_for(code, period)
         rows = []
         for wijk in sorted(set(stock) | set(urgent)):
@@ -342,6 +356,10 @@ class WoonzorgvisieModel:
                                 and wijk != UNKNOWN_WIJK and index > threshold),
             })
         return rows
+
+
+def _year(moment: datetime) -> int:
+    return moment.astimezone(AMSTERDAM).year
 
 
 def _share(part: int, whole: int) -> float | None:

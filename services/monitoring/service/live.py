@@ -14,7 +14,6 @@ from services.monitoring.domain import BandPolicy, MonitoringModel
 from services.monitoring.domain.records import event_name
 from services.monitoring.domain.woonzorgvisie import WoonzorgvisieModel
 from shared.envelope import Received
-from shared.periods import AMSTERDAM
 
 T = TypeVar("T")
 
@@ -35,7 +34,7 @@ class LiveModel:
             applied = self.model.apply(envelope.type, envelope.data, envelope.id)
             if applied:
                 self.woonzorgvisie.apply(event_name(envelope.type), envelope.data,
-                                         envelope.time.astimezone(AMSTERDAM).date())
+                                         envelope.time)
                 self.version += 1
         return applied
 
