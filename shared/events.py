@@ -515,6 +515,8 @@ class WoonzorgvisieImported(Event):
     org: str
     source: str
     imported_at: datetime
+    illustrative: bool = Field(default=False, description="a made-up example dataset, to be "
+                                                          "labelled as such wherever it shows")
     need: list[NeedFigure] = Field(default_factory=list)
     forecast: list[ForecastFigure] = Field(default_factory=list)
     rates: list[NeedRate] = Field(default_factory=list)

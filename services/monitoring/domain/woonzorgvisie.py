@@ -115,6 +115,7 @@ class Source:
     org: str
     version: int
     import_id: str
+    illustrative: bool
 
 
 class WoonzorgvisieModel:
@@ -142,7 +143,8 @@ class WoonzorgvisieModel:
             event = WoonzorgvisieImported.model_validate(data)
         except ValidationError as exc:
             raise MalformedEvent("data", str(exc.errors()[0]["msg"])) from None
-        source = Source(event.kind, event.source, event.org, event.version, event.import_id)
+        source = Source(event.kind, event.source, event.org, event.version, event.import_id,
+                        event.illustrative)
         rows = [f.wire() | {"importId": event.import_id}
                 for f in event.need + event.forecast + event.programme]
         if event.kind == "population-forecast":
@@ -287,7 +289,8 @@ class WoonzorgvisieModel:
     def sources(self) -> list[dict[str, Any]]:
         seen = {source for by_area in self.figures.values() for source, _ in by_area.values()}
         return [{"kind": s.kind, "source": s.source, "org": s.org, "version": s.version,
-                 "importId": s.import_id} for s in sorted(seen, key=lambda s: s.import_id)]
+                 "importId": s.import_id, "illustrative": s.illustrative}
+                for s in sorted(seen, key=lambda s: s.import_id)]
 
     # --- realisation of the programme -----------------------------------------------------
 

@@ -101,5 +101,6 @@ class WoonzorgvisieImportRow(Base, table=True):
     org: str = Field(max_length=100)
     source: str = Field(max_length=200)
     rates_import: str | None = Field(default=None, max_length=36)
+    illustrative: bool = False
     rows: list = Field(sa_column=Column(JSON, nullable=False))
     imported_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

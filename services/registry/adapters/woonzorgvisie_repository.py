@@ -25,11 +25,12 @@ class WoonzorgvisieImportRepository:
         return WoonzorgvisieImport(
             id=row.id, kind=ImportKind(row.kind), version=row.version, org=row.org,
             source=row.source, rows=tuple(row.rows), imported_at=row.imported_at,
-            rates_import=row.rates_import)
+            rates_import=row.rates_import, illustrative=row.illustrative)
 
     def add(self, record: WoonzorgvisieImport) -> None:
         self.session.add(WoonzorgvisieImportRow(
             id=record.id, kind=str(record.kind), version=record.version, org=record.org,
-            source=record.source, rates_import=record.rates_import, rows=list(record.rows),
+            source=record.source, rates_import=record.rates_import,
+            illustrative=record.illustrative, rows=list(record.rows),
             imported_at=record.imported_at))
         self.session.flush()  # a concurrent import of the same version fails here

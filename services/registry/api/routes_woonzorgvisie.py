@@ -24,6 +24,8 @@ ImporterDep = Annotated[Caller, Depends(require_roles(Role.PROVINCE, Role.MUNICI
 SourceQuery = Annotated[str, Query(
     min_length=1, max_length=200,
     description="where the figures come from, e.g. 'Woonbehoefteonderzoek 2025 (ABF)'")]
+IllustrativeQuery = Annotated[bool, Query(
+    description="true for a made-up example dataset: every page showing it says so")]
 
 
 class WoonzorgvisieImportOut(BaseModel):
@@ -36,6 +38,7 @@ class WoonzorgvisieImportOut(BaseModel):
     rows: int
     areas: list[str]
     rates_import: str | None = None
+    illustrative: bool
 
 
 def _csv_body(kind: ImportKind) -> dict:
@@ -45,7 +48,7 @@ def _csv_body(kind: ImportKind) -> dict:
 
 
 async def _import(request: Request, caller: Caller, bus, kind: ImportKind, source: str,
-                  rates: str | None = None) -> WoonzorgvisieImportOut:
+                  illustrative: bool, rates: str | None = None) -> WoonzorgvisieImportOut:
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type not in CSV_TYPES:
         raise Problem(415, detail=f"send text/csv, not {content_type or 'nothing'}")
@@ -55,11 +58,11 @@ async def _import(request: Request, caller: Caller, bus, kind: ImportKind, sourc
                   for number, row in rows)
     record = await run_in_threadpool(bus.handle, ImportWoonzorgvisie(
         org=caller.org, is_municipality=caller.role == Role.MUNICIPALITY, kind=kind,
-        source=source, rows=cells, rates_import=rates))
+        source=source, rows=cells, rates_import=rates, illustrative=illustrative))
     return WoonzorgvisieImportOut(
         id=record.id, kind=str(record.kind), version=record.version, source=record.source,
         rows=len(record.rows), areas=sorted({r["area"] for r in record.rows if "area" in r}),
-        rates_import=record.rates_import)
+        rates_import=record.rates_import, illustrative=record.illustrative)
 
 
 RESPONSES = {422: {"description": "per-row error report (row, column, reason); nothing was "
@@ -69,17 +72,17 @@ RESPONSES = {422: {"description": "per-row error report (row, column, reason); n
 @router.post("/housing-need-imports", status_code=201, response_model=WoonzorgvisieImportOut,
              responses=RESPONSES, openapi_extra=_csv_body(ImportKind.HOUSING_NEED))
 async def import_housing_need(request: Request, caller: ImporterDep, bus: BusDep,
-                              source: SourceQuery):
+                              source: SourceQuery, illustrative: IllustrativeQuery = False):
     """Import counted housing need per area, year, target group and housing type."""
-    return await _import(request, caller, bus, ImportKind.HOUSING_NEED, source)
+    return await _import(request, caller, bus, ImportKind.HOUSING_NEED, source, illustrative)
 
 
 @router.post("/need-rate-imports", status_code=201, response_model=WoonzorgvisieImportOut,
              responses=RESPONSES, openapi_extra=_csv_body(ImportKind.NEED_RATES))
 async def import_need_rates(request: Request, caller: ImporterDep, bus: BusDep,
-                            source: SourceQuery):
+                            source: SourceQuery, illustrative: IllustrativeQuery = False):
     """Import the share of each age band that needs each housing type."""
-    return await _import(request, caller, bus, ImportKind.NEED_RATES, source)
+    return await _import(request, caller, bus, ImportKind.NEED_RATES, source, illustrative)
 
 
 @router.post("/population-forecast-imports", status_code=201,
@@ -88,15 +91,18 @@ async def import_need_rates(request: Request, caller: ImporterDep, bus: BusDep,
 async def import_population_forecast(
     request: Request, caller: ImporterDep, bus: BusDep, source: SourceQuery,
     rates: Annotated[str, Query(description="id of the need-rates import to apply")],
+    illustrative: IllustrativeQuery = False,
 ):
     """Import a population forecast per area, year and age band; need = persons x rate."""
-    return await _import(request, caller, bus, ImportKind.POPULATION_FORECAST, source, rates)
+    return await _import(request, caller, bus, ImportKind.POPULATION_FORECAST, source,
+                         illustrative, rates)
 
 
 @router.post("/building-programme-imports", status_code=201,
              response_model=WoonzorgvisieImportOut, responses=RESPONSES,
              openapi_extra=_csv_body(ImportKind.BUILDING_PROGRAMME))
 async def import_building_programme(request: Request, caller: ImporterDep, bus: BusDep,
-                                    source: SourceQuery):
+                                    source: SourceQuery, illustrative: IllustrativeQuery = False):
     """Import the building programme: homes added (+) or demolished (-) per area and year."""
-    return await _import(request, caller, bus, ImportKind.BUILDING_PROGRAMME, source)
+    return await _import(request, caller, bus, ImportKind.BUILDING_PROGRAMME, source,
+                         illustrative)

@@ -147,3 +147,4 @@ class ImportWoonzorgvisie:
     source: str
     rows: tuple[tuple[int, dict[str, str] | None], ...]  # (number, cells; None: bad width)
     rates_import: str | None = None  # a population forecast: the need-rates import to use
+    illustrative: bool = False  # a made-up example dataset

@@ -43,6 +43,7 @@ class WoonzorgvisieImport:
     imported_at: datetime
     rates_import: str | None = None  # a forecast: the need-rates import it is multiplied by
     rates: tuple[dict[str, Any], ...] = ()
+    illustrative: bool = False  # a made-up example dataset (the demo's), labelled as such
 
 
 def municipality_of(area: str) -> str:

@@ -41,7 +41,7 @@ def import_woonzorgvisie(cmd: c.ImportWoonzorgvisie, uow: RegistryUnitOfWork,
         id=deps.new_id(), kind=cmd.kind,
         version=uow.woonzorgvisie.latest_version(cmd.kind, cmd.org) + 1, org=cmd.org,
         source=source, rows=tuple(rows), imported_at=deps.now(),
-        rates_import=cmd.rates_import, rates=rates)
+        rates_import=cmd.rates_import, rates=rates, illustrative=cmd.illustrative)
     uow.woonzorgvisie.add(record)
     uow.emit(woonzorgvisie_imported(record))
     uow.commit()
@@ -77,4 +77,5 @@ def woonzorgvisie_imported(record: WoonzorgvisieImport) -> WoonzorgvisieImported
         lists["rates"] = [NeedRate.model_validate(row) for row in record.rates]
     return WoonzorgvisieImported(
         import_id=record.id, kind=str(record.kind), version=record.version, org=record.org,
-        source=record.source, imported_at=record.imported_at, **lists)
+        source=record.source, imported_at=record.imported_at,
+        illustrative=record.illustrative, **lists)

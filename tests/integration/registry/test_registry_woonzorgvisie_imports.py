@@ -31,6 +31,7 @@ def test_a_good_need_file_is_stored_as_a_version_and_published(registry, provinc
 
     assert first.status_code == 201, first.text
     assert (first.json()["version"], second.json()["version"]) == (1, 2)
+    assert first.json()["illustrative"] is False
     assert first.json()["rows"] == 3
     assert first.json()["areas"] == ["BU00140101", "GM0014", "WK001401"]
     wait_for_relay(registry)

@@ -24,6 +24,7 @@ def upgrade() -> None:
     sa.Column('org', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('rates_import', sqlmodel.sql.sqltypes.AutoString(length=36), nullable=True),
+    sa.Column('illustrative', sa.Boolean(), nullable=False),
     sa.Column('rows', sa.JSON(), nullable=False),
     sa.Column('imported_at', shared.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id'),
