@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.monitoring.api import routes_dashboard, routes_reports, routes_woonzorgvisie
+from services.monitoring.api import (
+    routes_dashboard,
+    routes_reports,
+    routes_woonzorgvisie,
+    routes_woonzorgvisie_page,
+)
 from services.monitoring.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
 from shared.settings import MonitoringSettings
@@ -24,7 +29,7 @@ def create_app(settings: MonitoringSettings | None = None, **fakes) -> FastAPI:
     app = create_service_app(
         settings, title="Woonregie monitoring", description=DESCRIPTION,
         routers=[routes_reports.router, routes_woonzorgvisie.router],
-        root_routers=[routes_dashboard.router],
+        root_routers=[routes_dashboard.router, routes_woonzorgvisie_page.router],
         lifecycles=lambda app: lifecycles(runtime),
     )
     app.state.runtime = runtime

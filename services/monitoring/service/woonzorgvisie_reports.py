@@ -53,3 +53,31 @@ def programme_realisation(model: WoonzorgvisieModel, municipality: str | None,
     rows = d.rows(model.programme_realisation(municipality), REALISATION_COUNTS, {})
     return Report("programme-realisation", {"municipality": municipality, "rows": rows,
                                             "sources": model.sources(), **d.describe()}, rows)
+
+
+def dashboard(model: WoonzorgvisieModel, year: int, municipality: str | None, period: str,
+              d: Disclosure) -> dict[str, Any]:
+    """What the woonzorgvisie page shows: the years of the chosen area (a municipality, or
+    the province as the sum of its municipalities), the gap per municipality, stapeling."""
+    codes = [municipality] if municipality else model.areas("municipality")
+    totals: dict[tuple[str, str], dict[str, int]] = {}
+    for code in codes:
+        for row in model.gap_row(code, year):
+            for y, cells in row["years"].items():
+                cell = totals.setdefault((row["housingType"], y), dict.fromkeys(cells, 0))
+                for name, value in cells.items():
+                    cell[name] += value
+    years = [_one(d, {"housingType": kind, "year": int(y), **cells})
+             for (kind, y), cells in totals.items()]
+    gap = d.rows([{k: v for k, v in row.items() if k != "years"}
+                  for row in model.housing_gap(year, "municipality", municipality)],
+                 GAP_COUNTS, GAP_DEPENDENTS)
+    sources = model.sources()
+    return {
+        "year": year, "municipality": municipality, "period": period,
+        "municipalities": {code: model.names.get(code, code)
+                           for code in model.areas("municipality")},
+        "years": years, "gap": gap,
+        "stapeling": stapeling(model, period, municipality, d).rows,
+        "sources": sources, "illustrative": any(s["illustrative"] for s in sources),
+    }

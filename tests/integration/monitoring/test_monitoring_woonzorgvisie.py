@@ -42,7 +42,8 @@ class Dataset:
     After the programme started one new nultreden home appears in W1: C then holds
     zelfstandig 5, nultreden 3, geclusterd 1, beschermd 1 (10 homes; W1 4, W2 6)."""
 
-    def __init__(self) -> None:
+    def __init__(self, illustrative: bool = False) -> None:
+        self.illustrative = illustrative
         self.code = fresh_code()
         self.w1, self.w2 = f"WK{self.code[2:]}01", f"WK{self.code[2:]}02"
         self.scope = short_id("wzv")
@@ -67,7 +68,8 @@ class Dataset:
     def imported(self, kind: str, **figures) -> ev.WoonzorgvisieImported:
         return ev.WoonzorgvisieImported(
             import_id=short_id("imp"), kind=kind, version=1, org="provincie-groningen",
-            source="hand-made test set", imported_at=IMPORTED, **figures)
+            source="hand-made test set", imported_at=IMPORTED, illustrative=self.illustrative,
+            **figures)
 
     def imports(self) -> list[ev.Event]:
         c, w1 = self.code, self.w1
