@@ -1,7 +1,9 @@
 """Woonzorgvisie reports: JSON by default, CSV with `Accept: text/csv` or `format=csv`.
 
 Exact figures for province and admin, and for a municipality about its own areas; everyone
-else sees the public view with counts under 5 suppressed.
+else sees the public view with counts under 5 suppressed. As for the other reports, a
+municipality asking for another municipality's detail gets 403 (the public figures are there
+without a token).
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from services.monitoring.service import woonzorgvisie_reports as reports
 from services.monitoring.service.reports import Disclosure, Report
 from shared.auth import Caller, OptionalCallerDep
 from shared.periods import Period
-from shared.problems import invalid
+from shared.problems import Problem, invalid
 from shared.vocabulary import Role
 
 router = APIRouter(tags=["woonzorgvisie"])
@@ -33,8 +35,13 @@ Format = Annotated[str | None, Query(pattern="^(json|csv)$", description="json o
 
 def _disclosure(runtime, caller: Caller | None, area: str | None) -> Disclosure:
     threshold = runtime.settings.suppression_threshold
+    own = caller is not None and area is not None and area[2:6] == caller.org[2:]
+    if caller is not None and caller.role == Role.MUNICIPALITY and area is not None and not own:
+        raise Problem(403, detail=(
+            f"Municipality {caller.org} sees its own areas in detail, not {area}; the public "
+            f"figures of {area} are available without a token."))
     exact = caller is not None and (caller.role in EXACT_ROLES or (
-        caller.role == Role.MUNICIPALITY and area is not None and area[2:6] == caller.org[2:]))
+        caller.role == Role.MUNICIPALITY and own))
     return Disclosure(exact=exact, threshold=threshold)
 
 
