@@ -215,3 +215,29 @@ def test_gap_stapeling_and_realisation_from_a_hand_made_dataset(monitoring, prov
     assert as_csv.headers["content-type"].startswith("text/csv")
     assert as_csv.text.splitlines()[0].startswith("municipality,name,wijk,period,socialStock")
     assert f"{c},Wzvdam,{data.w1},2026,<5,<5,<5" in as_csv.text
+
+
+def test_a_malformed_import_goes_to_the_dlq_with_its_reason(monitoring, province,
+                                                            kafka_bootstrap):
+    import json
+
+    from kafka_helpers import produce
+
+    data = Dataset()
+    bad, good = data.imports()[0], data.imports()[0]
+    raw = encode(bad, source=SOURCE).replace(b'"housingType":"nultreden"',
+                                             b'"housingType":"villa"', 1)
+    assert b"villa" in raw
+    produce(kafka_bootstrap, topics.WOONZORGVISIE.name, bad.key(), raw)
+    publish_at(kafka_bootstrap, IMPORTED, good)
+
+    def letters():
+        return [json.loads(m.value) for m in consume_all(
+            kafka_bootstrap, f"{topics.WOONZORGVISIE.name}.dlq") if m.key == bad.key()]
+
+    found = eventually(letters)
+    assert len(found) == 1 and "housingType" in found[0]["error"], found
+    # reading goes on: the good import of the same figures counts
+    rows = eventually(lambda: (r := gap_cells(monitoring, province, year=2030, area=data.code))
+                      and r[(data.code, "nultreden")]["need"] == 20 and r)
+    assert rows[(data.code, "zelfstandig")]["need"] == 8
