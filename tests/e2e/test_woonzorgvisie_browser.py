@@ -66,3 +66,13 @@ def test_woonzorgvisie_page_renders_labelled_and_accessible(kafka_bootstrap, bas
                if v["impact"] in ("serious", "critical")]
     assert serious == [], results.generate_report()
     assert problems == []
+
+
+def test_the_monitoring_dashboard_links_to_the_woonzorgvisie_page(base_url, browser_page):
+    page, problems = browser_page
+    page.goto(f"{base_url}/")
+    page.click("#woonzorgvisie-link")
+    page.wait_for_function("document.body.dataset.loaded === '1'", timeout=20_000)
+    assert page.url.startswith(f"{base_url}/woonzorgvisie")
+    assert page.locator("h1").inner_text().startswith("Woonzorgvisie")
+    assert problems == []
