@@ -82,6 +82,10 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "PUT /v1/agreements/{scope}/{period}": row(401, 403, 403, 403, 403, 201, 201),
         "GET /v1/agreements/{scope}/{period}": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/agreements/{scope}/{period}/targets": row(401, 200, 200, 200, 200, 200, 200),
+        # woonzorgvisie: province, or a municipality for its own areas (another's: row error)
+        **{f"POST /v1/{kind}-imports": row(401, 403, 403, (201, 422), 403, 201, 403)
+           for kind in ("housing-need", "population-forecast", "building-programme")},
+        "POST /v1/need-rate-imports": row(401, 403, 403, 201, 403, 201, 403),
     },
     "intake": {
         "GET /v1/health": row(200, 200, 200, 200, 200, 200, 200),
@@ -132,6 +136,8 @@ EXPECTED: dict[str, dict[str, dict]] = {
                           "origin-destination", "origin-destination.csv",
                           "active-households", "active-households.csv")},
         "GET /v1/filter-options": row(200, 200, 200, 200, 200, 200, 200),
+        **{f"GET /v1/{report}": row(200, 200, 200, (200, 403), 200, 200, 200)
+           for report in ("housing-gap", "stapeling", "programme-realisation")},
     },
 }
 
@@ -366,6 +372,8 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
             )["scope"])
             return Request(template.replace("{scope}", "province").replace("{period}",
                                                                             str(year)))
+        if template.endswith("-imports"):
+            return woonzorgvisie_import(world, template, owner_org(caller, own, MU))
         return Request(template)
     if service == "intake":
         if template == "/v1/candidates" and method == "POST":
@@ -430,8 +438,31 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
         scope = ORG[MU] if own else FOREIGN_ORG[MU]
         if template.startswith("/v1/active-households"):
             return Request(f"{template}?municipality={scope}")
+        woonzorgvisie = {"/v1/housing-gap": f"year=2030&area={scope}",
+                         "/v1/stapeling": f"period={year}&municipality={scope}",
+                         "/v1/programme-realisation": f"municipality={scope}"}
+        if template in woonzorgvisie:
+            return Request(f"{template}?{woonzorgvisie[template]}")
         return Request(f"{template}?scope={scope}")
     raise AssertionError(f"no request builder for {service} {endpoint}")
+
+
+def woonzorgvisie_import(world: World, template: str, area: str) -> Request:
+    lines = {"/v1/housing-need-imports": ("area,year,targetGroup,housingType,households",
+                                          f"{area},2030,ouderen-75,nultreden,10"),
+             "/v1/need-rate-imports": ("ageBand,housingType,rate", "75+,nultreden,0.1"),
+             "/v1/population-forecast-imports": ("area,year,ageBand,persons",
+                                                 f"{area},2030,75+,100"),
+             "/v1/building-programme-imports": ("area,year,housingType,change,owner",
+                                                f"{area},2030,nultreden,10,lefier")}[template]
+    path = f"{template}?source=access-test"
+    if template == "/v1/population-forecast-imports":
+        rates = world.shared("rates", lambda: world.apps["registry"].post(
+            "/v1/need-rate-imports?source=access-test",
+            content=b"ageBand,housingType,rate\n75+,nultreden,0.1\n",
+            headers=world.header(PR) | {"Content-Type": "text/csv"}).json()["id"])
+        path += f"&rates={rates}"
+    return Request(path, content="\n".join(lines).encode(), headers={"Content-Type": "text/csv"})
 
 
 def openapi_endpoints(client) -> set[str]:

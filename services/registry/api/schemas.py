@@ -225,6 +225,9 @@ class AgreementIn(Strict):
                                          description="urgency categories in priority order")
     carry_over: dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]] = Field(
         default_factory=dict, description="backlog (+) or surplus (-) per CBS code")
+    stapeling_threshold: float | None = Field(
+        default=None, gt=0, le=100, allow_inf_nan=False,
+        description="woonzorgvisie: a wijk whose pile-up index exceeds this is flagged")
 
     def terms(self) -> AgreementTerms:
         return AgreementTerms(
@@ -233,7 +236,7 @@ class AgreementIn(Strict):
             categories=tuple(CategoryRule(c.category, c.validity_days, c.lapse_after_refusals,
                                           c.lapse_after_unanswered) for c in self.categories),
             cap_share=self.cap_share, expected_lettings=self.expected_lettings,
-            carry_over=dict(self.carry_over),
+            carry_over=dict(self.carry_over), stapeling_threshold=self.stapeling_threshold,
         )
 
 
@@ -271,6 +274,7 @@ class AgreementOut(Out):
     basis: dict = Field(description="where the inputs came from (stock, lettings), with notes")
     published_by: str
     published_at: datetime
+    stapeling_threshold: float | None = None
 
     @classmethod
     def of(cls, agreement: Agreement) -> "AgreementOut":
@@ -290,6 +294,7 @@ class AgreementOut(Out):
             targets=[TargetOut.model_validate(t) for t in agreement.targets],
             basis=agreement.basis, published_by=agreement.published_by,
             published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         )
 
 
