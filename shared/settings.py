@@ -41,6 +41,14 @@ class WoonregieSettings(BaseSettings):
     log_json: bool = True
     outbox_poll_seconds: float = 0.2
     max_body_bytes: int = 1_000_000
+    person_token_minutes: int = Field(
+        default=5, ge=1, le=60, description="lifetime of the portal's signed person tokens")
+    person_token_key_file: Path | None = Field(
+        default=None, description="the portal's Ed25519 private key (PEM) for person tokens; "
+        "unset: a key created once in data_dir (development only)")
+    person_token_jwks: str | None = Field(
+        default=None, description="the portal's public keys, a JWKS file or URL (its "
+        "/.well-known/jwks.json); default: data_dir/portal-jwks.json")
 
     def db_url(self) -> str:
         if self.database_url:
