@@ -43,6 +43,7 @@ class RunSettings(BaseSettings):
     intake_port: int = 8002
     allocation_port: int = 8003
     monitoring_port: int = 8004
+    portal_port: int = 8000
     startup_timeout: float = Field(default=120.0, description="seconds to wait for each part")
 
     def port_of(self, service: str) -> int:

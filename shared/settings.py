@@ -145,3 +145,27 @@ class MonitoringSettings(WoonregieSettings):
         description="/metrics shows exact realisation counts (else cells under the threshold "
                     "are left out); only for a /metrics reachable from the ops network alone",
     )
+
+
+class PortalSettings(WoonregieSettings):
+    """The portal: people's web application; it owns accounts and sessions only."""
+
+    service_name: str = "portal"
+    port: int = 8000
+    platform_urls: str = Field(
+        default="registry=http://127.0.0.1:8001,intake=http://127.0.0.1:8002,"
+                "allocation=http://127.0.0.1:8003,monitoring=http://127.0.0.1:8004",
+        description="where the services' APIs are: name=url pairs, comma separated",
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, description="idle session expiry")
+    session_absolute_hours: int = Field(default=12, ge=1, description="absolute session expiry")
+    cookie_secure: bool = Field(default=False, description="Secure cookie: set when served "
+                                "over TLS (behind a TLS-terminating proxy too)")
+    lockout_attempts: int = Field(default=5, ge=1, description="failed logins before lockout")
+    lockout_minutes: int = Field(default=15, ge=1)
+    page_size: int = Field(default=20, ge=1, le=200)
+    oidc_issuer: str | None = Field(default=None, description="OIDC single sign-on; unset: off")
+
+    def service_url(self, name: str) -> str:
+        pairs = dict(item.split("=", 1) for item in self.platform_urls.split(",") if "=" in item)
+        return pairs[name].rstrip("/")
