@@ -49,7 +49,7 @@ def _proposal_or_404(platform: Platform, me: Identity, proposal_id: str) -> dict
 
 def _detail(request: Request, me: Identity, platform: Platform, proposal: dict,
             status: int = 200, **context) -> HTMLResponse:
-    return render(request, "corporation/proposal.html", status=status, title="Voorstel",
+    return render(request, "corporation/proposal.html", status_code=status, title="Voorstel",
                   proposal=proposal, reasons=_reason_options(platform, me),
                   decisions=DECISIONS, errors=context.pop("errors", {}), **context)
 
@@ -140,7 +140,7 @@ def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d
     reader = FormReader(form)
     available = reader.day("beschikbaar", "de datum waarop de woning vrijkomt")
     if not reader.ok:
-        return render(request, "corporation/vacancy.html", status=422, bag_id=bag_id,
+        return render(request, "corporation/vacancy.html", status_code=422, bag_id=bag_id,
                       title="Vrijkomende woning melden", errors=reader.errors, form=form)
     if not reader.confirmed:
         return render(request, "confirm.html", title="Bevestigen", action=request.url.path,
@@ -154,7 +154,7 @@ def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d
             raise PageError(404, "Woning niet gevonden", "Deze woning bestaat niet, of hoort "
                             "niet bij uw organisatie. Er is niets gemeld.") from error
         errors = api_field_errors(error.field_errors(), {"availableFrom": "beschikbaar"})
-        return render(request, "corporation/vacancy.html", status=422, bag_id=bag_id,
+        return render(request, "corporation/vacancy.html", status_code=422, bag_id=bag_id,
                       title="Vrijkomende woning melden", errors=errors, form=form,
                       problem=error.detail)
     return RedirectResponse("/corporatie/woningen?gelukt=leegstand", status_code=303)
