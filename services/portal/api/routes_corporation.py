@@ -128,15 +128,31 @@ def list_dwellings(request: Request, me: Me, platform: PlatformDep):
     return render(request, "corporation/dwellings.html", title="Woningen", listing=listing)
 
 
+NOT_MY_DWELLING = ("Woning niet gevonden", "Deze woning bestaat niet, of hoort niet bij uw "
+                   "organisatie. Er is niets gemeld.")
+BagId = Annotated[str, Path(pattern=r"^\d{16}$")]
+
+
+def _my_dwelling(platform: Platform, me: Identity, bag_id: str) -> dict:
+    try:
+        return corp.dwelling(platform, me, bag_id)
+    except ApiError as error:
+        if error.status in (403, 404):
+            raise PageError(404, *NOT_MY_DWELLING) from error
+        raise
+
+
 @router.get("/woningen/{bag_id}/leegstand", response_class=HTMLResponse)
-def vacancy_form(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d{16}$")], me: Me):
+def vacancy_form(request: Request, bag_id: BagId, me: Me, platform: PlatformDep):
+    _my_dwelling(platform, me, bag_id)
     return render(request, "corporation/vacancy.html", title="Vrijkomende woning melden",
                   bag_id=bag_id, errors={}, form={})
 
 
 @router.post("/woningen/{bag_id}/leegstand", response_class=HTMLResponse)
-def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d{16}$")],
-                     me: Me, platform: PlatformDep, form: FormDep):
+def announce_vacancy(request: Request, bag_id: BagId, me: Me, platform: PlatformDep,
+                     form: FormDep):
+    _my_dwelling(platform, me, bag_id)
     reader = FormReader(form)
     available = reader.day("beschikbaar", "de datum waarop de woning vrijkomt")
     if not reader.ok:
@@ -151,8 +167,7 @@ def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d
         corp.announce_vacancy(platform, me, bag_id, available)
     except ApiError as error:
         if error.status in (403, 404):
-            raise PageError(404, "Woning niet gevonden", "Deze woning bestaat niet, of hoort "
-                            "niet bij uw organisatie. Er is niets gemeld.") from error
+            raise PageError(404, *NOT_MY_DWELLING) from error
         errors = api_field_errors(error.field_errors(), {"availableFrom": "beschikbaar"})
         return render(request, "corporation/vacancy.html", status_code=422, bag_id=bag_id,
                       title="Vrijkomende woning melden", errors=errors, form=form,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import httpx
+
 from fastapi.testclient import TestClient
 
 from services.portal.api.app import create_app
@@ -54,3 +56,18 @@ def post_form(client: TestClient, page: str, action: str, data: dict, confirm: b
     if confirm:
         fields["bevestigd"] = "ja"
     return client.post(action, data=fields)
+
+
+class ServiceApps(httpx.BaseTransport):
+    """The portal's HTTP calls, delivered to the services' real apps by host name
+    (http://registry/v1/... goes to the registry's TestClient)."""
+
+    def __init__(self, **clients: TestClient):
+        self.clients = clients
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        return self.clients[request.url.host]._transport.handle_request(request)
+
+    @staticmethod
+    def urls(*names: str) -> str:
+        return ",".join(f"{name}=http://{name}" for name in names)
