@@ -74,18 +74,20 @@ class Person:
         self.page.keyboard.press("Tab")
         assert self.page.evaluate("document.activeElement.id") == "password"
         self.page.keyboard.type(PASSWORD)
-        self.page.keyboard.press("Enter")
-        self.page.wait_for_url(self.base_url + "/")
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
+        assert self.page.url == self.base_url + "/"
         self.check()
 
     def submit_and_confirm(self, button: str) -> None:
         """Submit a form, then confirm on the confirmation page (with the keyboard)."""
-        self.page.click(button)
+        with self.page.expect_navigation():
+            self.page.click(button)
         self.page.wait_for_selector("#bevestigen")
         self.check()
         self.page.focus("#bevestigen")
-        self.page.keyboard.press("Enter")
-        self.page.wait_for_load_state()
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
         self.check()
 
     def check(self) -> None:

@@ -105,11 +105,12 @@ def test_care_provider_registers_a_client(platform, person, story):
 
 def test_municipality_grants_urgency_from_its_queue(platform, person, story):
     gemeente = person("municipality")
-    waiting = gemeente.page.locator("#wat-wacht li", has_text="wachten op een besluit")
+    waiting = gemeente.page.locator("#wat-wacht li", has_text="op een besluit wachten")
     assert int(waiting.locator("strong").inner_text()) >= 1
     gemeente.goto("/gemeente/urgentie")
     row = gemeente.page.locator("tr", has_text=story["candidate"])
-    row.get_by_role("link").click()
+    with gemeente.page.expect_navigation():
+        row.get_by_role("link").click()
     gemeente.check()
     gemeente.page.select_option("#besluit", "granted")
     gemeente.page.select_option("#categorie", "beschermd-wonen")
@@ -140,7 +141,8 @@ def test_corporation_announces_answers_and_records_the_move_in(platform, person,
     lefier = person("corporation")
     page = lefier.page
     lefier.goto(f"/corporatie/woningen?zoek={bag_id}")
-    page.locator("tr", has_text=bag_id).get_by_role("link").click()
+    with page.expect_navigation():
+        page.locator("tr", has_text=bag_id).get_by_role("link").click()
     lefier.check()
     page.fill("#beschikbaar", today_amsterdam().isoformat())
     lefier.submit_and_confirm("form.portal-form button[type=submit]")
@@ -152,7 +154,8 @@ def test_corporation_announces_answers_and_records_the_move_in(platform, person,
         if p["bagId"] == bag_id], bool)[0]
     assert proposal["candidateId"] == story["candidate"]
     lefier.goto("/corporatie/voorstellen?status=open")
-    page.get_by_role("link", name=bag_id).click()
+    with page.expect_navigation():
+        page.get_by_role("link", name=bag_id).click()
     lefier.check()
     ranked = page.locator("#uitleg").locator("tbody tr").first
     assert story["candidate"] in ranked.inner_text()
