@@ -22,9 +22,13 @@ def register(app: typer.Typer) -> None:
 
 def account_service():
     from services.portal.bootstrap import account_service_for
+    from shared.migrations import upgrade
+    from shared.services import SERVICES
     from shared.settings import PortalSettings
 
-    return account_service_for(PortalSettings())
+    settings = PortalSettings()
+    upgrade(SERVICES["portal"].migrations, settings.db_url())  # before `make run` ever did
+    return account_service_for(settings)
 
 
 @users_app.command("add")

@@ -5,7 +5,14 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from services.portal.api import routes_auth, routes_corporation, routes_home
+from services.portal.api import (
+    routes_auth,
+    routes_care,
+    routes_corporation,
+    routes_home,
+    routes_municipality,
+    routes_province,
+)
 from services.portal.api.web import HERE, install_page_handlers
 from services.portal.bootstrap import bootstrap
 from shared.api import create_service_app
@@ -33,7 +40,8 @@ def create_app(settings: PortalSettings | None = None, **fakes) -> FastAPI:
 
 
 def _role_routers() -> list:
-    return [routes_corporation.router]
+    return [routes_corporation.router, routes_municipality.router, routes_care.router,
+            routes_province.router]
 
 
 def _sso_routers(settings: PortalSettings) -> list:

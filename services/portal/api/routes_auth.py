@@ -30,7 +30,7 @@ MESSAGES = {
 def _login_page(request: Request, status: int = 200, error: str | None = None,
                 email: str = "") -> HTMLResponse:
     token = secrets.token_urlsafe(32)
-    response = render(request, "login.html", status=status, error=error, email=email,
+    response = render(request, "login.html", status_code=status, error=error, email=email,
                       csrf_token=token, oidc=bool(request.app.state.settings.oidc_issuer))
     response.set_cookie(LOGIN_CSRF_COOKIE, token, httponly=True, samesite="strict",
                         secure=request.app.state.settings.cookie_secure, path=LOGIN_PAGE)

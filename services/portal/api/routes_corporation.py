@@ -49,7 +49,7 @@ def _proposal_or_404(platform: Platform, me: Identity, proposal_id: str) -> dict
 
 def _detail(request: Request, me: Identity, platform: Platform, proposal: dict,
             status: int = 200, **context) -> HTMLResponse:
-    return render(request, "corporation/proposal.html", status=status, title="Voorstel",
+    return render(request, "corporation/proposal.html", status_code=status, title="Voorstel",
                   proposal=proposal, reasons=_reason_options(platform, me),
                   decisions=DECISIONS, errors=context.pop("errors", {}), **context)
 
@@ -128,19 +128,35 @@ def list_dwellings(request: Request, me: Me, platform: PlatformDep):
     return render(request, "corporation/dwellings.html", title="Woningen", listing=listing)
 
 
+NOT_MY_DWELLING = ("Woning niet gevonden", "Deze woning bestaat niet, of hoort niet bij uw "
+                   "organisatie. Er is niets gemeld.")
+BagId = Annotated[str, Path(pattern=r"^\d{16}$")]
+
+
+def _my_dwelling(platform: Platform, me: Identity, bag_id: str) -> dict:
+    try:
+        return corp.dwelling(platform, me, bag_id)
+    except ApiError as error:
+        if error.status in (403, 404):
+            raise PageError(404, *NOT_MY_DWELLING) from error
+        raise
+
+
 @router.get("/woningen/{bag_id}/leegstand", response_class=HTMLResponse)
-def vacancy_form(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d{16}$")], me: Me):
+def vacancy_form(request: Request, bag_id: BagId, me: Me, platform: PlatformDep):
+    _my_dwelling(platform, me, bag_id)
     return render(request, "corporation/vacancy.html", title="Vrijkomende woning melden",
                   bag_id=bag_id, errors={}, form={})
 
 
 @router.post("/woningen/{bag_id}/leegstand", response_class=HTMLResponse)
-def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d{16}$")],
-                     me: Me, platform: PlatformDep, form: FormDep):
+def announce_vacancy(request: Request, bag_id: BagId, me: Me, platform: PlatformDep,
+                     form: FormDep):
+    _my_dwelling(platform, me, bag_id)
     reader = FormReader(form)
     available = reader.day("beschikbaar", "de datum waarop de woning vrijkomt")
     if not reader.ok:
-        return render(request, "corporation/vacancy.html", status=422, bag_id=bag_id,
+        return render(request, "corporation/vacancy.html", status_code=422, bag_id=bag_id,
                       title="Vrijkomende woning melden", errors=reader.errors, form=form)
     if not reader.confirmed:
         return render(request, "confirm.html", title="Bevestigen", action=request.url.path,
@@ -151,10 +167,9 @@ def announce_vacancy(request: Request, bag_id: Annotated[str, Path(pattern=r"^\d
         corp.announce_vacancy(platform, me, bag_id, available)
     except ApiError as error:
         if error.status in (403, 404):
-            raise PageError(404, "Woning niet gevonden", "Deze woning bestaat niet, of hoort "
-                            "niet bij uw organisatie. Er is niets gemeld.") from error
+            raise PageError(404, *NOT_MY_DWELLING) from error
         errors = api_field_errors(error.field_errors(), {"availableFrom": "beschikbaar"})
-        return render(request, "corporation/vacancy.html", status=422, bag_id=bag_id,
+        return render(request, "corporation/vacancy.html", status_code=422, bag_id=bag_id,
                       title="Vrijkomende woning melden", errors=errors, form=form,
                       problem=error.detail)
     return RedirectResponse("/corporatie/woningen?gelukt=leegstand", status_code=303)

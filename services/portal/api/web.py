@@ -36,16 +36,16 @@ class PageError(Exception):
         self.status, self.title, self.message = status, title, message
 
 
-def render(request: Request, template: str, status: int = 200, **context) -> HTMLResponse:
+def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
     context.setdefault("session", getattr(request.state, "portal_session", None))
-    response = templates.TemplateResponse(request, template, context, status_code=status)
+    response = templates.TemplateResponse(request, template, context, status_code=status_code)
     # pages hold organisation data: never keep them in a shared or back-button cache
     response.headers["Cache-Control"] = "no-store"
     return response
 
 
 def error_page(request: Request, status: int, title: str, message: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, title=title, message=message)
+    return render(request, "error.html", status_code=status, title=title, message=message)
 
 
 def _is_api(request: Request) -> bool:

@@ -56,6 +56,10 @@ def dwellings(platform: Platform, identity: Identity) -> list[dict]:
     return all_items(platform, identity, "registry", "/dwellings")
 
 
+def dwelling(platform: Platform, identity: Identity, bag_id: str) -> dict:
+    return platform.get(identity, "registry", f"/dwellings/{bag_id}")
+
+
 def open_vacancies(platform: Platform, identity: Identity) -> dict[str, dict]:
     items = all_items(platform, identity, "registry", "/vacancies", status="open")
     return {v["bagId"]: v for v in items}
