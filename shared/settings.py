@@ -181,11 +181,31 @@ class PortalSettings(WoonregieSettings):
     oidc_group_map: dict[str, tuple[str, str]] = Field(
         default_factory=dict, description='group -> [org, role], JSON: {"/lentis/zorg": '
         '["Lentis", "care-provider"]}; used when the org and role claims are absent')
+    notifications_database_url: str | None = Field(
+        default=None, description="notices of what waits for whom; default "
+        "data_dir/portal-notifications.db")
+    notifications_consumer_group: str = "portal-notifications"
+    public_url: str = Field(default="http://127.0.0.1:8000", description="the portal's address "
+                            "as people reach it, for the links in e-mails")
+    smtp_host: str | None = Field(default=None, description="e-mail notifications; unset: none")
+    smtp_port: int = 25
+    smtp_from: str = "Woonregie <noreply@woonregie.localhost>"
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_poll_seconds: float = Field(default=5.0, gt=0, description="how often unsent "
+                                     "notices are mailed")
 
     def oidc_secret(self) -> str | None:
         if self.oidc_client_secret_file:
             return self.oidc_client_secret_file.read_text().strip() or None
         return self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else None
+
+    def notifications_db_url(self) -> str:
+        if self.notifications_database_url:
+            return self.notifications_database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'portal-notifications.db'}"
 
     def service_url(self, name: str) -> str:
         pairs = dict(item.split("=", 1) for item in self.platform_urls.split(",") if "=" in item)
