@@ -185,7 +185,7 @@ def topics(
 
 def _add_service_commands() -> None:
     """Services may add commands (simulate, demo) through a `cli` module of their own."""
-    for module in ("services.allocation.cli",):
+    for module in ("services.allocation.cli", "services.portal.cli"):
         try:
             extension = importlib.import_module(module)
         except ModuleNotFoundError as exc:
