@@ -41,6 +41,14 @@ class WoonregieSettings(BaseSettings):
     log_json: bool = True
     outbox_poll_seconds: float = 0.2
     max_body_bytes: int = 1_000_000
+    person_token_minutes: int = Field(
+        default=5, ge=1, le=60, description="lifetime of the portal's signed person tokens")
+    person_token_key_file: Path | None = Field(
+        default=None, description="the portal's Ed25519 private key (PEM) for person tokens; "
+        "unset: a key created once in data_dir (development only)")
+    person_token_jwks: str | None = Field(
+        default=None, description="the portal's public keys, a JWKS file or URL (its "
+        "/.well-known/jwks.json); default: data_dir/portal-jwks.json")
 
     def db_url(self) -> str:
         if self.database_url:
@@ -157,6 +165,27 @@ class PortalSettings(WoonregieSettings):
     lockout_minutes: int = Field(default=15, ge=1)
     page_size: int = Field(default=20, ge=1, le=200)
     oidc_issuer: str | None = Field(default=None, description="OIDC single sign-on; unset: off")
+    oidc_client_id: str = Field(default="woonregie-portal", description="the portal's client "
+                                "at the OIDC provider")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="its secret; or "
+                                                 "oidc_client_secret_file")
+    oidc_client_secret_file: Path | None = Field(default=None, description="a file holding it "
+                                                 "(a mounted secret)")
+    oidc_redirect_url: str | None = Field(default=None, description="the callback URL registered "
+                                          "at the provider; default: derived from the request")
+    oidc_scopes: str = "openid email profile"
+    oidc_org_claim: str = Field(default="woonregie_org", description="claim naming the org")
+    oidc_role_claim: str = Field(default="woonregie_role", description="claim naming the role")
+    oidc_groups_claim: str = Field(default="groups", description="claim listing groups, for "
+                                   "oidc_group_map")
+    oidc_group_map: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description='group -> [org, role], JSON: {"/lentis/zorg": '
+        '["Lentis", "care-provider"]}; used when the org and role claims are absent')
+
+    def oidc_secret(self) -> str | None:
+        if self.oidc_client_secret_file:
+            return self.oidc_client_secret_file.read_text().strip() or None
+        return self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else None
 
     def service_url(self, name: str) -> str:
         pairs = dict(item.split("=", 1) for item in self.platform_urls.split(",") if "=" in item)

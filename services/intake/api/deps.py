@@ -22,7 +22,10 @@ def bus_of(request: Request) -> MessageBus:
 
 
 def _as_command_caller(caller: Caller) -> CommandCaller:
-    return CommandCaller(org=caller.org, role=str(caller.role))
+    person = caller.person
+    return CommandCaller(org=caller.org, role=str(caller.role),
+                         person_subject=person.subject if person else None,
+                         person_email=person.email if person else None)
 
 
 def _registrar(caller: Annotated[Caller, Depends(require_roles(
