@@ -23,7 +23,10 @@ def bus_of(request: Request) -> MessageBus:
 
 
 def _as_command_caller(caller: Caller) -> CommandCaller:
-    return CommandCaller(org=caller.org, role=str(caller.role))
+    person = caller.person
+    return CommandCaller(org=caller.org, role=str(caller.role),
+                         person_subject=person.subject if person else None,
+                         person_email=person.email if person else None)
 
 
 def _registrar(caller: Annotated[Caller, Depends(require_roles(
@@ -41,11 +44,17 @@ def _lister(caller: Annotated[Caller, Depends(require_roles(
     return _as_command_caller(caller)
 
 
+def _applicant(caller: Annotated[Caller, Depends(require_roles(
+        Role.CARE_PROVIDER, Role.CARE_OFFICE, Role.MUNICIPALITY))]) -> CommandCaller:
+    return _as_command_caller(caller)
+
+
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 BusDep = Annotated[MessageBus, Depends(bus_of)]
 RegistrarDep = Annotated[CommandCaller, Depends(_registrar)]
 MunicipalityDep = Annotated[CommandCaller, Depends(_municipality)]
 ListerDep = Annotated[CommandCaller, Depends(_lister)]
+ApplicantDep = Annotated[CommandCaller, Depends(_applicant)]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=255,
     description="a retry with the same key and body returns the first answer",

@@ -8,6 +8,7 @@ Types and ranges are checked here; domain rules (elfproef, known municipalities)
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -19,6 +20,7 @@ from services.intake.domain.model import (
     Decision,
     NeedsSpec,
     Person,
+    RevocationReason,
     Situation,
     UrgencyStatus,
     WithdrawalReason,
@@ -143,12 +145,26 @@ class UrgencyDecisionIn(Strict):
            "then": {"properties": {"validUntil": {"type": "null"}}}}))
 
     decision: Decision
-    category: TargetGroup
+    category: TargetGroup | None = Field(default=None, description="required to grant or "
+                                                                   "refuse")
     valid_until: date | None = Field(default=None, description="last valid day; default: "
                                                                "the decision date plus the "
-                                                               "configured validity")
+                                                               "configured validity; "
+                                                               "required to extend")
     reason: str | None = Field(default=None, max_length=2000,
                                description="stays in intake, encrypted; never in events")
+    reason_code: RevocationReason | None = Field(default=None,
+                                                 description="required to revoke")
+    article: str | None = Field(default=None, min_length=1, max_length=80,
+                                description="article of the verordening, e.g. 'art. 2.6'")
+
+
+class UrgencyApplicationIn(Strict):
+    category: TargetGroup
+    document_references: list[Annotated[str, Field(min_length=1, max_length=200)]] = Field(
+        default_factory=list, max_length=20,
+        description="references to the grounds' documents in the applicant's own system "
+                    "(never the documents); kept encrypted in intake, never in events")
 
 
 # --- responses (documentation of what the handlers' views return) ------------------------
@@ -221,6 +237,18 @@ class UrgencyDecisionOut(Out):
     decided_on: date
     valid_until: date | None
     reason: str | None
+    reason_code: RevocationReason | None = None
+    article: str | None = None
+
+
+class UrgencyApplicationOut(Out):
+    id: str
+    candidate_id: str
+    category: TargetGroup
+    municipality: str
+    applied_on: date
+    applied_by: str
+    document_references: list[str]
 
 
 class ImportedRow(Out):

@@ -82,18 +82,22 @@ FilterDep = Annotated[ReportFilter, Depends(report_filter)]
 
 
 def disclosure(runtime: RuntimeDep, caller: OptionalCallerDep, f: FilterDep) -> Disclosure:
+    return disclosure_for(runtime, caller, f.scope)
+
+
+def disclosure_for(runtime: Runtime, caller, scope: str) -> Disclosure:
     threshold = runtime.settings.suppression_threshold
     if caller is None:
         return Disclosure(exact=False, threshold=threshold)
     if caller.role in EXACT_ROLES:
         return Disclosure(exact=True, threshold=threshold)
     if caller.role == Role.MUNICIPALITY:
-        if f.scope == caller.org:
+        if scope == caller.org:
             return Disclosure(exact=True, threshold=threshold)
-        if is_cbs_code(f.scope):
+        if is_cbs_code(scope):
             raise Problem(403, detail=(
                 f"Municipality {caller.org} sees its own municipality in detail, not "
-                f"{f.scope}; the public figures of {f.scope} are available without a token."))
+                f"{scope}; the public figures of {scope} are available without a token."))
     return Disclosure(exact=False, threshold=threshold)
 
 

@@ -75,6 +75,11 @@ _report("/proposal-funnel", _read(reports.proposal_funnel),
         "Proposals per step, with decline reasons",
         "Proposed, accepted, declined by corporation or candidate (with reasons), expired, "
         "placed and open, counted in the period of the proposal.")
+_report("/origin-destination", _read(reports.origin_destination),
+        "Where people move: placements by municipality of registration and of the dwelling",
+        "One row per origin (municipality of registration) and destination (municipality of "
+        "the dwelling) with the placements moved in during the period; a pair is in a scope "
+        "when either end lies in it.")
 _report("/stock", _read(reports.stock), "Stock and vacancies per municipality",
         "Dwellings by accessibility class, open vacancies, and vacancies and lettings in the "
         "period. The target group filter does not apply.")

@@ -200,6 +200,12 @@ class KeyWeightsIn(Strict):
 class CategoryIn(Strict):
     category: TargetGroup
     validity_days: int = Field(ge=1, le=3650)
+    lapse_after_refusals: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many refusals without a valid reason")
+    lapse_after_unanswered: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many unanswered proposals")
 
 
 class AgreementIn(Strict):
@@ -219,20 +225,26 @@ class AgreementIn(Strict):
                                          description="urgency categories in priority order")
     carry_over: dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]] = Field(
         default_factory=dict, description="backlog (+) or surplus (-) per CBS code")
+    stapeling_threshold: float | None = Field(
+        default=None, gt=0, le=100, allow_inf_nan=False,
+        description="woonzorgvisie: a wijk whose pile-up index exceeds this is flagged")
 
     def terms(self) -> AgreementTerms:
         return AgreementTerms(
             urgent_share=self.urgent_share,
             key_weights=self.key_weights.model_dump(by_alias=True),
-            categories=tuple(CategoryRule(c.category, c.validity_days) for c in self.categories),
+            categories=tuple(CategoryRule(c.category, c.validity_days, c.lapse_after_refusals,
+                                          c.lapse_after_unanswered) for c in self.categories),
             cap_share=self.cap_share, expected_lettings=self.expected_lettings,
-            carry_over=dict(self.carry_over),
+            carry_over=dict(self.carry_over), stapeling_threshold=self.stapeling_threshold,
         )
 
 
 class CategoryOut(Out):
     category: TargetGroup
     validity_days: int
+    lapse_after_refusals: int | None = None
+    lapse_after_unanswered: int | None = None
 
 
 class TargetOut(Out):
@@ -262,6 +274,7 @@ class AgreementOut(Out):
     basis: dict = Field(description="where the inputs came from (stock, lettings), with notes")
     published_by: str
     published_at: datetime
+    stapeling_threshold: float | None = None
 
     @classmethod
     def of(cls, agreement: Agreement) -> "AgreementOut":
@@ -273,12 +286,15 @@ class AgreementOut(Out):
             key_weights=agreement.result["keyWeights"],
             expected_lettings=agreement.result["expectedLettings"],
             expected_lettings_source=agreement.result["expectedLettingsSource"],
-            categories=[CategoryOut(category=c.category, validity_days=c.validity_days)
+            categories=[CategoryOut(category=c.category, validity_days=c.validity_days,
+                                    lapse_after_refusals=c.lapse_after_refusals,
+                                    lapse_after_unanswered=c.lapse_after_unanswered)
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             targets=[TargetOut.model_validate(t) for t in agreement.targets],
             basis=agreement.basis, published_by=agreement.published_by,
             published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         )
 
 
