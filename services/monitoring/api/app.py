@@ -23,7 +23,8 @@ def create_app(settings: MonitoringSettings | None = None, **fakes) -> FastAPI:
     runtime = bootstrap(settings, **fakes)
     app = create_service_app(
         settings, title="Woonregie monitoring", description=DESCRIPTION,
-        routers=[routes_reports.router, routes_households.router], root_routers=[routes_dashboard.router],
+        routers=[routes_reports.router, routes_households.router],
+        root_routers=[routes_dashboard.router],
         lifecycles=lambda app: lifecycles(runtime),
     )
     app.state.runtime = runtime
