@@ -21,6 +21,7 @@ from shared.vocabulary import (
     Accessibility,
     AgeBand,
     DecidedBy,
+    HousingType,
     IncomeClass,
     TargetGroup,
     TenantType,
@@ -148,10 +149,18 @@ class FeedVacancyReported(Event):
 
     NAME = "feed.vacancy-reported"
     TOPIC = topics.VACANCY_FEED
+    # stated for the corporations (docs/asyncapi.yaml); registry's feed consumer enforces it
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"action": {"const": "announced"}}},
+         "then": {"required": ["availableFrom"]}},
+        {"if": {"properties": {"action": {"const": "let"}}}, "then": {"required": ["tenantType"]}},
+    ]})
 
-    corporation: str
-    bag_id: str
-    action: str = Field(description="announced | withdrawn | let")
+    corporation: str = Field(description="your organisation, as in your API token")
+    bag_id: str = Field(description="BAG verblijfsobject id, 16 digits; registered first",
+                        json_schema_extra={"pattern": r"^[0-9]{16}$"})
+    action: str = Field(description="announced | withdrawn | let",
+                        json_schema_extra={"enum": ["announced", "withdrawn", "let"]})
     available_from: date | None = None
     tenant_type: TenantType | None = None
     let_on: date | None = None
@@ -195,6 +204,8 @@ class AgreementPublished(Event):
     categories: list[CategoryRule]
     municipalities: list[str]
     targets: list[MunicipalityTarget]
+    stapeling_threshold: float | None = Field(
+        default=None, description="woonzorgvisie: a wijk's pile-up index above this is flagged")
 
     def key(self) -> str:
         return f"{self.scope}:{self.period}"
@@ -624,6 +635,80 @@ class AcceptedProposalStalled(Event):
         return self.scope
 
 
+# --- woonzorgvisie -------------------------------------------------------------------------
+
+
+class NeedFigure(WireModel):
+    area: str = Field(description="CBS code of a municipality, wijk or buurt")
+    year: int
+    target_group: str
+    housing_type: HousingType
+    households: int = Field(ge=0)
+
+
+class ForecastFigure(WireModel):
+    area: str
+    year: int
+    age_band: str
+    persons: int = Field(ge=0)
+
+
+class NeedRate(WireModel):
+    age_band: str
+    housing_type: HousingType
+    rate: float = Field(ge=0, le=1, description="share of the age band needing this type")
+
+
+class ProgrammeFigure(WireModel):
+    area: str
+    year: int
+    housing_type: HousingType
+    change: int = Field(description="dwellings added (+) or demolished (-)")
+    owner: str
+
+
+class WoonzorgvisieImported(Event):
+    """One accepted import; a later import of the same kind replaces the figures of the areas
+    it names (docs/WOONZORGVISIE.md)."""
+
+    NAME = "registry.woonzorgvisie-imported"
+    TOPIC = topics.WOONZORGVISIE
+
+    import_id: str
+    kind: str = Field(description="housing-need | population-forecast | need-rates | "
+                                  "building-programme")
+    version: int = Field(ge=1)
+    org: str
+    source: str
+    imported_at: datetime
+    illustrative: bool = Field(default=False, description="a made-up example dataset, to be "
+                                                          "labelled as such wherever it shows")
+    need: list[NeedFigure] = Field(default_factory=list)
+    forecast: list[ForecastFigure] = Field(default_factory=list)
+    rates: list[NeedRate] = Field(default_factory=list)
+    programme: list[ProgrammeFigure] = Field(default_factory=list)
+
+    def key(self) -> str:
+        return self.import_id
+
+
+class StapelingFlagged(Event):
+    """A wijk whose pile-up index crossed the agreement's threshold."""
+
+    NAME = "monitoring.stapeling-flagged"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    period: str
+    municipality: str
+    wijk: str
+    index: float
+    threshold: float
+
+    def key(self) -> str:
+        return self.scope
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     MunicipalityUpserted, DwellingUpserted, VacancyAnnounced, VacancyWithdrawn, VacancyLet,
     FeedVacancyReported, AgreementPublished,
@@ -632,6 +717,7 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     VacancyLabelled, CandidateProposed, ProposalAccepted, ProposalDeclined, ProposalExpired,
     CandidatePlaced,
     RealisationBandChanged, ProposalStalled,
+    WoonzorgvisieImported, StapelingFlagged,
 )
 EVENT_CLASSES += (
     UrgencyApplied, UrgencyRevoked, UrgencyExtended, UrgencyLapsed,

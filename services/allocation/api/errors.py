@@ -11,6 +11,7 @@ from services.allocation.domain import (
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
+    UnknownVacancy,
 )
 from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
 from shared.problems import Problem, invalid, problem_response
@@ -20,6 +21,7 @@ def install_allocation_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(NotFound)
     @app.exception_handler(UnknownProposal)
     @app.exception_handler(UnknownCandidate)
+    @app.exception_handler(UnknownVacancy)
     async def _not_found(request: Request, exc: Exception):
         return problem_response(request, Problem(404, detail=str(exc)))
 

@@ -30,6 +30,12 @@ class Out(BaseModel):
 
 
 class ResponseIn(Strict):
+    # stated for clients: the reason the validator below requires on a decline
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"decision": {"const": "declined"}}, "required": ["decision"]},
+        "then": {"required": ["reason"],
+                 "properties": {"reason": {"type": "string", "pattern": r"\S"}}}})
+
     decision: Decision
     decided_by: DecidedBy = Field(description="whose answer this is: the corporation's or "
                                               "the candidate's (given by their organisation)")
@@ -166,3 +172,57 @@ def _proposal_fields(row: ProposalRow) -> dict:
         "proposed_on": row.proposed_on, "expires_on": row.expires_on,
         "closed_on": row.closed_on, "responses": row.responses,
     }
+
+
+# --- assessments ----------------------------------------------------------------------------
+
+
+class RuleCheckOut(Out):
+    rule: str
+    passed: bool
+    compared: dict = Field(description="the values the rule compared")
+
+
+class FairShareOut(Out):
+    municipality: str
+    period: str
+    target: int
+    expected_lettings: float
+    cap_share: float
+    urgent_so_far: int
+    lettings_so_far: int
+    expected_to_date: float
+
+
+class AssessmentOut(Out):
+    vacancy_id: str
+    candidate_id: str
+    assessed_on: date = Field(description="the day of the vacancy's latest proposal (else of "
+                                          "the controller's decision)")
+    labelled: bool | None = Field(description="false: the vacancy was not labelled for an "
+                                              "urgent candidate at all (see labelReason)")
+    label_reason: str | None
+    fair_share: FairShareOut | None = Field(description="the municipality's figures now")
+    eligible: bool
+    failed: list[str]
+    checks: list[RuleCheckOut]
+    proposal_id: str | None = None
+    rank: int | None = Field(default=None, description="in the proposal's explanation")
+    score: float | None = None
+    components: dict[str, float] | None = None
+
+    @classmethod
+    def of(cls, a) -> "AssessmentOut":
+        state = a.fair_share
+        fair_share = None if state is None else FairShareOut(
+            municipality=state.municipality, period=state.period, target=state.target,
+            expected_lettings=state.expected_lettings, cap_share=state.cap_share,
+            urgent_so_far=state.urgent_so_far, lettings_so_far=state.lettings_so_far,
+            expected_to_date=round(state.expected_to_date, 6))
+        return cls(vacancy_id=a.vacancy_id, candidate_id=a.candidate_id,
+                   assessed_on=a.assessed_on, labelled=a.labelled, label_reason=a.label_reason,
+                   fair_share=fair_share, eligible=a.eligible, failed=a.failed,
+                   checks=[RuleCheckOut(rule=k.rule, passed=k.passed, compared=k.compared)
+                           for k in a.checks],
+                   proposal_id=a.proposal_id, rank=a.rank, score=a.score,
+                   components=a.components)

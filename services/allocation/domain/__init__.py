@@ -15,6 +15,7 @@ from .errors import (
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
+    UnknownVacancy,
 )
 from .events import (
     CandidateLapsed,
@@ -65,5 +66,5 @@ __all__ = [
     "UnknownCandidate", "UnknownProposal", "Urgency", "Vacancy", "VacancyLabelled",
     "VacancyStatus", "decide", "eligibility", "order_by_lag",
     "CandidateLapsed", "CancellationReason", "ProposalCancelled", "ProposalNotCancellable",
-    "ProposalWithdrawn",
+    "ProposalWithdrawn", "UnknownVacancy",
 ]

@@ -23,7 +23,7 @@ from weakref import WeakKeyDictionary
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
-from . import controller, ids, lapse, ranking, rules
+from . import assessment, controller, ids, lapse, ranking, rules
 from .controller import FairShareState, LabelDecision
 from .counting import LettingLedger, Outcome
 from .errors import (
@@ -33,6 +33,7 @@ from .errors import (
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
+    UnknownVacancy,
 )
 from .events import (
     CandidateLapsed,
@@ -416,6 +417,39 @@ class Allocator:
 
     def vacancy(self, vacancy_id: str) -> Vacancy | None:
         return self._vacancies.get(vacancy_id)
+
+    def assess_candidate(self, vacancy_id: str, candidate_id: str, today: date
+                         ) -> assessment.CandidateAssessment:
+        """Why (not) this candidate for this vacancy, as of the vacancy's latest decision (see
+        `assessment`); `today` for a vacancy not decided yet."""
+        vacancy = self._vacancies.get(vacancy_id)
+        if vacancy is None:
+            raise UnknownVacancy(vacancy_id)
+        candidate = self._candidate(candidate_id)
+        attempts = self._attempts.get(vacancy.id, [])
+        latest = self._proposals[attempts[-1]] if attempts else None
+        day = latest.proposed_on if latest else (vacancy.decided_on or today)
+        agreement = self._agreement_on(day)
+        context = replace(
+            self._eligibility_context(vacancy, day, agreement),
+            tried_candidates=frozenset(self._proposals[pid].candidate_id
+                                       for pid in attempts[:-1]),
+            # holding this very proposal is no reason against it
+            engaged_candidates=frozenset(self._live_by_candidate) - (
+                {latest.candidate_id} if latest else set()))
+        checks = assessment.check_rules(candidate, vacancy, context)
+        recorded = latest and assessment.recorded_rank(latest.explanation, candidate.id)
+        rank, score, parts = recorded or (None, None, None)
+        if parts is None and all(c.passed for c in checks):
+            ranking_context = ranking.RankingContext(
+                day, agreement.category_order if agreement else (),
+                self._surpluses(agreement, {candidate.registration_municipality}))
+            parts = ranking.components(candidate, vacancy, ranking_context)
+            score = ranking.score(parts, self.policy.weights)
+        return assessment.CandidateAssessment(
+            vacancy.id, candidate.id, day, vacancy.labelled, vacancy.label_reason,
+            self._state(agreement, vacancy.municipality), checks,
+            latest.id if latest else None, rank, score, parts)
 
     def placements(self) -> list[Placement]:
         return sorted(self._placements.values(), key=lambda p: (p.move_in_date, p.id))

@@ -19,6 +19,10 @@ class UnknownCandidate(AllocationError):
     pass
 
 
+class UnknownVacancy(AllocationError):
+    pass
+
+
 class ProposalNotOpen(AllocationError):
     """A response to a proposal that is no longer open (and is not a duplicate)."""
 

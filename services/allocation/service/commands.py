@@ -62,6 +62,13 @@ class CancelProposal:
 
 
 @dataclass(frozen=True)
+class AssessCandidate:
+    caller: Caller
+    vacancy_id: str
+    candidate_id: str
+
+
+@dataclass(frozen=True)
 class ListPlacements:
     caller: Caller
     page: int = 1

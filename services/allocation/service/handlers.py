@@ -13,9 +13,11 @@ from services.allocation.domain import AllocationError, AllocationPolicy, Decisi
 from services.allocation.service import commands as c
 from services.allocation.service import inbound
 from services.allocation.service.access import (
+    CandidateParties,
     audience_of,
     cancelling_party,
     is_party,
+    may_read_assessment,
     may_answer_for,
     may_report_move_in,
 )
@@ -164,6 +166,21 @@ def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> Prop
     return uow.proposals.get(cmd.proposal_id)
 
 
+def assess(cmd: c.AssessCandidate, uow: AllocationUnitOfWork, deps: Deps):
+    """Why (not) this candidate for this vacancy; unknown and not-yours answer alike (404)."""
+    allocator = uow.allocators.get(deps.scope)
+    try:
+        vacancy = allocator.vacancy(cmd.vacancy_id)
+        candidate = allocator.candidate(cmd.candidate_id)
+        if vacancy is None or candidate is None or not may_read_assessment(
+                cmd.caller, vacancy.corporation, CandidateParties.of(candidate)):
+            raise NotFound(f"no assessment of candidate {cmd.candidate_id} for vacancy "
+                           f"{cmd.vacancy_id}")
+        return allocator.assess_candidate(vacancy.id, candidate.id, deps.today())
+    finally:
+        uow.allocators.give_back(allocator)
+
+
 def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
     rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
     return c.Page(rows, cmd.page, cmd.page_size, total)
@@ -191,6 +208,7 @@ HANDLERS: dict[type, Callable] = {
     c.ListDeclineReasons: list_decline_reasons,
     c.ReportMoveIn: report_move_in,
     c.CancelProposal: cancel,
+    c.AssessCandidate: assess,
     c.ListPlacements: list_placements,
     c.ReadPlacement: read_placement,
     c.ExpireDueProposals: expire_due,

@@ -199,7 +199,9 @@ def parse_scenario(raw: Mapping[str, Any], reference: ReferenceData) -> Scenario
         urgent_share=_share(agreement, "urgentShare"),
         cap_share=_share(agreement, "capShare"),
         key_weights=dict(_get(agreement, "keyWeights", dict)),
-        categories=tuple(CategoryRule(TargetGroup(c["category"]), int(c["validityDays"]))
+        categories=tuple(CategoryRule(TargetGroup(c["category"]), int(c["validityDays"]),
+                                      c.get("lapseAfterRefusals"),
+                                      c.get("lapseAfterUnanswered"))
                          for c in _get(agreement, "categories", list)),
         dwellings=_dwellings(_get(raw, "dwellings", dict)),
         groups=tuple(_group(name, spec) for name, spec in _get(inflow, "groups", dict).items()),

@@ -22,6 +22,7 @@ from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
+from shared.openapi import PERIOD
 from shared.periods import Period
 from shared.problems import Problem, invalid
 from shared.runtime import Runtime
@@ -47,12 +48,15 @@ LiveDep = Annotated[LiveModel, Depends(live_of)]
 def report_filter(
     runtime: RuntimeDep,
     period: Annotated[str | None, Query(
-        description="2026, 2026-H1 or 2026-H2; default: the current year")] = None,
+        description="2026, 2026-H1 or 2026-H2; default: the current year",
+        json_schema_extra={"pattern": PERIOD})] = None,
     scope: Annotated[str, Query(
-        description="`province`, a region (or agreement scope) id, or a CBS code")
+        description="`province`, a region (or agreement scope) id, or a CBS code",
+        json_schema_extra={"pattern": SCOPE_PATTERN.pattern})
     ] = PROVINCE_SCOPE,
     target_group: Annotated[str | None, Query(
-        alias="targetGroup", description="a target group, or `all` (default)")] = None,
+        alias="targetGroup", description="a target group, or `all` (default)",
+        json_schema_extra={"enum": ["all", *TARGET_GROUPS]})] = None,
 ) -> ReportFilter:
     period = period or str(runtime.extras["today"]().year)
     try:

@@ -567,6 +567,10 @@ CLASS_NAMES = {
     "UrgencyLapsed": "intake.urgency-lapsed",
     "AcceptedProposalStalled": "monitoring.accepted-proposal-stalled",
 }
+# woonzorgvisie: known here, applied by the woonzorgvisie read model (domain/woonzorgvisie.py)
+PARSERS.update({"registry.woonzorgvisie-imported": None, "monitoring.stapeling-flagged": None})
+CLASS_NAMES.update({"WoonzorgvisieImported": "registry.woonzorgvisie-imported",
+                    "StapelingFlagged": "monitoring.stapeling-flagged"})
 
 
 _NAMES: dict[str, str] = {}  # type name -> its normalised name, once it was accepted
