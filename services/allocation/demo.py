@@ -49,7 +49,7 @@ class DemoStats:
 class DemoFeed:
     def __init__(self, *, registry_url: str, intake_url: str, allocation_url: str,
                  tokens: Callable[[str, Role], str], seed: int | None = None,
-                 timeout: float = 20.0):
+                 timeout: float = 20.0, left_for_people: tuple[str, ...] = ()):
         self.rng = random.Random(seed)
         self.stats = DemoStats()
         self.today = today_amsterdam()
@@ -60,6 +60,8 @@ class DemoFeed:
         self._tokens = tokens
         self._answered: set[str] = set()
         self._next_poll = 0.0
+        # corporations whose proposals wait for a person in the portal instead of the feed
+        self.left_for_people = left_for_people
 
     def close(self) -> None:
         for client in (self.registry, self.intake, self.allocation):
@@ -121,9 +123,11 @@ class DemoFeed:
             self._error(f"woonzorgvisie example: {exc}")
         yield
 
-    def new_candidate(self) -> Iterator[None]:
-        """A care provider registers a client; the municipality grants urgency."""
-        municipality = self.rng.choice(MUNICIPALITIES)
+    def new_candidate(self, municipality: str | None = None, grant: bool = True
+                      ) -> Iterator[None]:
+        """A care provider registers a client; the municipality grants urgency (unless not
+        `grant`: then the decision waits in the municipality's queue)."""
+        municipality = municipality or self.rng.choice(MUNICIPALITIES)
         care = self.headers(CARE_PROVIDER, Role.CARE_PROVIDER)
         for _attempt in range(3):
             response = self._call(self.intake, "POST", "/v1/candidates", ok=(201,),
@@ -145,6 +149,8 @@ class DemoFeed:
         else:
             return
         self.stats.candidates += 1
+        if not grant:
+            return
         candidate_id = response.json()["id"]
         granted = self._call(self.intake, "POST",
                              f"/v1/candidates/{candidate_id}/urgency-decisions",
@@ -155,9 +161,10 @@ class DemoFeed:
             self.stats.urgency_granted += 1
         yield
 
-    def new_vacancy(self) -> Iterator[None]:
+    def new_vacancy(self, corporation_org: str | None = None) -> Iterator[None]:
         """A corporation puts a dwelling in its stock and announces it vacant."""
-        corporation = self.headers(self.rng.choice(CORPORATIONS), Role.CORPORATION)
+        corporation = self.headers(corporation_org or self.rng.choice(CORPORATIONS),
+                                   Role.CORPORATION)
         bag_id = str(self.rng.randrange(10**15, 10**16))
         municipality = self.rng.choice(MUNICIPALITIES)
         dwelling = self._call(self.registry, "PUT", f"/v1/dwellings/{bag_id}", ok=(200, 201),
@@ -182,6 +189,8 @@ class DemoFeed:
         """Corporations and the care provider accept open proposals; the move-in follows."""
         care = self.headers(CARE_PROVIDER, Role.CARE_PROVIDER)
         for org in CORPORATIONS:
+            if org in self.left_for_people:
+                continue
             corporation = self.headers(org, Role.CORPORATION)
             listed = self._call(self.allocation, "GET", "/v1/proposals", ok=(200,),
                                 headers=corporation, params={"status": "open"})
@@ -212,6 +221,15 @@ class DemoFeed:
         if moved is not None:
             self.stats.placements += 1
         yield
+
+    def leave_work_waiting(self, corporation_org: str = CORPORATIONS[0],
+                           municipality: str = MUNICIPALITIES[0]) -> Iterator[None]:
+        """After a run: work for people in the portal. Two urgency requests wait for the
+        municipality, and two vacancies of one corporation get proposals nobody answers."""
+        for _ in range(2):
+            yield from self.new_candidate(municipality, grant=False)
+        for _ in range(2):
+            yield from self.new_vacancy(corporation_org)
 
     # --- the schedule -------------------------------------------------------------------------
 

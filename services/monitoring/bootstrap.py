@@ -36,7 +36,8 @@ def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None
     metrics = MonitoringMetrics(live, threshold=settings.suppression_threshold,
                                 exact=settings.metrics_exact)
     checker = AlertChecker(live, runtime.uow, stalled_days=settings.stalled_proposal_days,
-                           today=today, on_alert=metrics.alert_emitted)
+                           today=today, on_alert=metrics.alert_emitted,
+                           accepted_days=settings.stalled_accepted_days)
     dead_letters = DeadLetterSink(runtime.producer_factory, runtime.uow, CONSUMER_NAME)
     stapeling = StapelingAlerts(live, runtime.uow, on_alert=metrics.alert_emitted)
     consumer = ReadModelConsumer(settings, live, dead_letters, metrics, checker,

@@ -6,6 +6,7 @@ from fastapi import FastAPI
 
 from services.monitoring.api import (
     routes_dashboard,
+    routes_households,
     routes_reports,
     routes_woonzorgvisie,
     routes_woonzorgvisie_page,
@@ -28,7 +29,7 @@ def create_app(settings: MonitoringSettings | None = None, **fakes) -> FastAPI:
     runtime = bootstrap(settings, **fakes)
     app = create_service_app(
         settings, title="Woonregie monitoring", description=DESCRIPTION,
-        routers=[routes_reports.router, routes_woonzorgvisie.router],
+        routers=[routes_reports.router, routes_households.router, routes_woonzorgvisie.router],
         root_routers=[routes_dashboard.router, routes_woonzorgvisie_page.router],
         lifecycles=lambda app: lifecycles(runtime),
     )

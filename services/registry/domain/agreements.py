@@ -42,6 +42,8 @@ STOCK_ESTIMATED = "estimated-from-population"
 class CategoryRule:
     category: TargetGroup
     validity_days: int
+    lapse_after_refusals: int | None = None  # refusals without a valid reason that end it
+    lapse_after_unanswered: int | None = None  # unanswered proposals that end it
 
 
 @dataclass(frozen=True)
