@@ -7,11 +7,11 @@ from datetime import timedelta
 
 import httpx
 
-from services.portal.adapters.platform import OrganisationTokens, Platform, TokenSource
+from services.portal.adapters.platform import Platform, TokenSource
 from services.portal.adapters.sessions import SessionStore
 from services.portal.service.accounts import AccountService
-from shared.auth import token_store_for
 from shared.db import make_engine
+from shared.person_tokens import PersonTokenIssuer
 from shared.settings import PortalSettings
 
 
@@ -21,11 +21,14 @@ class PortalRuntime:
     accounts: AccountService
     sessions: SessionStore
     platform: Platform
+    jwks: dict  # the public half of the person-token key, served for the services
 
 
-def person_tokens(settings: PortalSettings) -> TokenSource:
-    """How the portal proves to the services who calls: the one switch for person tokens."""
-    return OrganisationTokens(token_store_for(settings.auth_db_url()))
+def person_tokens(issuer: PersonTokenIssuer) -> TokenSource:
+    """How the portal proves to the services who calls: a short-lived token signed by the
+    portal naming the person, the organisation and the role (shared.person_tokens)."""
+    return lambda identity: issuer.issue(identity.subject, identity.email, identity.org,
+                                         identity.role)
 
 
 def account_service_for(settings: PortalSettings) -> AccountService:
@@ -41,9 +44,10 @@ def session_store_for(settings: PortalSettings) -> SessionStore:
 
 def bootstrap(settings: PortalSettings, *, tokens: TokenSource | None = None,
               transport: httpx.BaseTransport | None = None) -> PortalRuntime:
+    issuer = PersonTokenIssuer.from_settings(settings)
     return PortalRuntime(
-        settings=settings,
+        settings=settings, jwks=issuer.jwks(),
         accounts=account_service_for(settings),
         sessions=session_store_for(settings),
-        platform=Platform(settings, tokens or person_tokens(settings), transport),
+        platform=Platform(settings, tokens or person_tokens(issuer), transport),
     )

@@ -157,7 +157,7 @@ def test_corporation_announces_answers_and_records_the_move_in(platform, person,
     with page.expect_navigation():
         page.get_by_role("link", name=bag_id).click()
     lefier.check()
-    ranked = page.locator("#uitleg").locator("tbody tr").first
+    ranked = page.locator("section[aria-labelledby=uitleg] tbody tr").first
     assert story["candidate"] in ranked.inner_text()
     page.check("#besluit-accepted")
     lefier.submit_and_confirm("form.portal-form button[type=submit]")

@@ -1,19 +1,17 @@
 """The services' HTTP APIs, called on behalf of the logged-in person.
 
-The bearer token comes from one `TokenSource`, so the way the portal proves who calls
-(an organisation token now, a signed person token later) is switched in one place.
+The bearer token comes from one `TokenSource` (bootstrap.person_tokens): a person token,
+short-lived and signed by the portal, so each service knows which person acts.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from threading import Lock
+from dataclasses import dataclass
 
 import httpx
 
 from services.portal.auth.identity import Identity
-from shared.auth import TokenStore
 from shared.settings import PortalSettings
 
 TokenSource = Callable[[Identity], str]
@@ -37,23 +35,6 @@ class ApiError(Exception):
     def field_errors(self) -> dict[str, str]:
         return {str(p.get("name")): str(p.get("reason")) for p in
                 self.problem.get("invalidParams") or []}
-
-
-@dataclass
-class OrganisationTokens:
-    """Interim token source: one organisation token per (org, role), issued by the portal
-    into the shared token store, until the services accept signed person tokens."""
-
-    store: TokenStore
-    _issued: dict[tuple[str, str], str] = field(default_factory=dict)
-    _lock: Lock = field(default_factory=Lock)
-
-    def __call__(self, identity: Identity) -> str:
-        key = (identity.org, str(identity.role))
-        with self._lock:
-            if key not in self._issued:
-                self._issued[key] = self.store.issue(identity.org, identity.role).token
-            return self._issued[key]
 
 
 class Platform:

@@ -12,6 +12,12 @@ from services.portal.service.waiting import waiting_for
 router = APIRouter(include_in_schema=False)
 
 
+@router.get("/.well-known/jwks.json")
+def jwks(request: Request) -> dict:
+    """The portal's public keys: the services verify person tokens with them."""
+    return request.app.state.runtime.jwks
+
+
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, live: SessionDep, platform: PlatformDep):
     return render(request, "home.html", title="Start",

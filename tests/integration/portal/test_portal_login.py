@@ -137,3 +137,9 @@ def test_an_unreachable_service_gives_a_clear_page_not_an_error(portal):
 
 def test_health_like_the_other_services(portal):
     assert portal.get("/v1/health").json() == {"status": "ok", "service": "portal"}
+
+
+def test_the_portal_publishes_the_public_key_of_its_person_tokens(portal):
+    keys = portal.get("/.well-known/jwks.json").json()["keys"]
+    assert [(k["kty"], k["crv"], k["alg"]) for k in keys] == [("OKP", "Ed25519", "EdDSA")]
+    assert "d" not in keys[0]  # never the private half

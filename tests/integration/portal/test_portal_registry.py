@@ -11,8 +11,10 @@ MINE, THEIRS = "0014010011067299", "0014010011067300"
 
 
 @pytest.fixture
-def registry(service_app, tokens):
-    registry = service_app("registry")
+def registry(service_app, tokens, tmp_path):
+    # the registry trusts the portal's public key, as `make run` arranges through data_dir
+    registry = service_app("registry", person_token_jwks=str(tmp_path / "portal" /
+                                                              "portal-jwks.json"))
     for bag_id, org in ((MINE, "lefier"), (THEIRS, "nijestee")):
         answer = registry.put(f"/v1/dwellings/{bag_id}", headers=tokens.issue(org, "corporation"),
                               json={"municipality": "GM0014", "rooms": 2, "monthlyRent": 550.0,
@@ -73,8 +75,10 @@ def test_bad_and_over_long_input_shows_the_error_beside_the_field(portal, regist
     assert _open_vacancies(registry, tokens, "lefier") == []
 
 
-def test_unknown_proposal_by_url_is_a_clear_not_found_page(portal_factory, service_app):
-    allocation = service_app("allocation")
+def test_unknown_proposal_by_url_is_a_clear_not_found_page(portal_factory, service_app,
+                                                           tmp_path):
+    allocation = service_app("allocation", person_token_jwks=str(tmp_path / "portal" /
+                                                                  "portal-jwks.json"))
     portal = portal_factory(fakes={"transport": ServiceApps(allocation=allocation)},
                             platform_urls=ServiceApps.urls("registry", "intake", "allocation",
                                                            "monitoring"))
