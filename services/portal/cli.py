@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+import secrets
 import sys
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,15 +22,55 @@ console = Console()
 
 def register(app: typer.Typer) -> None:
     app.add_typer(users_app, name="users")
+    for command in app.registered_commands:
+        if command.name == "demo":  # allocation's feed; the portal adds its people to it
+            command.callback = _with_demo_accounts(command.callback)
 
 
-def account_service():
+def _with_demo_accounts(feed: Callable) -> Callable:
+    @functools.wraps(feed)
+    def demo(*args, **kwargs):
+        feed(*args, **kwargs)
+        _print_logins(ensure_demo_accounts(kwargs.get("data_dir")))
+
+    return demo
+
+
+def ensure_demo_accounts(data_dir: Path | None) -> list[tuple[str, str, str, str]]:
+    """One account per role with a fresh random password: (email, password, role, org)."""
+    from services.portal.demo import DEMO_ACCOUNTS
+
+    service = account_service(data_dir)
+    existing = {account.email for account in service.list()}
+    logins = []
+    for email, org, role, name in DEMO_ACCOUNTS:
+        password = secrets.token_urlsafe(12)
+        if email in existing:
+            service.set_password(email, password)
+        else:
+            service.add(email, org, role, password, display_name=name)
+        logins.append((email, password, str(role), org))
+    return logins
+
+
+def _print_logins(logins: list[tuple[str, str, str, str]]) -> None:
+    from shared.settings import PortalSettings
+
+    table = Table("e-mail", "wachtwoord", "rol", "organisatie", title="Inloggen in het portaal")
+    for row in logins:
+        table.add_row(*row)
+    console.print(table)
+    console.print(f"Portaal: http://127.0.0.1:{PortalSettings().port}/inloggen "
+                  "(er wacht werk in elke rol)", highlight=False)
+
+
+def account_service(data_dir: Path | None = None):
     from services.portal.bootstrap import account_service_for
     from shared.migrations import upgrade
     from shared.services import SERVICES
     from shared.settings import PortalSettings
 
-    settings = PortalSettings()
+    settings = PortalSettings(**({"data_dir": data_dir} if data_dir else {}))
     upgrade(SERVICES["portal"].migrations, settings.db_url())  # before `make run` ever did
     return account_service_for(settings)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -27,7 +28,7 @@ def add_account(data_dir: Path, email: str, org: str, role: str) -> None:
         [sys.executable, "-m", "shared.cli", "users", "add", "--org", org, "--role", role,
          "--email", email, "--password-stdin"],
         input=PASSWORD + "\n", text=True, capture_output=True, cwd=REPO_ROOT,
-        env={**__import__("os").environ, "WOONREGIE_DATA_DIR": str(data_dir)},
+        env={**os.environ, "WOONREGIE_DATA_DIR": str(data_dir)},
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -49,12 +50,13 @@ def chromium():
 class Person:
     """One person in their own browser context (own cookies), checking every page they see."""
 
-    def __init__(self, browser, base_url: str, email: str):
+    def __init__(self, browser, base_url: str, email: str, password: str = PASSWORD):
         self.context = browser.new_context(viewport={"width": 1280, "height": 900},
                                            locale="nl-NL")
         self.page = self.context.new_page()
         self.base_url = base_url
         self.email = email
+        self.password = password
         self.problems: list[str] = []
         self.page.on("console", lambda m: m.type == "error" and self.problems.append(m.text))
         self.page.on("pageerror", lambda e: self.problems.append(str(e)))
@@ -73,7 +75,7 @@ class Person:
         self.page.keyboard.type(self.email)
         self.page.keyboard.press("Tab")
         assert self.page.evaluate("document.activeElement.id") == "password"
-        self.page.keyboard.type(PASSWORD)
+        self.page.keyboard.type(self.password)
         with self.page.expect_navigation():
             self.page.keyboard.press("Enter")
         assert self.page.url == self.base_url + "/"

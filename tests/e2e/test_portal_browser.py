@@ -9,7 +9,11 @@ move-in, so they run in file order and each starts from what the previous one le
 
 from __future__ import annotations
 
+import os
 import random
+import re
+import subprocess
+import sys
 
 import pytest
 
@@ -17,8 +21,10 @@ from platform_process import start_platform
 from portal_browser import Person, add_account, chromium, poll
 from reliability.reliability_helpers import group_lag
 from services.intake.domain.bsn import fake_bsn
+from services.portal.demo import DEMO_ACCOUNTS
 from shared import topics
 from shared.periods import today_amsterdam
+from shared.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
@@ -204,3 +210,32 @@ def test_no_personal_data_in_addresses_logs_or_browser_storage(platform, story):
     log = (platform.data_dir / "logs" / "portal.log").read_text(errors="replace")
     assert story["bsn"] not in log and CLIENT_NAME not in log
     assert all(story["storage_empty"])
+
+
+def test_demo_makes_an_account_per_role_with_work_waiting(platform, browser):
+    """`woonregie demo` (as a user runs it): the printed logins work, and work waits."""
+    result = subprocess.run(
+        [sys.executable, "-m", "shared.cli", "demo", "--rate", "10", "--seconds", "20",
+         "--seed", "3", "--registry-url", platform.url("registry"),
+         "--intake-url", platform.url("intake"), "--allocation-url", platform.url("allocation"),
+         "--data-dir", str(platform.data_dir)],
+        capture_output=True, text=True, cwd=REPO_ROOT, timeout=300,
+        env={**os.environ, "COLUMNS": "200", "WOONREGIE_DATA_DIR": str(platform.data_dir)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    logins = dict(re.findall(r"│ (\S+@\S+\.demo) +│ (\S+) +│", result.stdout))
+    assert set(logins) == {email for email, *_ in DEMO_ACCOUNTS}, result.stdout
+    assert "/inloggen" in result.stdout
+
+    def waiting(email: str, text: str) -> int:
+        someone = Person(browser, platform.url("portal"), email, logins[email])
+        try:
+            someone.log_in_by_keyboard()
+            item = someone.page.locator("#wat-wacht li", has_text=text).locator("strong")
+            return int(item.inner_text())
+        finally:
+            someone.close()
+
+    assert waiting("urgentie@groningen.demo", "op een besluit wachten") >= 2
+    assert poll(lambda: waiting("verhuur@lefier.demo", "Voorstellen om te beantwoorden"),
+                lambda count: count >= 1, timeout=120)
+    assert waiting("zorg@beschermd-wonen.demo", "Actieve cliënten") >= 2
