@@ -49,7 +49,7 @@ def install_allocation_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(InvalidResponse)
     async def _invalid_response(request: Request, exc: InvalidResponse):
-        return problem_response(request, invalid("reason", str(exc)))
+        return problem_response(request, invalid("reasonCode", str(exc)))
 
     @app.exception_handler(InvalidInput)
     async def _invalid_input(request: Request, exc: InvalidInput):

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator
+from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from services.allocation.adapters.tables import PlacementRow, ProposalRow
+from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
 from services.allocation.domain import CancellationReason, Decision
 from shared.vocabulary import DecidedBy
 
@@ -30,22 +30,24 @@ class Out(BaseModel):
 
 
 class ResponseIn(Strict):
+    # stated for clients: the reason the validator below requires on a decline
+    model_config = ConfigDict(json_schema_extra={
+        "if": {"properties": {"decision": {"const": "declined"}}, "required": ["decision"]},
+        "then": {"required": ["reason"],
+                 "properties": {"reason": {"type": "string", "pattern": r"\S"}}}})
+
     decision: Decision
     decided_by: DecidedBy = Field(description="whose answer this is: the corporation's or "
                                               "the candidate's (given by their organisation)")
-    reason: str | None = Field(default=None, min_length=1, max_length=500,
-                               validate_default=True,
-                               examples=["no-show", "dwelling-not-suitable"],
-                               description="required when declined; known reasons park the "
-                                           "candidate for a while")
-
-    @field_validator("reason")
-    @classmethod
-    def _required_when_declined(cls, reason: str | None, info: ValidationInfo) -> str | None:
-        # a validator on the field (not the model), so the 422 names `reason`
-        if info.data.get("decision") is Decision.DECLINED and not reason:
-            raise ValueError("required when the proposal is declined")
-        return reason
+    reason_code: str | None = Field(
+        default=None, min_length=1, max_length=60,
+        examples=["no-show", "dwelling-not-suitable"],
+        description="required when declined: a code of the deciding party from "
+                    "GET /v1/decline-reasons; some codes park the candidate for a while")
+    note: str | None = Field(
+        default=None, min_length=1, max_length=1000,
+        description="optional explanation; stays in allocation, readable only by the "
+                    "proposal's corporation and the candidate's organisations")
 
 
 class MoveInIn(Strict):
@@ -62,7 +64,12 @@ class CancellationIn(Strict):
 class AnswerOut(Out):
     decision: Decision
     on: date
-    reason: str | None = None
+    reason_code: str | None = Field(default=None, validation_alias="reason")
+
+
+class DeclineNoteOut(Out):
+    decided_by: str
+    note: str
 
 
 class ResponsesOut(Out):
@@ -106,14 +113,18 @@ class ProposalSummaryOut(Out):
 
 class ProposalOut(ProposalSummaryOut):
     closed_by: str | None = None
-    close_reason: str | None = None
+    close_reason: str | None = Field(default=None, description="the decline reason code")
     explanation: ExplanationOut
+    notes: list[DeclineNoteOut] | None = Field(
+        default=None, description="notes given with a decline; only for the proposal's parties")
 
     @classmethod
-    def of(cls, row: ProposalRow) -> "ProposalOut":
+    def of(cls, row: ProposalRow, notes: list[DeclineNoteRow] | None = None) -> "ProposalOut":
         return cls.model_validate(_proposal_fields(row) | {
             "closed_by": row.closed_by, "close_reason": row.close_reason,
-            "explanation": row.explanation})
+            "explanation": row.explanation,
+            "notes": None if notes is None else [
+                {"decided_by": n.decided_by, "note": n.note} for n in notes]})
 
 
 class ProposalPage(Out):

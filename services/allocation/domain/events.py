@@ -78,7 +78,7 @@ class ProposalDeclined:
     candidate_id: str
     municipality: str
     decided_by: DecidedBy
-    reason: str
+    reason_code: str  # from shared/decline_reasons.json; never free text
     declined_on: date
     parked_until: date | None = None
 

@@ -3,6 +3,7 @@ N per category in the agreement (as the Rotterdam region's scheme runs it). Pure
 
 from __future__ import annotations
 
+from shared.decline_reasons import CANDIDATE, decline_reasons
 from shared.vocabulary import DecidedBy
 
 from .model import Candidate, CategoryRule
@@ -12,9 +13,13 @@ LAPSED_BY_UNANSWERED = "unanswered"
 
 
 def is_refusal_without_valid_reason(party: DecidedBy, reason: str) -> bool:
-    """Until the closed list of decline reasons (with its `valid` flag) is shared, every
-    decline by the candidate's side counts; switch here to `not reason.valid` then."""
-    return party is DecidedBy.CANDIDATE
+    """A decline by the candidate's side whose code the shared list does not mark `valid`
+    (shared/decline_reasons.json); a code it does not know (an old free-text decline
+    replayed) counts, as every candidate decline did before the list."""
+    if party is not DecidedBy.CANDIDATE:
+        return False
+    entry = decline_reasons().find(CANDIDATE, reason)
+    return entry is None or not entry.valid
 
 
 def lapse_reason(candidate: Candidate, rule: CategoryRule | None) -> str | None:

@@ -87,6 +87,12 @@ def may_answer_for(caller: Caller, party: DecidedBy, row: Parties) -> bool:
         _same(row.registered_by, caller.org) or _same(row.care_provider, caller.org))
 
 
+def is_party(caller: Caller, row: Parties) -> bool:
+    """The proposal's parties: the side answering for the dwelling and the one answering for
+    the candidate. Only they read the notes given with a decline."""
+    return any(may_answer_for(caller, party, row) for party in DecidedBy)
+
+
 def may_report_move_in(caller: Caller, row: Parties) -> bool:
     """The landlord hands over the keys, so the dwelling's corporation reports the move-in."""
     return caller.role is Role.CORPORATION and _same(row.corporation, caller.org)

@@ -30,7 +30,21 @@ class RespondToProposal:
     proposal_id: str
     decision: Decision
     decided_by: DecidedBy
-    reason: str | None = None
+    reason_code: str | None = None  # from shared/decline_reasons.json, for decided_by
+    note: str | None = None  # stays in allocation's database; only the parties read it
+
+
+@dataclass(frozen=True)
+class ListDeclineReasons:
+    pass
+
+
+@dataclass(frozen=True)
+class ProposalDetail:
+    """A proposal as one caller may see it: `notes` is None unless the caller is a party."""
+
+    row: object  # ProposalRow
+    notes: list | None = None
 
 
 @dataclass(frozen=True)

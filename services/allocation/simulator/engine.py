@@ -207,7 +207,7 @@ class Engine:
                 self._on_accepted(event)
             elif isinstance(event, ProposalDeclined):
                 self._close(event.vacancy_id, event.candidate_id)
-                self.counters[f"declined:{event.decided_by.value}:{event.reason}"] += 1
+                self.counters[f"declined:{event.decided_by.value}:{event.reason_code}"] += 1
                 if event.parked_until is not None:
                     self.parked_until[event.candidate_id] = event.parked_until
             elif isinstance(event, ProposalExpired):

@@ -229,11 +229,14 @@ class AccessLog:
         self.session = session
 
     def record(self, *, org: str, role: str, candidate_ids: list[str], action: str,
-               endpoint: str) -> None:
+               endpoint: str, person_subject: str | None = None,
+               person_email: str | None = None) -> None:
         now = utcnow()
         for candidate_id in candidate_ids:
             self.session.add(AccessLogRow(at=now, org=org, role=role, candidate_id=candidate_id,
-                                          action=action, endpoint=endpoint))
+                                          action=action, endpoint=endpoint,
+                                          person_subject=person_subject,
+                                          person_email=person_email))
 
     def entries(self, candidate_id: str) -> list[AccessLogRow]:
         return list(self.session.scalars(

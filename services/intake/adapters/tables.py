@@ -116,6 +116,9 @@ class AccessLogRow(Base, table=True):
     candidate_id: str = Field(max_length=36, index=True)
     action: str = Field(max_length=30)
     endpoint: str = Field(max_length=120)
+    # the person the portal acted for (person token); unset for an organisation token
+    person_subject: str | None = Field(default=None, max_length=255, index=True)
+    person_email: str | None = Field(default=None, max_length=320)
 
 
 class IdempotencyRow(Base, table=True):

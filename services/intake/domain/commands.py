@@ -25,6 +25,8 @@ from shared.vocabulary import TargetGroup
 class Caller:
     org: str
     role: str
+    person_subject: str | None = None  # the person the portal acts for, if any
+    person_email: str | None = None
 
 
 @dataclass(frozen=True)

@@ -430,7 +430,8 @@ def _owned(uow: IntakeUnitOfWork, caller: c.Caller, candidate_id: str, *,
 def _log_access(uow: IntakeUnitOfWork, caller: c.Caller, ids: list[str], action: str,
                 endpoint: str) -> None:
     uow.access_log.record(org=caller.org, role=caller.role, candidate_ids=ids, action=action,
-                          endpoint=endpoint)
+                          endpoint=endpoint, person_subject=caller.person_subject,
+                          person_email=caller.person_email)
 
 
 def _canonical(person: Person, situation: Situation) -> str:

@@ -56,6 +56,7 @@ from services.monitoring.domain.bands import (
     classify,
     expected_to_date,
 )
+from services.monitoring.domain import by_name
 from services.monitoring.domain.records import (
     AgreementRecord,
     CandidatePlacedRecord,
@@ -71,6 +72,7 @@ from services.monitoring.domain.records import (
     ProposalDeclinedRecord,
     ProposalExpiredRecord,
     UrgencyExpiredRecord,
+    UrgencyStepRecord,
     UrgencyGrantedRecord,
     UrgencyRefusedRecord,
     VacancyAnnouncedRecord,
@@ -79,6 +81,7 @@ from services.monitoring.domain.records import (
     parse,
 )
 from services.monitoring.domain.stats import percentile
+from shared.decline_reasons import decline_reasons
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
 
@@ -383,7 +386,7 @@ class FunnelRow:
     expired: int
     placed: int
     open: int
-    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason, count)
+    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason code, count)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -392,8 +395,9 @@ class FunnelRow:
             "declinedByCorporation": self.declined_by_corporation,
             "declinedByCandidate": self.declined_by_candidate,
             "expired": self.expired, "placed": self.placed, "open": self.open,
-            "declineReasons": [{"decidedBy": by, "reason": reason, "count": n}
-                               for by, reason, n in self.decline_reasons],
+            "declineReasons": [{"decidedBy": by, "reasonCode": code,
+                                "label": decline_reasons().label(by, code), "count": n}
+                               for by, code, n in self.decline_reasons],
         }
 
 
@@ -492,6 +496,7 @@ class MonitoringModel:
         self.flows: dict[tuple[str, str, date], FlowRecord] = {}
         self.waits: dict[str, WaitRecord] = {}
         self.proposals: dict[str, ProposalState] = {}
+        self.by_name = by_name.ByNameList()
 
     # --- applying events ------------------------------------------------------------------
 
@@ -618,6 +623,7 @@ class MonitoringModel:
         candidate.target_group = rec.category
         candidate.municipality = rec.municipality
         candidate.last_granted_on = rec.granted_on
+        self.by_name.record(rec.candidate_id, by_name.GRANTED, rec.granted_on, rec.municipality)
         self._flow(FlowKind.URGENCY_GRANTED, rec.candidate_id, rec.granted_on,
                    rec.municipality, rec.category)
 
@@ -630,6 +636,7 @@ class MonitoringModel:
             self.candidates[rec.candidate_id] = candidate
         elif candidate.status not in EXIT_STATUSES and candidate.status != CandidateStatus.URGENT:
             candidate.status = CandidateStatus.REFUSED
+        self.by_name.record(rec.candidate_id, by_name.REFUSED, rec.refused_on, rec.municipality)
         self._flow(FlowKind.URGENCY_REFUSED, rec.candidate_id, rec.refused_on,
                    rec.municipality, rec.category)
 
@@ -644,6 +651,7 @@ class MonitoringModel:
                                        rec.municipality)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.EXPIRED
+        self.by_name.record(rec.candidate_id, by_name.EXPIRED, rec.expired_on, rec.municipality)
         self._flow(FlowKind.EXPIRED, rec.candidate_id, rec.expired_on, rec.municipality, group)
 
     def _on_withdrawn(self, rec: CandidateWithdrawnRecord) -> None:
@@ -656,6 +664,8 @@ class MonitoringModel:
                                        UNKNOWN_GROUP, UNKNOWN_REGION)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.WITHDRAWN
+        self.by_name.record(rec.candidate_id, by_name.WITHDRAWN, rec.withdrawn_on,
+                            candidate.municipality)
         self._flow(FlowKind.WITHDRAWN, rec.candidate_id, rec.withdrawn_on,
                    candidate.municipality, candidate.target_group)
 
@@ -689,7 +699,7 @@ class MonitoringModel:
         if proposal.declined_on is None:
             proposal.declined_on = rec.declined_on
             proposal.declined_by = rec.decided_by
-            proposal.decline_reason = rec.reason
+            proposal.decline_reason = rec.reason_code
 
     def _on_proposal_expired(self, rec: ProposalExpiredRecord) -> None:
         self._tick(rec.expired_on)
@@ -729,6 +739,8 @@ class MonitoringModel:
                                        rec.target_group, origin or rec.municipality)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.HOUSED
+        self.by_name.record(rec.candidate_id, by_name.HOUSED, rec.move_in_date,
+                            origin or rec.municipality)
         self._flow(FlowKind.HOUSED, rec.candidate_id, rec.move_in_date,
                    origin or rec.municipality, rec.target_group)
         if rec.proposal_id:
@@ -736,6 +748,10 @@ class MonitoringModel:
                                       rec.municipality)
             proposal.placed_on = proposal.placed_on or rec.move_in_date
             proposal.target_group = proposal.target_group or rec.target_group
+
+    def _on_urgency_step(self, rec: UrgencyStepRecord) -> None:
+        self._tick(rec.on)
+        self.by_name.record(rec.candidate_id, rec.kind, rec.on, rec.municipality)
 
     _HANDLERS = {
         "registry.municipality-upserted": _on_municipality,
@@ -757,6 +773,9 @@ class MonitoringModel:
         "allocation.proposal-withdrawn": _on_proposal_closed,
         "allocation.proposal-cancelled": _on_proposal_closed,
         "allocation.candidate-placed": _on_placed,
+        "intake.urgency-revoked": _on_urgency_step,
+        "intake.urgency-extended": _on_urgency_step,
+        "intake.urgency-lapsed": _on_urgency_step,
     }
 
     # --- state ----------------------------------------------------------------------------
@@ -781,6 +800,7 @@ class MonitoringModel:
             "flows": rows(self.flows),
             "waits": rows(self.waits),
             "proposals": rows(self.proposals),
+            "byName": self.by_name.snapshot(),
         }
 
     # --- scopes ---------------------------------------------------------------------------
@@ -1090,6 +1110,39 @@ class MonitoringModel:
                     reasons.items(), key=lambda i: (-i[1], i[0][0], i[0][1]))),
             ))
         return rows
+
+    # --- by-name list and where people move -------------------------------------------
+
+    def by_name_figures(self, months: list[str], municipality: str | None = None
+                        ) -> list[dict[str, Any]]:
+        """One row per municipality and month (see domain/by_name.py); with no
+        municipality asked, every municipality with figures plus an ALL row per month."""
+        codes = None if municipality is None else {municipality}
+        table = self.by_name.figures(months, codes)
+        places = [municipality] if municipality else sorted({m for m, _ in table})
+        rows = [{"municipality": code, "month": month, **table.get(
+                    (code, month), dict.fromkeys(by_name.COLUMNS, 0))}
+                for code in places for month in months]
+        if municipality is None:
+            rows += [{"municipality": ALL, "month": month,
+                      **{c: sum(table[(code, month)][c] for code in places
+                                if (code, month) in table) for c in by_name.COLUMNS}}
+                     for month in months]
+        return rows
+
+    def origin_destination(self, period: str, scope: str | None = None,
+                           target_group: str | None = None) -> list[dict[str, Any]]:
+        """Placements moved in during the period, per municipality of registration (origin)
+        and municipality of the dwelling; a pair counts when either end lies in the scope."""
+        window = Period.parse(period)
+        codes = self.scope_municipalities(scope)
+        pairs = Counter((w.origin_municipality or UNKNOWN_REGION, w.municipality)
+                        for w in self.waits.values() if window.contains(w.move_in)
+                        and target_group in (None, ALL, w.target_group)
+                        and (self._in(codes, w.municipality)
+                             or self._in(codes, w.origin_municipality or "")))
+        return [{"origin": origin, "destination": destination, "placements": n}
+                for (origin, destination), n in sorted(pairs.items())]
 
     def stalled_proposals(self, as_of: date, max_open_days: int, scope: str | None = None,
                           *, include_accepted: bool = False) -> list[StalledProposal]:

@@ -221,6 +221,7 @@ class AgreementRepository:
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             result=agreement.result, targets=list(agreement.targets), basis=agreement.basis,
             published_by=agreement.published_by, published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         ))
         self.session.flush()  # a concurrent publication of the same version fails here
 
@@ -233,7 +234,7 @@ def _agreement(row: AgreementRow) -> Agreement:
                                       c.get("lapseAfterUnanswered"))
                          for c in row.categories),
         cap_share=row.cap_share, expected_lettings=row.expected_lettings_given,
-        carry_over=dict(row.carry_over),
+        carry_over=dict(row.carry_over), stapeling_threshold=row.stapeling_threshold,
     )
     return Agreement(
         scope=row.scope, period=row.period, version=row.version,

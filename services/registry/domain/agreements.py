@@ -54,6 +54,7 @@ class AgreementTerms:
     cap_share: float = DEFAULT_CAP_SHARE
     expected_lettings: int | None = None
     carry_over: Mapping[str, int] = field(default_factory=dict)
+    stapeling_threshold: float | None = None  # woonzorgvisie: a wijk's pile-up index limit
 
 
 @dataclass(frozen=True)

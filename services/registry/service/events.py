@@ -70,4 +70,5 @@ def agreement_published(agreement: Agreement) -> AgreementPublished:
                     for c in terms.categories],
         municipalities=list(agreement.municipalities),
         targets=[MunicipalityTarget.model_validate(t) for t in agreement.targets],
+        stapeling_threshold=terms.stapeling_threshold,
     )

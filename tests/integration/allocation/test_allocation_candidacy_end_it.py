@@ -164,7 +164,7 @@ def test_a_refusal_without_valid_reason_lapses_the_urgency_in_allocation_and_int
     declined = allocation.post(f"/v1/proposals/{proposed.proposal_id}/responses",
                                headers=provider,
                                json={"decision": "declined", "decidedBy": "candidate",
-                                     "reason": "refused-without-valid-reason"})
+                                     "reasonCode": "refused-without-valid-reason"})
     assert declined.status_code == 200, declined.text
 
     def lapsed_on_proposals():  # once per CloudEvents id: two relays may both publish it

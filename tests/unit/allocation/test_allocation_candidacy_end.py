@@ -116,15 +116,26 @@ def lapsing_agreement(**rule):
 
 
 def test_urgency_lapses_after_n_refusals_by_the_candidate_side():
-    alloc = allocator(candidate("c-1"), agreement_=lapsing_agreement(lapse_after_refusals=2))
+    # no parking, so the candidate is proposed again the same day
+    alloc = allocator(candidate("c-1"), agreement_=lapsing_agreement(lapse_after_refusals=2),
+                      park_days_by_reason={})
     for index in (1, 2):
         proposal = proposed_in(alloc.announce_vacancy(vacancy(f"vac-{index}",
                                                               bag_id=f"b-{index}"), DAY))
-        events = alloc.respond(proposal.proposal_id, "declined", CAND, DAY, "too far")
+        events = alloc.respond(proposal.proposal_id, "declined", CAND, DAY,
+                               "refused-without-valid-reason")
     lapsed = [e for e in events if isinstance(e, CandidateLapsed)]
     assert len(lapsed) == 1 and lapsed[0].reason_code == "refusals" and lapsed[0].count == 2
     assert alloc.candidate("c-1").urgency is None
     assert proposed_in(alloc.announce_vacancy(vacancy("vac-9", bag_id="b-9"), DAY)) is None
+
+
+def test_a_decline_with_a_valid_reason_does_not_count_towards_a_lapse():
+    alloc = allocator(candidate("c-1"), agreement_=lapsing_agreement(lapse_after_refusals=1))
+    proposal = proposed_in(alloc.announce_vacancy(vacancy(), DAY))
+    events = alloc.respond(proposal.proposal_id, "declined", CAND, DAY, "dwelling-not-suitable")
+    assert not [e for e in events if isinstance(e, CandidateLapsed)]
+    assert alloc.candidate("c-1").urgency is not None and alloc.candidate("c-1").refusals == 0
 
 
 def test_declines_by_the_corporation_do_not_count_towards_a_lapse():
@@ -144,18 +155,20 @@ def test_urgency_lapses_after_n_unanswered_proposals():
 
 
 def test_without_a_lapse_rule_refusals_never_end_the_urgency():
-    alloc = allocator(candidate("c-1"))
+    alloc = allocator(candidate("c-1"), park_days_by_reason={})
     for index in range(3):
         proposal = proposed_in(alloc.announce_vacancy(vacancy(f"vac-{index}",
                                                               bag_id=f"b-{index}"), DAY))
-        events = alloc.respond(proposal.proposal_id, "declined", CAND, DAY, "too far")
+        events = alloc.respond(proposal.proposal_id, "declined", CAND, DAY,
+                               "refused-without-valid-reason")
         assert not [e for e in events if isinstance(e, CandidateLapsed)]
 
 
 def test_an_extension_keeps_the_lapse_count_and_a_new_grant_resets_it():
     alloc = allocator(candidate("c-1"), agreement_=lapsing_agreement(lapse_after_refusals=2))
     proposal = proposed_in(alloc.announce_vacancy(vacancy(), DAY))
-    alloc.respond(proposal.proposal_id, "declined", CAND, DAY, "too far")
+    alloc.respond(proposal.proposal_id, "declined", CAND, DAY,
+                  "refused-without-valid-reason")
     current = alloc.candidate("c-1").urgency
     alloc.grant_urgency("c-1", replace(current, valid_until=current.valid_until
                                        + timedelta(days=90)))
