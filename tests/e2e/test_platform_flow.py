@@ -175,7 +175,7 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
 def test_ctrl_c_stops_every_process(local_platform):
     platform = local_platform
     pids = platform.recorded_pids()
-    assert len(pids) == 6  # broker, four APIs, the allocation worker
+    assert len(pids) == 7  # the launcher, broker, four APIs, the allocation worker
     platform.stop()
     assert platform.process.returncode == 0
     for pid in pids:
