@@ -22,10 +22,13 @@ keep pseudonym_key || random > pseudonym_key
 keep encryption_key || openssl rand -base64 32 | tr '+/' '-_' > encryption_key
 
 pw=$(cat postgres_password)
-for db in auth registry intake allocation monitoring; do
+for db in auth registry intake allocation monitoring portal; do
   keep "${db}_database_url" ||
     printf 'postgresql+psycopg://woonregie:%s@postgres:5432/%s\n' "$pw" "$db" > "${db}_database_url"
 done
+
+# the portal's Ed25519 key for the person tokens the services verify
+keep portal_signing_key.pem || openssl genpkey -algorithm ed25519 -out portal_signing_key.pem
 
 if ! keep kafka_ca.pem; then
   openssl req -x509 -newkey rsa:3072 -nodes -days 825 -subj "/CN=Woonregie CA" \

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from shared.contracts_cli import contracts_app
 from shared.services import SERVICES
 from shared.settings import WoonregieSettings
 from shared.vocabulary import Role
@@ -22,6 +23,7 @@ tokens_app = typer.Typer(help="Organisation tokens (bearer tokens, stored hashed
 db_app = typer.Typer(help="Database migrations per service.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(db_app, name="db")
+app.add_typer(contracts_app, name="contracts")
 console = Console()
 
 ServiceName = Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVICES)}")]
@@ -183,7 +185,7 @@ def topics(
 
 def _add_service_commands() -> None:
     """Services may add commands (simulate, demo) through a `cli` module of their own."""
-    for module in ("services.allocation.cli",):
+    for module in ("services.allocation.cli", "services.portal.cli"):
         try:
             extension = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -56,6 +56,7 @@ class RunSettings(BaseSettings):
     intake_port: int = 8002
     allocation_port: int = 8003
     monitoring_port: int = 8004
+    portal_port: int = 8000
     startup_timeout: float = Field(default=120.0, description="seconds to wait for each part")
     supervise_seconds: float = Field(default=0.5, description="how often dead parts are looked for")
     broker_restart_delay: float = Field(default=1.0, description="first wait after a failed "

@@ -41,10 +41,13 @@ def demo(
         help="the platform's data folder, whose auth DB issues the demo's tokens "
              "(default: WOONREGIE_DATA_DIR or the repo's data/)")] = None,
     seed: Annotated[int | None, typer.Option(help="fixes the generated actors")] = None,
+    leave_for_portal: Annotated[bool, typer.Option(
+        help="leave the first corporation's proposals unanswered, for its person in the "
+             "portal")] = True,
 ) -> None:
     """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
     care providers, municipalities and the province would, so the dashboard moves."""
-    from services.allocation.demo import DemoFeed
+    from services.allocation.demo import CORPORATIONS, DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine
     from shared.settings import WoonregieSettings
@@ -55,7 +58,8 @@ def demo(
         seconds = 60.0
     feed = DemoFeed(registry_url=registry_url, intake_url=intake_url,
                     allocation_url=allocation_url, seed=seed,
-                    tokens=lambda org, role: store.issue(org, role).token)
+                    tokens=lambda org, role: store.issue(org, role).token,
+                    left_for_people=(CORPORATIONS[0],) if leave_for_portal else ())
     console = Console()
     total = count if count is not None else seconds
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -71,6 +75,8 @@ def demo(
 
         try:
             stats = feed.run(rate=rate, seconds=seconds, count=count, on_progress=progress)
+            for _ in feed.leave_work_waiting():  # for people logging in to the portal
+                pass
         finally:
             feed.close()
     table = Table(title="demo feed")
