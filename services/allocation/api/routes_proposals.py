@@ -48,7 +48,7 @@ def respond(proposal_id: ProposalId, body: ResponseIn, caller: ResponderDep, bus
     """Accept or decline, for the corporation or for the candidate; accepted by both, the
     proposal is accepted; a decline passes the dwelling to the next candidate."""
     row = bus.handle(c.RespondToProposal(caller, proposal_id, body.decision, body.decided_by,
-                                         body.reason))
+                                         body.reason, on=body.on))
     return ProposalOut.of(row)
 
 

@@ -38,6 +38,10 @@ class ResponseIn(Strict):
                                examples=["no-show", "dwelling-not-suitable"],
                                description="required when declined; known reasons park the "
                                            "candidate for a while")
+    on: date | None = Field(default=None, description="the day of the answer when it is "
+                                                      "reported afterwards (not before the "
+                                                      "proposal, not in the future); default: "
+                                                      "today")
 
     @field_validator("reason")
     @classmethod

@@ -31,6 +31,7 @@ class RespondToProposal:
     decision: Decision
     decided_by: DecidedBy
     reason: str | None = None
+    on: date | None = None  # reported afterwards; None: today in Amsterdam
 
 
 @dataclass(frozen=True)

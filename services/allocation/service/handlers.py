@@ -88,7 +88,7 @@ def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps) -> 
         side = ("the dwelling's corporation" if cmd.decided_by is DecidedBy.CORPORATION
                 else "the candidate's registering organisation or care provider")
         raise Forbidden(f"only {side} answers for the {cmd.decided_by}")
-    today = deps.today()
+    today = _answer_day(cmd.on, deps.today(), row)
     change(uow, deps.scope,
            lambda a: a.respond(cmd.proposal_id, cmd.decision, cmd.decided_by, today,
                                cmd.reason),
@@ -96,6 +96,17 @@ def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps) -> 
            per_version=True, proposals=[cmd.proposal_id])
     uow.commit()
     return uow.proposals.get(cmd.proposal_id)
+
+
+def _answer_day(on: date | None, today: date, row: ProposalRow) -> date:
+    if on is None:
+        return today
+    if on > today:
+        raise InvalidInput("on", "lies in the future")
+    if on < row.proposed_on:
+        raise InvalidInput("on", f"the answer cannot precede the proposal "
+                                 f"({row.proposed_on.isoformat()})")
+    return on
 
 
 def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps

@@ -19,4 +19,5 @@ def decide_urgency(candidate_id: CandidateId, body: UrgencyDecisionIn,
                    caller: MunicipalityDep, bus: BusDep):
     """Grant or refuse urgency; a grant is valid until `validUntil` (inclusive)."""
     return respond(bus.handle(DecideUrgency(caller, candidate_id, body.decision,
-                                            body.category, body.valid_until, body.reason)))
+                                            body.category, body.valid_until, body.reason,
+                                            decided_on=body.decided_on)))

@@ -117,6 +117,10 @@ class UrgencyDecisionIn(Strict):
                                                                "configured validity")
     reason: str | None = Field(default=None, max_length=2000,
                                description="stays in intake, encrypted; never in events")
+    decided_on: date | None = Field(default=None, description="the date of the decision when "
+                                                              "it is recorded afterwards "
+                                                              "(at most two years back, never "
+                                                              "ahead); default: today")
 
 
 # --- responses (documentation of what the handlers' views return) ------------------------

@@ -105,6 +105,7 @@ class DecideUrgency:
     valid_until: date | None = None
     reason: str | None = None
     purpose: str = "POST /v1/candidates/{id}/urgency-decisions"
+    decided_on: date | None = None  # recorded afterwards; None: today
 
 
 @dataclass(frozen=True)

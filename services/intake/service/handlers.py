@@ -26,7 +26,12 @@ from services.intake.domain.geography import Geography
 from services.intake.domain.income import IncomeLimits
 from services.intake.domain.model import Candidate, Decision, Person, Situation
 from services.intake.domain.pseudonym import fingerprint_of, pseudonym_of
-from services.intake.domain.rules import person_errors, situation_errors, urgency_valid_until
+from services.intake.domain.rules import (
+    decision_date,
+    person_errors,
+    situation_errors,
+    urgency_valid_until,
+)
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
@@ -248,7 +253,7 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
     # only the municipality the candidate is registered in decides; others see nothing
     if candidate is None or candidate.situation.registration_municipality != cmd.caller.org:
         raise NotFound()
-    today = deps.clock()
+    today = decision_date(cmd.decided_on, deps.clock())
     valid_until = urgency_valid_until(cmd.decision, cmd.valid_until, today,
                                       deps.urgency_validity_days)
     urgency = candidate.decide_urgency(decision=cmd.decision, category=cmd.category,
