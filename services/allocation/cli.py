@@ -41,9 +41,29 @@ def demo(
         help="the platform's data folder, whose auth DB issues the demo's tokens "
              "(default: WOONREGIE_DATA_DIR or the repo's data/)")] = None,
     seed: Annotated[int | None, typer.Option(help="fixes the generated actors")] = None,
+    year: Annotated[bool, typer.Option(
+        "--year", help="drive the simulator's year (groningen scenario) from 1 January up to "
+                       "today instead, with the dates the events carry")] = False,
+    days: Annotated[int | None, typer.Option(
+        min=1, max=366, help="with --year: only the first N days of the year")] = None,
+    step_days: Annotated[int, typer.Option(
+        min=1, max=31, help="with --year: days announced together (1: exactly the "
+                            "simulator's order, slower)")] = 7,
+    kafka_bootstrap: Annotated[str | None, typer.Option(
+        help="with --year: the broker of the corporations' vacancy feed "
+             "(default: WOONREGIE_KAFKA_BOOTSTRAP)")] = None,
 ) -> None:
     """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
     care providers, municipalities and the province would, so the dashboard moves."""
+    if year:
+        # the year demo uses the simulator and several services' domains: it is a tool
+        from tools.year_cli import run_year_demo
+
+        run_year_demo(registry_url=registry_url, intake_url=intake_url,
+                      allocation_url=allocation_url, kafka_bootstrap=kafka_bootstrap,
+                      data_dir=data_dir, seed=1 if seed is None else seed, days=days,
+                      step_days=step_days)
+        return
     from services.allocation.demo import DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine
