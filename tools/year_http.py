@@ -13,6 +13,7 @@ from shared.vocabulary import Role
 
 PROVINCE = "provincie-groningen"
 PAGE_SIZE = 500
+IMPORT_TIMEOUT = 180.0  # a file of dwellings on a busy machine
 
 
 class PartyApi:
@@ -70,7 +71,8 @@ class PartyApi:
     def import_dwellings(self, corporation: str, csv_text: str) -> dict | None:
         headers = self.headers(corporation, Role.CORPORATION) | {"Content-Type": "text/csv"}
         response = self._call(self.registry, "POST", "/v1/dwelling-imports", (201,),
-                              headers=headers, content=csv_text.encode())
+                              headers=headers, content=csv_text.encode(),
+                              timeout=IMPORT_TIMEOUT)
         return None if response is None else response.json()
 
     def agreement(self, period: str) -> dict | None:

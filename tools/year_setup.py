@@ -16,6 +16,7 @@ from tools.year_http import PartyApi
 from tools.year_parties import dwellings_csv, vacancy_row
 
 STOCK_SCALE = 10  # one imported dwelling stands for ten of the scenario's social stock
+IMPORT_ROWS = 500  # per request: a file the registry takes in well under its timeout
 
 
 def stock_rows(world: World) -> dict[str, list[tuple]]:
@@ -39,10 +40,15 @@ class SetupFailed(RuntimeError):
 
 
 def import_stock(api: PartyApi, world: World) -> None:
-    for corporation, rows in sorted(stock_rows(world).items()):
-        if api.import_dwellings(corporation, dwellings_csv(rows)) is None:
-            raise SetupFailed(f"the dwellings of {corporation} were not imported: "
-                              f"{api.stats.last_errors[-1] if api.stats else ''}")
+    for corporation, all_rows in sorted(stock_rows(world).items()):
+        for first in range(0, len(all_rows), IMPORT_ROWS):
+            _import(api, corporation, all_rows[first:first + IMPORT_ROWS])
+
+
+def _import(api: PartyApi, corporation: str, rows: list[tuple]) -> None:
+    if api.import_dwellings(corporation, dwellings_csv(rows)) is None:
+        raise SetupFailed(f"the dwellings of {corporation} were not imported: "
+                          f"{api.stats.last_errors[-1] if api.stats else ''}")
 
 
 def agreement_body(world: World) -> dict:
