@@ -29,11 +29,16 @@ run: install jars
 stop:
 	$(BIN)/woonregie stop
 
-test: install jars
+test: install jars node_modules
 	$(BIN)/python -m pytest -p no:cacheprovider $(PYTEST_ARGS)
 
 test-unit: install
 	$(BIN)/python -m pytest -p no:cacheprovider tests/unit $(PYTEST_ARGS)
+
+# Spectral and the AsyncAPI parser for tests/contract, exactly as package-lock.json pins them
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	touch node_modules
 
 clean-data:
 	rm -rf data run

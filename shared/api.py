@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import token_store_for
 from shared.logs import setup_logging
+from shared.openapi import service_openapi
 from shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
 from shared.settings import WoonregieSettings
 from shared.telemetry import setup_telemetry
@@ -68,6 +69,11 @@ class BodyLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.limit:
             return await self._refuse(scope, send)
+        if declared is None:  # chunked: read it all first, so no body parser sees the excess
+            messages = await self._read_up_to_limit(receive)
+            if messages is None:
+                return await self._refuse(scope, send)
+            receive = _replay(messages, receive)
         seen = 0
 
         async def limited_receive():
@@ -82,6 +88,18 @@ class BodyLimit:
             await self.app(scope, limited_receive, send)
         except _TooLarge:
             await self._refuse(scope, send)
+
+    async def _read_up_to_limit(self, receive: Receive) -> list[dict] | None:
+        """The request's body messages, or None once they pass the limit."""
+        messages, seen = [], 0
+        while True:
+            message = await receive()
+            messages.append(message)
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                return None
+            if message["type"] != "http.request" or not message.get("more_body"):
+                return messages
 
     async def _refuse(self, scope: Scope, send: Send) -> None:
         body = json.dumps({
@@ -98,6 +116,17 @@ class BodyLimit:
 
 class _TooLarge(Exception):
     pass
+
+
+def _replay(messages: list[dict], receive: Receive) -> Receive:
+    """A receive that hands out `messages` first, then what the server sends next
+    (a disconnect)."""
+    pending = list(messages)
+
+    async def replay() -> dict:
+        return pending.pop(0) if pending else await receive()
+
+    return replay
 
 
 class ApiVersionHeader:
@@ -158,6 +187,7 @@ def create_service_app(
     for router in root_routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,metrics")
+    app.openapi = lambda: service_openapi(app)  # NL API Design Rules: shared/openapi.py
     return app
 
 

@@ -3,6 +3,9 @@
 The token store is a small database of its own (setting `auth_database_url`), shared by the
 services the way an identity provider would be; no service reads another's data through it.
 Tokens are 256-bit random strings, so a plain SHA-256 is a sufficient hash.
+
+Besides organisation tokens (machine clients), the services accept the portal's person tokens
+(shared.person_tokens): then the caller names the person who acts, for the access log.
 """
 
 from __future__ import annotations
@@ -20,6 +23,13 @@ from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime, make_engine
 from shared.periods import utcnow
+from shared.person_tokens import (
+    InvalidPersonToken,
+    Person,
+    jwks_source,
+    looks_like_jwt,
+    verifier_for,
+)
 from shared.problems import Problem
 from shared.vocabulary import Role, is_cbs_code
 
@@ -41,6 +51,7 @@ tokens = Table(
 class Caller:
     org: str
     role: Role
+    person: Person | None = None  # set when the portal acts for a person
 
     def is_(self, *roles: Role) -> bool:
         return self.role in roles
@@ -123,11 +134,23 @@ def optional_caller(request: Request, credentials: Credentials) -> Caller | None
     """The caller when a bearer token is sent; a bad token is refused, not ignored."""
     if credentials is None:
         return None
+    if looks_like_jwt(credentials.credentials):
+        return _person_caller(request, credentials.credentials)
     caller = _store(request).verify(credentials.credentials)
     if caller is None:
         raise Problem(401, "Ongeldig token", "The bearer token is unknown or revoked.",
                       headers={"WWW-Authenticate": "Bearer"})
     return caller
+
+
+def _person_caller(request: Request, token: str) -> Caller:
+    verifier = verifier_for(jwks_source(request.app.state.settings))
+    try:
+        claims = verifier.verify(token)
+    except InvalidPersonToken as exc:
+        raise Problem(401, "Ongeldig token", f"The person token is refused: {exc.reason}.",
+                      headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}) from None
+    return Caller(claims.org, claims.role, claims.person)
 
 
 def current_caller(caller: Annotated[Caller | None, Depends(optional_caller)]) -> Caller:

@@ -189,6 +189,16 @@ def _check_credential(kind: str, value: str) -> None:
         raise ValueError(f"SASL {kind} {value!r} must be non-empty without quotes, =,[] or spaces")
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _die_with_parent() -> None:  # preexec_fn: SIGTERM the broker when its starter dies
     with contextlib.suppress(Exception):
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -246,6 +256,7 @@ class LocalBroker:
                 _check_credential("user", name)
                 _check_credential("password", password)
         self._process: subprocess.Popen | None = None
+        self._signalled: int | None = None  # the pid the last stop/kill signalled
 
     # paths and addresses
     @property
@@ -506,6 +517,7 @@ class LocalBroker:
         if not self.is_running():
             return False
         pid = self._process.pid if self._process is not None else self.pid
+        self._signalled = pid
         with contextlib.suppress(ProcessLookupError, TypeError):
             os.kill(pid, sig)
         return True
@@ -538,13 +550,30 @@ class LocalBroker:
         self.kill() if hard else self.stop()
         return self.start(timeout)
 
+    def reap(self) -> None:
+        """Forget our broker process after it died (a supervisor then starts it again); a
+        pid file another process's broker has written since stays, and that broker is then
+        `is_running()`."""
+        self._forget()
+
     def _forget(self) -> None:
+        ours = self._signalled
         if self._process is not None:
+            ours = self._process.pid
             with contextlib.suppress(subprocess.TimeoutExpired):
                 self._process.wait(timeout=1)
             self._keep_cds_dump(self._cds_dump, "kafka", self._process.returncode)
             self._cds_dump = None
             self._process = None
+        self._signalled = None
+        self._release_pid_file(ours)
+
+    def _release_pid_file(self, ours: int | None) -> None:
+        """Remove the pid file unless it names a live process we did not stop: the pid file
+        belongs to whoever started that broker, and only its stop removes it."""
+        recorded = self.pid
+        if recorded is not None and recorded != ours and _pid_alive(recorded):
+            return
         with contextlib.suppress(FileNotFoundError):
             self.pid_file.unlink()
 

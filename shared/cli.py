@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from shared.contracts_cli import contracts_app
 from shared.services import SERVICES
 from shared.settings import WoonregieSettings
 from shared.vocabulary import Role
@@ -22,6 +23,7 @@ tokens_app = typer.Typer(help="Organisation tokens (bearer tokens, stored hashed
 db_app = typer.Typer(help="Database migrations per service.", no_args_is_help=True)
 app.add_typer(tokens_app, name="tokens")
 app.add_typer(db_app, name="db")
+app.add_typer(contracts_app, name="contracts")
 console = Console()
 
 ServiceName = Annotated[str, typer.Argument(help=f"one of: {', '.join(SERVICES)}")]
@@ -139,18 +141,51 @@ def stop() -> None:
 
 
 @app.command()
-def topics(bootstrap: Annotated[str | None, typer.Option()] = None) -> None:
+def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readable")] = False
+           ) -> None:
+    """Every part of `woonregie run`: pid, up since, restarts and health (exit 1 if any is
+    not healthy, or nothing runs)."""
+    import dataclasses
+    import json
+
+    from shared.launcher import RunSettings
+    from shared.supervision import read_status
+
+    launcher, parts = read_status(RunSettings().run_dir)
+    if as_json:
+        print(json.dumps({"launcher": launcher,
+                          "parts": [dataclasses.asdict(p) for p in parts]}, indent=1))
+    elif launcher is None:
+        console.print("woonregie run draait niet")
+    else:
+        table = Table("onderdeel", "pid", "up since", "restarts", "health",
+                      title=f"launcher pid {launcher}")
+        for part in parts:
+            table.add_row(part.name, str(part.pid or ""), part.up_since or "",
+                          str(part.restarts), part.health)
+        console.print(table)
+    if launcher is None or any(part.health != "healthy" for part in parts):
+        raise typer.Exit(1)
+
+
+@app.command()
+def topics(
+    bootstrap: Annotated[str | None, typer.Option()] = None,
+    replication_factor: Annotated[int, typer.Option(
+        min=1, help="replicas of each new topic (3 on a three-broker cluster)")] = 1,
+) -> None:
     """Create every topic of the topic registry (idempotent)."""
     from shared.kafka_admin import ensure_topics
 
     settings = WoonregieSettings()
-    ensure_topics(bootstrap or settings.kafka_bootstrap, **settings.kafka_security())
+    ensure_topics(bootstrap or settings.kafka_bootstrap, replication_factor=replication_factor,
+                  **settings.kafka_security())
     console.print("topics in place")
 
 
 def _add_service_commands() -> None:
     """Services may add commands (simulate, demo) through a `cli` module of their own."""
-    for module in ("services.allocation.cli",):
+    for module in ("services.allocation.cli", "services.portal.cli"):
         try:
             extension = importlib.import_module(module)
         except ModuleNotFoundError as exc:

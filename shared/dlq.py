@@ -7,6 +7,10 @@ import hashlib
 import json
 import logging
 from dataclasses import dataclass
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
 
 from shared.periods import utcnow
 from shared.topics import dlq_of
@@ -61,6 +65,26 @@ class DeadLetter:
         if text is not None and len(json.dumps(document)) > MAX_LETTER_BYTES:
             document["rawText"] = None  # escaped control characters can blow text up 6 times
         return document
+
+
+class DeadLetterDocument(BaseModel):
+    """The letter on `<topic>.dlq`, as `DeadLetter.document()` writes it (the contract that
+    docs/asyncapi.yaml publishes; a unit test keeps the two the same)."""
+
+    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
+
+    original_topic: str
+    partition: int | None
+    offset: int | None
+    key: str | None = Field(description="the original key, as text")
+    consumer: str = Field(description="the consumer that gave up on the message")
+    error: str = Field(description="why: a reason a person can read")
+    time: datetime = Field(description="when, in UTC")
+    raw_base64: str | None = Field(description="the raw message (cut beyond 256 KiB)")
+    raw_text: str | None = Field(description="the same as UTF-8 text, when it is text")
+    raw_truncated: bool | None = Field(default=None, description="present when the raw was cut")
+    raw_size: int | None = Field(default=None, description="the raw message's full size")
+    raw_sha256: str | None = Field(default=None, description="the full raw message's SHA-256")
 
 
 class DeadLetterPublisher:

@@ -9,17 +9,19 @@ by the opaque id that intake hands out.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
 from shared import topics
+from shared.decline_reasons import decline_reasons
 from shared.topics import Topic
 from shared.vocabulary import (
     Accessibility,
     AgeBand,
     DecidedBy,
+    HousingType,
     IncomeClass,
     TargetGroup,
     TenantType,
@@ -147,10 +149,18 @@ class FeedVacancyReported(Event):
 
     NAME = "feed.vacancy-reported"
     TOPIC = topics.VACANCY_FEED
+    # stated for the corporations (docs/asyncapi.yaml); registry's feed consumer enforces it
+    model_config = ConfigDict(json_schema_extra={"allOf": [
+        {"if": {"properties": {"action": {"const": "announced"}}},
+         "then": {"required": ["availableFrom"]}},
+        {"if": {"properties": {"action": {"const": "let"}}}, "then": {"required": ["tenantType"]}},
+    ]})
 
-    corporation: str
-    bag_id: str
-    action: str = Field(description="announced | withdrawn | let")
+    corporation: str = Field(description="your organisation, as in your API token")
+    bag_id: str = Field(description="BAG verblijfsobject id, 16 digits; registered first",
+                        json_schema_extra={"pattern": r"^[0-9]{16}$"})
+    action: str = Field(description="announced | withdrawn | let",
+                        json_schema_extra={"enum": ["announced", "withdrawn", "let"]})
     available_from: date | None = None
     tenant_type: TenantType | None = None
     let_on: date | None = None
@@ -166,6 +176,10 @@ class FeedVacancyReported(Event):
 class CategoryRule(WireModel):
     category: TargetGroup
     validity_days: int = Field(ge=1)
+    lapse_after_refusals: int | None = Field(
+        default=None, ge=1, description="declines without a valid reason that end the urgency")
+    lapse_after_unanswered: int | None = Field(
+        default=None, ge=1, description="unanswered (expired) proposals that end the urgency")
 
 
 class MunicipalityTarget(WireModel):
@@ -193,6 +207,8 @@ class AgreementPublished(Event):
     categories: list[CategoryRule]
     municipalities: list[str]
     targets: list[MunicipalityTarget]
+    stapeling_threshold: float | None = Field(
+        default=None, description="woonzorgvisie: a wijk's pile-up index above this is flagged")
 
     def key(self) -> str:
         return f"{self.scope}:{self.period}"
@@ -257,6 +273,7 @@ class UrgencyGranted(Event):
     category: TargetGroup
     granted_on: date
     valid_until: date
+    article: str | None = Field(default=None, description="article of the verordening")
 
     def key(self) -> str:
         return self.candidate_id
@@ -270,6 +287,7 @@ class UrgencyRefused(Event):
     municipality: str
     category: TargetGroup
     refused_on: date
+    article: str | None = Field(default=None, description="article of the verordening")
 
     def key(self) -> str:
         return self.candidate_id
@@ -384,6 +402,13 @@ class ProposalAccepted(Event):
 
 
 class ProposalDeclined(Event):
+    """A decline, with a code from the closed list (shared/decline_reasons.json), never text.
+
+    Records written before the list carried free text in `reason`: they still decode (replay
+    of old logs), the text mapped to the code it names or to the list's legacy code and then
+    dropped, so no consumer ever sees it. Still v1: every consumer decodes both shapes.
+    """
+
     NAME = "allocation.proposal-declined"
     TOPIC = topics.PROPOSALS
 
@@ -392,9 +417,21 @@ class ProposalDeclined(Event):
     candidate_id: str
     municipality: str
     decided_by: DecidedBy
-    reason: str
+    reason_code: str = Field(min_length=1, max_length=60)
     declined_on: date
     parked_until: date | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _code_from_legacy_text(cls, data: Any) -> Any:
+        if not isinstance(data, dict) or "reasonCode" in data or "reason_code" in data:
+            return data
+        if "reason" not in data:
+            return data
+        party = data.get("decidedBy", data.get("decided_by", ""))
+        upgraded = {k: v for k, v in data.items() if k != "reason"}
+        upgraded["reasonCode"] = decline_reasons().code_of_legacy(party, data["reason"])
+        return upgraded
 
     def key(self) -> str:
         return self.vacancy_id
@@ -469,6 +506,207 @@ class ProposalStalled(Event):
         return self.scope
 
 
+# --- the urgency life cycle (issue 12) ----------------------------------------------------
+
+
+class UrgencyApplied(Event):
+    """An application for urgency; its grounds' documents stay with the applicant."""
+
+    NAME = "intake.urgency-applied"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    applied_on: date
+    applied_by: str = Field(description="organisation that applied")
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyRevoked(Event):
+    NAME = "intake.urgency-revoked"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    revoked_on: date
+    reason_code: str
+    article: str | None = None
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyExtended(Event):
+    NAME = "intake.urgency-extended"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    category: TargetGroup
+    extended_on: date
+    valid_until: date
+    article: str | None = None
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class UrgencyLapsed(Event):
+    """The urgency ended after too many refusals or unanswered proposals."""
+
+    NAME = "intake.urgency-lapsed"
+    TOPIC = topics.CANDIDATES
+
+    candidate_id: str
+    municipality: str
+    lapsed_on: date
+    reason_code: str = Field(description="refusals | unanswered")
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class ProposalWithdrawn(Event):
+    """An open proposal closed because the candidacy ended (urgency gone, candidate gone)."""
+
+    NAME = "allocation.proposal-withdrawn"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    withdrawn_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class ProposalCancelled(Event):
+    """An accepted proposal undone before the move-in: vacancy and candidate are free."""
+
+    NAME = "allocation.proposal-cancelled"
+    TOPIC = topics.PROPOSALS
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    cancelled_by: DecidedBy
+    reason_code: str
+    cancelled_on: date
+
+    def key(self) -> str:
+        return self.vacancy_id
+
+
+class CandidateLapsed(Event):
+    """Allocation ended a candidacy under the agreement's lapse rule; intake records it."""
+
+    NAME = "allocation.candidate-lapsed"
+    TOPIC = topics.PROPOSALS
+
+    candidate_id: str
+    municipality: str = Field(description="the municipality that granted the urgency")
+    category: TargetGroup
+    lapsed_on: date
+    reason_code: str = Field(description="refusals | unanswered")
+    count: int = Field(ge=1)
+
+    def key(self) -> str:
+        return self.candidate_id
+
+
+class AcceptedProposalStalled(Event):
+    """An accepted proposal still without a move-in after the configured days."""
+
+    NAME = "monitoring.accepted-proposal-stalled"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    accepted_on: date
+    accepted_days: int
+# --- woonzorgvisie -------------------------------------------------------------------------
+
+
+class NeedFigure(WireModel):
+    area: str = Field(description="CBS code of a municipality, wijk or buurt")
+    year: int
+    target_group: str
+    housing_type: HousingType
+    households: int = Field(ge=0)
+
+
+class ForecastFigure(WireModel):
+    area: str
+    year: int
+    age_band: str
+    persons: int = Field(ge=0)
+
+
+class NeedRate(WireModel):
+    age_band: str
+    housing_type: HousingType
+    rate: float = Field(ge=0, le=1, description="share of the age band needing this type")
+
+
+class ProgrammeFigure(WireModel):
+    area: str
+    year: int
+    housing_type: HousingType
+    change: int = Field(description="dwellings added (+) or demolished (-)")
+    owner: str
+
+
+class WoonzorgvisieImported(Event):
+    """One accepted import; a later import of the same kind replaces the figures of the areas
+    it names (docs/WOONZORGVISIE.md)."""
+
+    NAME = "registry.woonzorgvisie-imported"
+    TOPIC = topics.WOONZORGVISIE
+
+    import_id: str
+    kind: str = Field(description="housing-need | population-forecast | need-rates | "
+                                  "building-programme")
+    version: int = Field(ge=1)
+    org: str
+    source: str
+    imported_at: datetime
+    illustrative: bool = Field(default=False, description="a made-up example dataset, to be "
+                                                          "labelled as such wherever it shows")
+    need: list[NeedFigure] = Field(default_factory=list)
+    forecast: list[ForecastFigure] = Field(default_factory=list)
+    rates: list[NeedRate] = Field(default_factory=list)
+    programme: list[ProgrammeFigure] = Field(default_factory=list)
+
+    def key(self) -> str:
+        return self.import_id
+
+
+class StapelingFlagged(Event):
+    """A wijk whose pile-up index crossed the agreement's threshold."""
+
+    NAME = "monitoring.stapeling-flagged"
+    TOPIC = topics.ALERTS
+
+    scope: str
+    period: str
+    municipality: str
+    wijk: str
+    index: float
+    threshold: float
+
+    def key(self) -> str:
+        return self.scope
+
+
 EVENT_CLASSES: tuple[type[Event], ...] = (
     MunicipalityUpserted, DwellingUpserted, VacancyAnnounced, VacancyWithdrawn, VacancyLet,
     FeedVacancyReported, AgreementPublished,
@@ -477,6 +715,11 @@ EVENT_CLASSES: tuple[type[Event], ...] = (
     VacancyLabelled, CandidateProposed, ProposalAccepted, ProposalDeclined, ProposalExpired,
     CandidatePlaced,
     RealisationBandChanged, ProposalStalled,
+    WoonzorgvisieImported, StapelingFlagged,
+)
+EVENT_CLASSES += (
+    UrgencyApplied, UrgencyRevoked, UrgencyExtended, UrgencyLapsed,
+    ProposalWithdrawn, ProposalCancelled, CandidateLapsed, AcceptedProposalStalled,
 )
 
 # name -> {major version -> class}

@@ -20,6 +20,7 @@ def make_producer(settings: WoonregieSettings, **overrides: Any) -> KafkaProduce
         "request_timeout_ms": 10_000,
         "client_id": f"woonregie-{settings.service_name}",
         **settings.kafka_security(),
+        **settings.kafka_reconnect(),
     }
     options.update(overrides)
     return KafkaProducer(**options)
@@ -35,6 +36,7 @@ def make_consumer(
         "auto_offset_reset": "earliest",
         "client_id": f"woonregie-{settings.service_name}",
         **settings.kafka_security(),
+        **settings.kafka_reconnect(),
     }
     options.update(overrides)
     return KafkaConsumer(*topics, **options)

@@ -34,6 +34,7 @@ from shared.db import UTCDateTime, is_postgres
 from shared.envelope import encode_envelope, envelope_for
 from shared.events import Event
 from shared.periods import utcnow
+from shared.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
 log = logging.getLogger(__name__)
@@ -78,11 +79,16 @@ def add_to_outbox(session: Session, table: Table, event: Event, *, source: str,
 
 
 class OutboxRelay:
-    """Publishes unpublished outbox rows; run it in a background thread of each process."""
+    """Publishes unpublished outbox rows; run it in a background thread of each process.
+
+    Of the relays over one outbox only the holder of its lease (`shared.relay_lease`)
+    publishes; the others stand by and take over when the holder's process ends."""
 
     def __init__(self, engine: Engine, table: Table, producer_factory: Callable,
-                 *, poll_seconds: float = 0.2, batch_size: int = 1000):
+                 *, poll_seconds: float = 0.2, batch_size: int = 1000,
+                 lease_name: str | None = None):
         self.engine = engine
+        self.lease = RelayLease(engine, lease_name or table.name)
         self.table = table
         self.producer_factory = producer_factory
         self.poll_seconds = poll_seconds
@@ -108,12 +114,16 @@ class OutboxRelay:
         if self._producer is not None:
             self._producer.close(timeout=2)
             self._producer = None
+        self.lease.release()
 
     def _run(self) -> None:
         backoff = self.poll_seconds
         while not self._stop.is_set():
             self._wake.clear()  # a commit from now on wakes the wait below
             try:
+                if not self.lease.held():  # another relay publishes this outbox
+                    self._wake.wait(self.poll_seconds)
+                    continue
                 published = self.publish_pending()
                 backoff = self.poll_seconds
             except Exception as exc:  # broker away: rows stay, we retry with backoff

@@ -49,7 +49,8 @@ class Runtime:
     @cached_property
     def relay(self) -> OutboxRelay:
         return OutboxRelay(self.engine, self.infra.outbox, self.producer_factory,
-                           poll_seconds=self.settings.outbox_poll_seconds)
+                           poll_seconds=self.settings.outbox_poll_seconds,
+                           lease_name=f"{self.settings.service_name}-outbox")
 
     @cached_property
     def dead_letters(self) -> DeadLetterPublisher:

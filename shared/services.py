@@ -11,6 +11,7 @@ from shared.settings import (
     AllocationSettings,
     IntakeSettings,
     MonitoringSettings,
+    PortalSettings,
     RegistrySettings,
     WoonregieSettings,
 )
@@ -44,5 +45,6 @@ SERVICES: dict[str, ServiceSpec] = {
         ServiceSpec("intake", IntakeSettings, has_worker=False),
         ServiceSpec("allocation", AllocationSettings, has_worker=True),
         ServiceSpec("monitoring", MonitoringSettings, has_worker=False),
+        ServiceSpec("portal", PortalSettings, has_worker=False),
     )
 }

@@ -7,6 +7,7 @@ service, so the variables of a process are that service's settings.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Literal
 
@@ -17,7 +18,10 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 class WoonregieSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="WOONREGIE_", env_file=".env", extra="ignore")
+    # Secrets may come from files named like the variable, lower case, in the folder
+    # WOONREGIE_SECRETS_DIR names (compose mounts its `secrets:` in /run/secrets).
+    model_config = SettingsConfigDict(env_prefix="WOONREGIE_", env_file=".env", extra="ignore",
+                                      secrets_dir=os.environ.get("WOONREGIE_SECRETS_DIR"))
 
     service_name: str = "woonregie"
     host: str = "127.0.0.1"
@@ -41,6 +45,19 @@ class WoonregieSettings(BaseSettings):
     log_json: bool = True
     outbox_poll_seconds: float = 0.2
     max_body_bytes: int = 1_000_000
+    kafka_reconnect_backoff_ms: int = Field(
+        default=50, ge=1, description="first wait before a Kafka client reconnects")
+    kafka_reconnect_backoff_max_ms: int = Field(
+        default=1_000, ge=1, description="longest wait between reconnects (kafka-python's "
+        "default, 30 s, kept a client away that long after the broker returned)")
+    person_token_minutes: int = Field(
+        default=5, ge=1, le=60, description="lifetime of the portal's signed person tokens")
+    person_token_key_file: Path | None = Field(
+        default=None, description="the portal's Ed25519 private key (PEM) for person tokens; "
+        "unset: a key created once in data_dir (development only)")
+    person_token_jwks: str | None = Field(
+        default=None, description="the portal's public keys, a JWKS file or URL (its "
+        "/.well-known/jwks.json); default: data_dir/portal-jwks.json")
 
     def db_url(self) -> str:
         if self.database_url:
@@ -65,6 +82,11 @@ class WoonregieSettings(BaseSettings):
         if self.kafka_ssl_cafile:
             options["ssl_cafile"] = str(self.kafka_ssl_cafile)
         return options
+
+    def kafka_reconnect(self) -> dict:
+        """Reconnect backoff keyword arguments of kafka-python clients."""
+        return {"reconnect_backoff_ms": self.kafka_reconnect_backoff_ms,
+                "reconnect_backoff_max_ms": self.kafka_reconnect_backoff_max_ms}
 
 
 class RegistrySettings(WoonregieSettings):
@@ -140,3 +162,71 @@ class MonitoringSettings(WoonregieSettings):
         description="/metrics shows exact realisation counts (else cells under the threshold "
                     "are left out); only for a /metrics reachable from the ops network alone",
     )
+    stalled_accepted_days: int = Field(
+        default=30, ge=0,
+        description="an accepted proposal without a move-in for longer than this raises an alert")
+
+
+class PortalSettings(WoonregieSettings):
+    """The portal: people's web application; it owns accounts and sessions only."""
+
+    service_name: str = "portal"
+    port: int = 8000
+    platform_urls: str = Field(
+        default="registry=http://127.0.0.1:8001,intake=http://127.0.0.1:8002,"
+                "allocation=http://127.0.0.1:8003,monitoring=http://127.0.0.1:8004",
+        description="where the services' APIs are: name=url pairs, comma separated",
+    )
+    session_idle_minutes: int = Field(default=30, ge=1, description="idle session expiry")
+    session_absolute_hours: int = Field(default=12, ge=1, description="absolute session expiry")
+    cookie_secure: bool = Field(default=False, description="Secure cookie: set when served "
+                                "over TLS (behind a TLS-terminating proxy too)")
+    lockout_attempts: int = Field(default=5, ge=1, description="failed logins before lockout")
+    lockout_minutes: int = Field(default=15, ge=1)
+    page_size: int = Field(default=20, ge=1, le=200)
+    oidc_issuer: str | None = Field(default=None, description="OIDC single sign-on; unset: off")
+    oidc_client_id: str = Field(default="woonregie-portal", description="the portal's client "
+                                "at the OIDC provider")
+    oidc_client_secret: SecretStr | None = Field(default=None, description="its secret; or "
+                                                 "oidc_client_secret_file")
+    oidc_client_secret_file: Path | None = Field(default=None, description="a file holding it "
+                                                 "(a mounted secret)")
+    oidc_redirect_url: str | None = Field(default=None, description="the callback URL registered "
+                                          "at the provider; default: derived from the request")
+    oidc_scopes: str = "openid email profile"
+    oidc_org_claim: str = Field(default="woonregie_org", description="claim naming the org")
+    oidc_role_claim: str = Field(default="woonregie_role", description="claim naming the role")
+    oidc_groups_claim: str = Field(default="groups", description="claim listing groups, for "
+                                   "oidc_group_map")
+    oidc_group_map: dict[str, tuple[str, str]] = Field(
+        default_factory=dict, description='group -> [org, role], JSON: {"/lentis/zorg": '
+        '["Lentis", "care-provider"]}; used when the org and role claims are absent')
+    notifications_database_url: str | None = Field(
+        default=None, description="notices of what waits for whom; default "
+        "data_dir/portal-notifications.db")
+    notifications_consumer_group: str = "portal-notifications"
+    public_url: str = Field(default="http://127.0.0.1:8000", description="the portal's address "
+                            "as people reach it, for the links in e-mails")
+    smtp_host: str | None = Field(default=None, description="e-mail notifications; unset: none")
+    smtp_port: int = 25
+    smtp_from: str = "Woonregie <noreply@woonregie.localhost>"
+    smtp_tls: Literal["none", "starttls", "ssl"] = "none"
+    smtp_username: str | None = None
+    smtp_password: SecretStr | None = None
+    mail_poll_seconds: float = Field(default=5.0, gt=0, description="how often unsent "
+                                     "notices are mailed")
+
+    def oidc_secret(self) -> str | None:
+        if self.oidc_client_secret_file:
+            return self.oidc_client_secret_file.read_text().strip() or None
+        return self.oidc_client_secret.get_secret_value() if self.oidc_client_secret else None
+
+    def notifications_db_url(self) -> str:
+        if self.notifications_database_url:
+            return self.notifications_database_url
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{self.data_dir / 'portal-notifications.db'}"
+
+    def service_url(self, name: str) -> str:
+        pairs = dict(item.split("=", 1) for item in self.platform_urls.split(",") if "=" in item)
+        return pairs[name].rstrip("/")

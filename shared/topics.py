@@ -79,9 +79,15 @@ ALERTS = Topic(
     description="a municipality out of its band, a stalled proposal",
 )
 
+WOONZORGVISIE = Topic(
+    "registry.woonzorgvisie.v1", "import id", 1, Cleanup.COMPACT,
+    description="woonzorgvisie imports: housing need, forecast and rates, building programme",
+)
+
 MAIN_TOPICS: tuple[Topic, ...] = (
     MUNICIPALITIES, DWELLINGS, VACANCIES, VACANCY_FEED, AGREEMENTS,
     CANDIDATES, PROPOSALS, PLACEMENTS, ALERTS,
+    WOONZORGVISIE,
 )
 ALL_TOPICS: tuple[Topic, ...] = MAIN_TOPICS + tuple(t.dlq for t in MAIN_TOPICS)
 BY_NAME: dict[str, Topic] = {t.name: t for t in ALL_TOPICS}

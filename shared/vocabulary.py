@@ -85,3 +85,16 @@ PROVINCE_SCOPE = "province"
 
 def is_cbs_code(value: str) -> bool:
     return re.fullmatch(CBS_CODE_PATTERN, value) is not None
+
+
+class HousingType(StrEnum):
+    """Woonzorgvisie: the kind of home a household needs (docs/WOONZORGVISIE.md)."""
+
+    ZELFSTANDIG = "zelfstandig"  # a social rental home
+    NULTREDEN = "nultreden"  # step-free
+    GECLUSTERD = "geclusterd"  # clustered, with care nearby
+    BESCHERMD = "beschermd"  # sheltered, with 24h care
+
+
+# woonzorgvisie need is counted for the target groups plus two age groups of older people
+NEED_GROUPS: tuple[str, ...] = tuple(g.value for g in TargetGroup) + ("ouderen-65", "ouderen-75")

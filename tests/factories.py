@@ -143,7 +143,7 @@ _SAMPLES: dict[type[ev.Event], Callable[[], dict[str, Any]]] = {
     ),
     ev.ProposalDeclined: lambda: dict(
         proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
-        municipality=GRONINGEN, decided_by=DecidedBy.CANDIDATE, reason="too far from work",
+        municipality=GRONINGEN, decided_by=DecidedBy.CANDIDATE, reason_code="location-unsafe",
         declined_on=DAY, parked_until=date(2026, 4, 1),
     ),
     ev.ProposalExpired: lambda: dict(
@@ -163,6 +163,50 @@ _SAMPLES: dict[type[ev.Event], Callable[[], dict[str, Any]]] = {
     ev.ProposalStalled: lambda: dict(
         scope="province", proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID,
         municipality=GRONINGEN, open_days=12,
+    ),
+    ev.WoonzorgvisieImported: lambda: dict(
+        import_id="wzv-0001", kind="housing-need", version=1, org="provincie-groningen",
+        source="Woonbehoefteonderzoek 2025", imported_at=MOMENT,
+        need=[ev.NeedFigure(area="WK001401", year=2030, target_group="ouderen-75",
+                            housing_type="nultreden", households=40)],
+    ),
+    ev.StapelingFlagged: lambda: dict(
+        scope=GRONINGEN, period="2026", municipality=GRONINGEN, wijk="WK001401", index=2.5,
+        threshold=1.5,
+    ),
+}
+_SAMPLES |= {
+    ev.UrgencyApplied: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        applied_on=DAY, applied_by="Lentis",
+    ),
+    ev.UrgencyRevoked: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, revoked_on=DAY,
+        reason_code="no-longer-eligible", article="art. 2.9",
+    ),
+    ev.UrgencyExtended: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        extended_on=DAY, valid_until=date(2026, 11, 29),
+    ),
+    ev.UrgencyLapsed: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, lapsed_on=DAY, reason_code="refusals",
+    ),
+    ev.ProposalWithdrawn: lambda: dict(
+        proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
+        municipality=GRONINGEN, reason_code="urgency-revoked", withdrawn_on=DAY,
+    ),
+    ev.ProposalCancelled: lambda: dict(
+        proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID, candidate_id=CANDIDATE_ID,
+        municipality=GRONINGEN, cancelled_by=DecidedBy.CORPORATION,
+        reason_code="dwelling-unavailable", cancelled_on=DAY,
+    ),
+    ev.CandidateLapsed: lambda: dict(
+        candidate_id=CANDIDATE_ID, municipality=GRONINGEN, category=TargetGroup.BESCHERMD_WONEN,
+        lapsed_on=DAY, reason_code="unanswered", count=2,
+    ),
+    ev.AcceptedProposalStalled: lambda: dict(
+        scope="province", proposal_id=PROPOSAL_ID, vacancy_id=VACANCY_ID,
+        municipality=GRONINGEN, accepted_on=DAY, accepted_days=31,
     ),
 }
 

@@ -67,7 +67,7 @@ def answer_body(party: str, decision: str, on: date, reason: str | None) -> dict
     The one place that knows the answer's wire shape."""
     body = {"decision": decision, "decidedBy": party, "on": on.isoformat()}
     if decision == "declined":
-        body["reason"] = reason
+        body["reasonCode"] = reason
     return body
 
 

@@ -41,6 +41,9 @@ def demo(
         help="the platform's data folder, whose auth DB issues the demo's tokens "
              "(default: WOONREGIE_DATA_DIR or the repo's data/)")] = None,
     seed: Annotated[int | None, typer.Option(help="fixes the generated actors")] = None,
+    leave_for_portal: Annotated[bool, typer.Option(
+        help="leave the first corporation's proposals unanswered, for its person in the "
+             "portal")] = True,
     year: Annotated[bool, typer.Option(
         "--year", help="drive the simulator's year (groningen scenario) from 1 January up to "
                        "today instead, with the dates the events carry")] = False,
@@ -64,7 +67,7 @@ def demo(
                       data_dir=data_dir, seed=1 if seed is None else seed, days=days,
                       step_days=step_days)
         return
-    from services.allocation.demo import DemoFeed
+    from services.allocation.demo import CORPORATIONS, DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine
     from shared.settings import WoonregieSettings
@@ -75,7 +78,8 @@ def demo(
         seconds = 60.0
     feed = DemoFeed(registry_url=registry_url, intake_url=intake_url,
                     allocation_url=allocation_url, seed=seed,
-                    tokens=lambda org, role: store.issue(org, role).token)
+                    tokens=lambda org, role: store.issue(org, role).token,
+                    left_for_people=(CORPORATIONS[0],) if leave_for_portal else ())
     console = Console()
     total = count if count is not None else seconds
     with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
@@ -91,6 +95,8 @@ def demo(
 
         try:
             stats = feed.run(rate=rate, seconds=seconds, count=count, on_progress=progress)
+            for _ in feed.leave_work_waiting():  # for people logging in to the portal
+                pass
         finally:
             feed.close()
     table = Table(title="demo feed")

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from services.allocation.woonzorgvisie_example import ExampleRejected, load_example
 from services.intake.domain.bsn import fake_bsn
 from shared.periods import today_amsterdam
 from shared.vocabulary import Role
@@ -48,7 +49,7 @@ class DemoStats:
 class DemoFeed:
     def __init__(self, *, registry_url: str, intake_url: str, allocation_url: str,
                  tokens: Callable[[str, Role], str], seed: int | None = None,
-                 timeout: float = 20.0):
+                 timeout: float = 20.0, left_for_people: tuple[str, ...] = ()):
         self.rng = random.Random(seed)
         self.stats = DemoStats()
         self.today = today_amsterdam()
@@ -59,6 +60,8 @@ class DemoFeed:
         self._tokens = tokens
         self._answered: set[str] = set()
         self._next_poll = 0.0
+        # corporations whose proposals wait for a person in the portal instead of the feed
+        self.left_for_people = left_for_people
 
     def close(self) -> None:
         for client in (self.registry, self.intake, self.allocation):
@@ -106,13 +109,25 @@ class DemoFeed:
                                                 "lettings": 0.0},
                                  "categories": [{"category": "beschermd-wonen",
                                                  "validityDays": 180}],
+                                 "stapelingThreshold": 1.5,
                              })
             self.stats.agreement_created = put is not None
             yield
 
-    def new_candidate(self) -> Iterator[None]:
-        """A care provider registers a client; the municipality grants urgency."""
-        municipality = self.rng.choice(MUNICIPALITIES)
+    def woonzorgvisie_example(self) -> Iterator[None]:
+        """The province imports the illustrative woonzorgvisie dataset (4 requests)."""
+        self.stats.actions += 4
+        try:
+            load_example(self.registry, self.headers(PROVINCE_ORG, Role.PROVINCE))
+        except (httpx.HTTPError, ExampleRejected) as exc:
+            self._error(f"woonzorgvisie example: {exc}")
+        yield
+
+    def new_candidate(self, municipality: str | None = None, grant: bool = True
+                      ) -> Iterator[None]:
+        """A care provider registers a client; the municipality grants urgency (unless not
+        `grant`: then the decision waits in the municipality's queue)."""
+        municipality = municipality or self.rng.choice(MUNICIPALITIES)
         care = self.headers(CARE_PROVIDER, Role.CARE_PROVIDER)
         for _attempt in range(3):
             response = self._call(self.intake, "POST", "/v1/candidates", ok=(201,),
@@ -134,6 +149,8 @@ class DemoFeed:
         else:
             return
         self.stats.candidates += 1
+        if not grant:
+            return
         candidate_id = response.json()["id"]
         granted = self._call(self.intake, "POST",
                              f"/v1/candidates/{candidate_id}/urgency-decisions",
@@ -144,15 +161,19 @@ class DemoFeed:
             self.stats.urgency_granted += 1
         yield
 
-    def new_vacancy(self) -> Iterator[None]:
+    def new_vacancy(self, corporation_org: str | None = None) -> Iterator[None]:
         """A corporation puts a dwelling in its stock and announces it vacant."""
-        corporation = self.headers(self.rng.choice(CORPORATIONS), Role.CORPORATION)
+        corporation = self.headers(corporation_org or self.rng.choice(CORPORATIONS),
+                                   Role.CORPORATION)
         bag_id = str(self.rng.randrange(10**15, 10**16))
+        municipality = self.rng.choice(MUNICIPALITIES)
         dwelling = self._call(self.registry, "PUT", f"/v1/dwellings/{bag_id}", ok=(200, 201),
                               headers=corporation, json={
-            "municipality": self.rng.choice(MUNICIPALITIES), "rooms": self.rng.choice((2, 3)),
+            "municipality": municipality, "rooms": self.rng.choice((2, 3)),
             "monthlyRent": float(self.rng.randrange(520, 640, 10)),
             "accessibility": "nultreden", "careSuitable": True,
+            # a wijk of the example dataset, from the id's last digit (no draw from rng)
+            "neighbourhood": f"WK{municipality[2:]}0{int(bag_id[-1]) % 3 + 1}",
         })
         yield
         if dwelling is None:
@@ -168,6 +189,8 @@ class DemoFeed:
         """Corporations and the care provider accept open proposals; the move-in follows."""
         care = self.headers(CARE_PROVIDER, Role.CARE_PROVIDER)
         for org in CORPORATIONS:
+            if org in self.left_for_people:
+                continue
             corporation = self.headers(org, Role.CORPORATION)
             listed = self._call(self.allocation, "GET", "/v1/proposals", ok=(200,),
                                 headers=corporation, params={"status": "open"})
@@ -199,11 +222,21 @@ class DemoFeed:
             self.stats.placements += 1
         yield
 
+    def leave_work_waiting(self, corporation_org: str = CORPORATIONS[0],
+                           municipality: str = MUNICIPALITIES[0]) -> Iterator[None]:
+        """After a run: work for people in the portal. Two urgency requests wait for the
+        municipality, and two vacancies of one corporation get proposals nobody answers."""
+        for _ in range(2):
+            yield from self.new_candidate(municipality, grant=False)
+        for _ in range(2):
+            yield from self.new_vacancy(corporation_org)
+
     # --- the schedule -------------------------------------------------------------------------
 
     def steps(self) -> Iterator[None]:
         """An endless stream of actions; each `next` performs one HTTP request."""
         yield from self.ensure_agreement()
+        yield from self.woonzorgvisie_example()
         poll_every = 2.0
         while True:
             if time.monotonic() >= self._next_poll:

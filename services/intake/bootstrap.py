@@ -12,8 +12,9 @@ from services.intake.adapters.tables import INFRA
 from services.intake.domain.geography import load_geography
 from services.intake.domain.income import load_income_limits
 from services.intake.service.bus import MessageBus
-from services.intake.service.handlers import Deps, on_placement_event
+from services.intake.service.handlers import Deps, on_placement_event, on_urgency_input
 from services.intake.service.uow import IntakeUnitOfWork
+from shared import topics
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -43,10 +44,18 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
             handler=lambda uow, received: on_placement_event(uow, received, deps),
             producer_factory=runtime.producer_factory,
         ),
+        urgency_inputs=PlacementConsumer(
+            settings, consumer_name=f"{settings.service_name}.urgency-inputs",
+            uow_factory=runtime.uow,
+            handler=lambda uow, received: on_urgency_input(uow, received, deps),
+            producer_factory=runtime.producer_factory,
+            topic_names=(topics.AGREEMENTS.name, topics.PROPOSALS.name),
+        ),
     )
     return runtime
 
 
 def lifecycles(runtime: Runtime) -> list:
     """What runs beside the API, in start order."""
-    return [runtime.relay, runtime.extras["expiry"], runtime.extras["placements"]]
+    return [runtime.relay, runtime.extras["expiry"], runtime.extras["placements"],
+            runtime.extras["urgency_inputs"]]

@@ -17,6 +17,7 @@ from services.monitoring.adapters.tables import INFRA
 from services.monitoring.domain import BandPolicy
 from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
+from services.monitoring.service.stapeling_alerts import StapelingAlerts
 from services.monitoring.service.uow import MonitoringUnitOfWork
 from shared.db import make_engine
 from shared.kafka_clients import make_consumer
@@ -35,10 +36,12 @@ def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None
     metrics = MonitoringMetrics(live, threshold=settings.suppression_threshold,
                                 exact=settings.metrics_exact)
     checker = AlertChecker(live, runtime.uow, stalled_days=settings.stalled_proposal_days,
-                           today=today, on_alert=metrics.alert_emitted)
+                           today=today, on_alert=metrics.alert_emitted,
+                           accepted_days=settings.stalled_accepted_days)
     dead_letters = DeadLetterSink(runtime.producer_factory, runtime.uow, CONSUMER_NAME)
+    stapeling = StapelingAlerts(live, runtime.uow, on_alert=metrics.alert_emitted)
     consumer = ReadModelConsumer(settings, live, dead_letters, metrics, checker,
-                                 consumer_factory=consumer_factory)
+                                 consumer_factory=consumer_factory, stapeling=stapeling)
     runtime.extras.update(live=live, metrics=metrics, alerts=checker, consumer=consumer,
                           today=today)
     return runtime

@@ -55,7 +55,7 @@ def scenario(kafka_bootstrap) -> Scenario:
             sample_event(ev.ProposalDeclined, proposal_id=declined.proposal_id,
                          vacancy_id=declined.vacancy_id, candidate_id=declined.candidate_id,
                          municipality=scenario.code, decided_by=DecidedBy.CANDIDATE,
-                         reason="te ver van werk", declined_on=date(2026, 2, 3)))
+                         reason_code="location-unsafe", declined_on=date(2026, 2, 3)))
     return scenario
 
 
@@ -133,6 +133,11 @@ def test_dashboard_renders_the_api_numbers_accessibly(base_url, scenario, browse
     assert page.locator("#kpi-target").inner_text() == str(api["total"]["target"])
     row = page.locator("#table-realisation tbody tr", has_text="Dashboardum")
     assert row.locator("td").nth(1).inner_text() == str(api["municipalities"][0]["realised"])
+
+    # the by-name figures per month and where people moved: a table each
+    assert page.locator("#table-households tbody tr").count() == 12  # the months of 2026
+    move = page.locator("#table-moves tbody tr", has_text="Dashboardum").first
+    assert move.locator("td").nth(1).inner_text() == "6"  # registered and housed there
 
     # updates by itself after a new placement (refresh every 2 s)
     publish(kafka_bootstrap, *scenario.placement(date(2026, 7, 1)))

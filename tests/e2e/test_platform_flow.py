@@ -8,18 +8,20 @@ from __future__ import annotations
 import os
 import random
 import shutil
+import ssl
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
 import pytest
-from cryptography.fernet import Fernet
 
 from platform_process import RunningPlatform, start_platform
 from reliability.reliability_helpers import group_lag
 from services.intake.domain.bsn import fake_bsn
 from shared import topics
 from shared.periods import today_amsterdam
+from shared.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
@@ -35,17 +37,19 @@ def local_platform(tmp_path_factory):
 
 
 class ComposePlatform:
-    """The compose stack as the scenario sees it: HTTP on the published ports, tokens via
-    `woonregie tokens issue` inside the registry container."""
+    """The compose stack as the scenario sees it: HTTPS through the proxy on the published
+    ports (certificate of the CA deploy/make-secrets.sh made), tokens via `woonregie tokens
+    issue` inside the registry container."""
 
     PORTS = {"registry": 8001, "intake": 8002, "allocation": 8003, "monitoring": 8004}
 
-    def __init__(self, services, ip: str):
+    def __init__(self, services, ca: Path):
         self.services = services
-        self.ip = ip
+        self.ca = ca
 
     def client(self, service: str) -> httpx.Client:
-        return httpx.Client(base_url=f"http://{self.ip}:{self.PORTS[service]}", timeout=20)
+        return httpx.Client(base_url=f"https://localhost:{self.PORTS[service]}", timeout=20,
+                            verify=ssl.create_default_context(cafile=str(self.ca)))
 
     def token(self, org: str, role: str) -> dict[str, str]:
         output = self.services._docker_compose.execute(
@@ -65,12 +69,11 @@ def platform(request):
         return request.getfixturevalue("local_platform")
     if not docker_engine_available():
         pytest.skip("no Docker engine here: the same scenario runs against woonregie run")
-    os.environ.setdefault("POSTGRES_PASSWORD", "e2e-only")
-    os.environ.setdefault("WOONREGIE_PSEUDONYM_KEY", "e2e-only-pseudonym-key")
-    os.environ.setdefault("WOONREGIE_ENCRYPTION_KEY", Fernet.generate_key().decode())
+    secrets = REPO_ROOT / "secrets"  # the files docker-compose.yml reads its secrets from
+    subprocess.run(["sh", str(REPO_ROOT / "deploy" / "make-secrets.sh"), str(secrets),
+                    "localhost"], check=True)
     services = request.getfixturevalue("docker_services")
-    ip = request.getfixturevalue("docker_ip")
-    stack = ComposePlatform(services, ip)
+    stack = ComposePlatform(services, secrets / "kafka_ca.pem")
     services.wait_until_responsive(
         check=lambda: all(_healthy(stack, name) for name in ComposePlatform.PORTS),
         timeout=300.0, pause=2.0)
@@ -172,7 +175,7 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
 def test_ctrl_c_stops_every_process(local_platform):
     platform = local_platform
     pids = platform.recorded_pids()
-    assert len(pids) == 6  # broker, four APIs, the allocation worker
+    assert len(pids) == 7  # broker, four APIs, the portal, the allocation worker
     platform.stop()
     assert platform.process.returncode == 0
     for pid in pids:

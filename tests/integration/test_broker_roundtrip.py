@@ -218,7 +218,8 @@ def test_ensure_topics_is_idempotent_and_applies_topic_settings(kafka_bootstrap)
         assert len(described[topic.name]["partitions"]) == topic.partitions, topic.name
     compacted = {t.name for t in ALL_TOPICS if t.cleanup is Cleanup.COMPACT}
     assert compacted == {
-        "registry.municipalities.v1", "registry.dwellings.v1", "registry.agreements.v1"
+        "registry.municipalities.v1", "registry.dwellings.v1", "registry.agreements.v1",
+        "registry.woonzorgvisie.v1",
     }
 
 

@@ -22,9 +22,9 @@ EXAMPLES = 12  # per operation and generation mode
 
 # the role whose token is sent: one that may call the operation
 ROLE_FOR = {
-    "registry": lambda method, path: (
-        "admin" if path.startswith("/v1/municipalities/") and method == "PUT"
-        else "province" if path.startswith("/v1/agreements") and method == "PUT"
+    "registry": lambda method, path: (  # paths relative to the server URL /v1
+        "admin" if path.startswith("/municipalities/") and method == "PUT"
+        else "province" if path.startswith("/agreements") and method == "PUT"
         else "corporation"),
     "intake": lambda method, path: (
         "municipality" if path.endswith("/urgency-decisions") else "care-provider"),

@@ -33,7 +33,7 @@ from services.monitoring.adapters.consumer import CONSUMED_TOPICS as MONITORING_
 from shared import events as ev
 from shared import topics
 from shared.envelope import encode
-from shared.periods import today_amsterdam
+from shared.periods import today_amsterdam, utcnow
 from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup, TenantType
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow]
@@ -59,6 +59,7 @@ CONSUMERS = {
     topics.CANDIDATES.name: {"allocation.inputs", MONITORING},
     topics.PROPOSALS.name: {MONITORING},
     topics.PLACEMENTS.name: {"intake.placements", MONITORING},
+    topics.WOONZORGVISIE.name: {MONITORING},
 }
 BAD_KINDS = {  # kind -> a phrase the DLQ reason must hold
     "malformed": "not JSON",
@@ -126,6 +127,10 @@ def marker_event(topic: str, feed_bag_id: str, municipality: ev.MunicipalityUpse
             placement_id=fake, proposal_id=fake, vacancy_id=fake, bag_id=facts.bag_id,
             candidate_id=fake, municipality="GM0014", origin_municipality="GM0014",
             target_group=TargetGroup.MEDISCH, move_in_date=today),
+        topics.WOONZORGVISIE.name: lambda: ev.WoonzorgvisieImported(
+            import_id=fake, kind="need-rates", version=1, org="poison-test", source="marker",
+            imported_at=utcnow(), rates=[ev.NeedRate(age_band="75+", housing_type="nultreden",
+                                                     rate=0.1)]),
     }[topic]()
 
 

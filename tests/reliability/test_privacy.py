@@ -169,7 +169,7 @@ def test_no_personal_data_outside_intake_and_small_public_cells_suppressed(live_
     declined = proposals[PLACED]
     response = allocation.post(f"/v1/proposals/{declined['id']}/responses", headers=care,
                                json={"decision": "declined", "decidedBy": "candidate",
-                                     "reason": "no-show"})
+                                     "reasonCode": "no-show"})
     assert response.status_code == 200, response.text
 
     # intake learns who is housed; a housed candidate's personal data is erased

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from services.allocation.adapters.state_codec import explanation_document, response_document
-from services.allocation.adapters.tables import PlacementRow, ProposalRow
+from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
 from services.allocation.domain import Allocator, Placement, Proposal
 from services.allocation.service.access import Audience
 from shared.periods import utcnow
@@ -155,3 +155,21 @@ class PlacementViews:
             .order_by(PlacementRow.move_in_date.desc(), PlacementRow.id)
             .offset((page - 1) * page_size).limit(page_size)).all()
         return list(rows), total or 0
+
+
+class DeclineNotes:
+    """Notes given with declines, one per proposal and party (a repeated answer keeps the
+    first, as the decline itself does)."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def add(self, proposal_id: str, decided_by: str, note: str) -> None:
+        if self.session.get(DeclineNoteRow, (proposal_id, decided_by)) is None:
+            self.session.add(DeclineNoteRow(proposal_id=proposal_id, decided_by=decided_by,
+                                            note=note, created_at=utcnow()))
+
+    def of(self, proposal_id: str) -> list[DeclineNoteRow]:
+        return list(self.session.scalars(
+            select(DeclineNoteRow).where(DeclineNoteRow.proposal_id == proposal_id)
+            .order_by(DeclineNoteRow.decided_by)))

@@ -188,7 +188,8 @@ def _agreement(x: Agreement) -> dict:
     return {
         "scope": x.scope, "period": x.period.label, "urgentShare": x.urgent_share,
         "capShare": x.cap_share, "version": x.version,
-        "categories": [[r.category.value, r.validity_days] for r in x.categories],
+        "categories": [[r.category.value, r.validity_days, r.lapse_after_refusals,
+                        r.lapse_after_unanswered] for r in x.categories],
         "targets": [{"municipality": t.municipality, "target": t.target,
                      "expectedLettings": t.expected_lettings, "key": t.key,
                      "baseTarget": t.base_target, "carryOver": t.carry_over}
@@ -200,7 +201,8 @@ def _agreement_from(d: dict) -> Agreement:
     return Agreement(
         scope=d["scope"], period=Period.parse(d["period"]), urgent_share=d["urgentShare"],
         cap_share=d["capShare"], version=d["version"],
-        categories=tuple(CategoryRule(TargetGroup(c), days) for c, days in d["categories"]),
+        # documents from before the lapse rules hold [category, days] only
+        categories=tuple(CategoryRule(TargetGroup(c[0]), *c[1:]) for c in d["categories"]),
         targets=tuple(MunicipalityTarget(t["municipality"], t["target"], t["expectedLettings"],
                                          t["key"], t["baseTarget"], t["carryOver"])
                       for t in d["targets"]),
@@ -227,6 +229,7 @@ def _candidate(c: Candidate) -> dict:
             "validUntil": c.urgency.valid_until.isoformat(),
             "municipality": c.urgency.municipality},
         "parkedUntil": _day(c.parked_until), "status": c.status.value,
+        "refusals": c.refusals, "unanswered": c.unanswered,
     }
 
 
@@ -246,6 +249,7 @@ def _candidate_from(d: dict) -> Candidate:
             TargetGroup(urgency["category"]), date.fromisoformat(urgency["grantedOn"]),
             date.fromisoformat(urgency["validUntil"]), urgency["municipality"]),
         parked_until=_day_from(d["parkedUntil"]), status=CandidateStatus(d["status"]),
+        refusals=d.get("refusals", 0), unanswered=d.get("unanswered", 0),
     )
 
 

@@ -78,3 +78,15 @@ class PlacementRow(Base, table=True):
     urgency_granted_on: date | None = None
     move_in_date: date = Field(index=True)
     created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class DeclineNoteRow(Base, table=True):
+    """The free-text note given with a decline. It stays here: never in the aggregate's
+    state, on a topic or in a log, and only the proposal's parties read it."""
+
+    __tablename__ = "decline_notes"
+
+    proposal_id: str = Field(primary_key=True, max_length=36)
+    decided_by: str = Field(primary_key=True, max_length=12)
+    note: str = Field(max_length=1000)
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

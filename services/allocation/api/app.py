@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.allocation.api import routes_placements, routes_proposals
+from services.allocation.api import routes_assessments, routes_placements, routes_proposals
 from services.allocation.api.errors import install_allocation_error_handlers
 from services.allocation.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
@@ -23,7 +23,8 @@ def create_app(settings: AllocationSettings | None = None, **fakes) -> FastAPI:
     settings = settings or AllocationSettings()
     app = create_service_app(
         settings, title="Woonregie allocation", description=DESCRIPTION,
-        routers=[routes_proposals.router, routes_placements.router],
+        routers=[routes_proposals.router, routes_placements.router,
+                 routes_assessments.router],
         lifecycles=lambda app: lifecycles(app.state.runtime),
     )
     app.state.runtime = bootstrap(settings, **fakes)

@@ -9,6 +9,7 @@ from fastapi import Path, Query, Response
 from services.allocation.api.deps import BusDep, CorporationDep, ReaderDep, ResponderDep
 from services.allocation.api.schemas import (
     MAX_PAGE,
+    CancellationIn,
     MoveInIn,
     PlacementOut,
     ProposalOut,
@@ -38,7 +39,8 @@ def list_proposals(caller: ReaderDep, bus: BusDep, status: ProposalStatus | None
 @router.get("/proposals/{id}", response_model=ProposalOut, responses=NOT_FOUND)
 def read_proposal(proposal_id: ProposalId, caller: ReaderDep, bus: BusDep):
     """One proposal with its explanation: the ranking and what excluded the others."""
-    return ProposalOut.of(bus.handle(c.ReadProposal(caller, proposal_id)))
+    detail = bus.handle(c.ReadProposal(caller, proposal_id))
+    return ProposalOut.of(detail.row, detail.notes)
 
 
 @router.post("/proposals/{id}/responses", response_model=ProposalOut,
@@ -47,9 +49,26 @@ def read_proposal(proposal_id: ProposalId, caller: ReaderDep, bus: BusDep):
 def respond(proposal_id: ProposalId, body: ResponseIn, caller: ResponderDep, bus: BusDep):
     """Accept or decline, for the corporation or for the candidate; accepted by both, the
     proposal is accepted; a decline passes the dwelling to the next candidate."""
-    row = bus.handle(c.RespondToProposal(caller, proposal_id, body.decision, body.decided_by,
-                                         body.reason, on=body.on))
-    return ProposalOut.of(row)
+    detail = bus.handle(c.RespondToProposal(caller, proposal_id, body.decision, body.decided_by,
+                                            body.reason_code, body.note,
+                                            on=body.on))
+    return ProposalOut.of(detail.row, detail.notes)
+
+
+@router.get("/decline-reasons")
+def list_decline_reasons(caller: ReaderDep, bus: BusDep) -> dict:
+    """The closed list of decline reason codes per party, with Dutch labels, the days a code
+    parks the candidate and (candidate side) whether it is a valid reason to refuse."""
+    return bus.handle(c.ListDeclineReasons())
+
+
+@router.post("/proposals/{id}/cancellation", response_model=ProposalOut,
+             responses=NOT_FOUND | {403: {"description": "not a party to this proposal"},
+                                    409: {"description": "the proposal is not accepted"}})
+def cancel(proposal_id: ProposalId, body: CancellationIn, caller: ResponderDep, bus: BusDep):
+    """Undo an accepted proposal before the move-in: the dwelling goes to the next candidate
+    and the candidate is free for another proposal."""
+    return ProposalOut.of(bus.handle(c.CancelProposal(caller, proposal_id, body.reason_code)))
 
 
 @router.post("/proposals/{id}/move-in", status_code=201, response_model=PlacementOut,

@@ -11,17 +11,22 @@ from .errors import (
     AllocationError,
     InvalidResponse,
     ProposalNotAccepted,
+    ProposalNotCancellable,
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
+    UnknownVacancy,
 )
 from .events import (
+    CandidateLapsed,
     CandidatePlaced,
     CandidateProposed,
     DomainEvent,
     ProposalAccepted,
+    ProposalCancelled,
     ProposalDeclined,
     ProposalExpired,
+    ProposalWithdrawn,
     VacancyLabelled,
 )
 from .limits import INCOME_LIMITS_2025, IncomeLimits
@@ -30,6 +35,7 @@ from .model import (
     Candidate,
     CandidateStatus,
     CategoryRule,
+    CancellationReason,
     Decision,
     Explanation,
     Letting,
@@ -59,4 +65,6 @@ __all__ = [
     "ProposalNotOpen", "ProposalStatus", "RankedCandidate", "Realisation", "ScoreWeights",
     "UnknownCandidate", "UnknownProposal", "Urgency", "Vacancy", "VacancyLabelled",
     "VacancyStatus", "decide", "eligibility", "order_by_lag",
+    "CandidateLapsed", "CancellationReason", "ProposalCancelled", "ProposalNotCancellable",
+    "ProposalWithdrawn", "UnknownVacancy",
 ]

@@ -23,23 +23,28 @@ from weakref import WeakKeyDictionary
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
-from . import controller, ids, ranking, rules
+from . import assessment, controller, ids, lapse, ranking, rules
 from .controller import FairShareState, LabelDecision
 from .counting import LettingLedger, Outcome
 from .errors import (
     InvalidResponse,
     ProposalNotAccepted,
+    ProposalNotCancellable,
     ProposalNotOpen,
     UnknownCandidate,
     UnknownProposal,
+    UnknownVacancy,
 )
 from .events import (
+    CandidateLapsed,
     CandidatePlaced,
     CandidateProposed,
     DomainEvent,
     ProposalAccepted,
     ProposalDeclined,
+    ProposalCancelled,
     ProposalExpired,
+    ProposalWithdrawn,
     VacancyLabelled,
 )
 from .model import (
@@ -67,6 +72,12 @@ from .policy import AllocationPolicy
 VACANCY_WITHDRAWN = "vacancy-withdrawn"
 CANDIDATE_WITHDRAWN = "candidate-withdrawn"
 LET_OUTSIDE_PLATFORM = "let-outside-platform"
+# Why a candidacy ended (ProposalWithdrawn.reason_code).
+CANDIDATE_ERASED = "candidate-erased"
+URGENCY_REFUSED = "urgency-refused"
+URGENCY_REVOKED = "urgency-revoked"
+URGENCY_EXPIRED = "urgency-expired"
+URGENCY_LAPSED = "urgency-lapsed"
 
 Events = list[DomainEvent]
 
@@ -170,32 +181,51 @@ class Allocator:
         return []
 
     def grant_urgency(self, candidate_id: str, urgency: Urgency) -> Events:
+        """A grant (or an extension: the same urgency with a later last day). A new grant
+        starts the lapse counts afresh; an extension keeps them."""
         candidate = self._candidate(candidate_id)
+        if not _same_urgency(candidate.urgency, urgency):
+            candidate.refusals = candidate.unanswered = 0
         candidate.urgency = urgency
         self._refile(candidate)
         return []
 
     def expire_urgency(self, candidate_id: str, on: date) -> Events:
-        """An open proposal stays: the urgency was valid when it was made."""
-        candidate = self._candidate(candidate_id)
-        # An expiry dated before the current grant belongs to an earlier urgency.
-        if candidate.urgency is not None and candidate.urgency.granted_on <= on:
-            candidate.urgency = None
-            self._refile(candidate)
-        return []
+        return self.end_urgency(candidate_id, on, URGENCY_EXPIRED)
 
-    def withdraw_candidate(self, candidate_id: str, on: date) -> Events:
+    def end_urgency(self, candidate_id: str, on: date, reason: str) -> Events:
+        """Refused, revoked, expired or lapsed: the candidacy ends at once. An open proposal
+        is withdrawn and its vacancy moves on; an accepted one stands (acceptance ends the
+        urgency by itself). Not proposed again until granted anew."""
+        candidate = self._candidates.get(candidate_id)
+        # An end dated before the current grant belongs to an earlier urgency.
+        if candidate is None or candidate.urgency is None or candidate.urgency.granted_on > on:
+            return []
+        candidate.urgency = None
+        self._refile(candidate)
+        return self._withdraw_live_of(candidate, on, reason, accepted_too=False)
+
+    def withdraw_candidate(self, candidate_id: str, on: date,
+                           reason: str = CANDIDATE_WITHDRAWN) -> Events:
+        """Withdrawn or erased in intake: even an accepted proposal is withdrawn."""
         candidate = self._candidates.get(candidate_id)
         if candidate is None or candidate.status is not CandidateStatus.ACTIVE:
             return []
         candidate.status = CandidateStatus.WITHDRAWN
         self._refile(candidate)
-        proposal = self._live_proposal(self._live_by_candidate, candidate_id)
-        if proposal is None:
+        return self._withdraw_live_of(candidate, on, reason, accepted_too=True)
+
+    def _withdraw_live_of(self, candidate: Candidate, on: date, reason: str,
+                          accepted_too: bool) -> Events:
+        proposal = self._live_proposal(self._live_by_candidate, candidate.id)
+        if proposal is None or (proposal.status is not ProposalStatus.OPEN
+                                and not accepted_too):
             return []
-        vacancy = self._vacancies[proposal.vacancy_id]
-        closing = self._decline(proposal, DecidedBy.CANDIDATE, CANDIDATE_WITHDRAWN, on, 0)
-        return [closing, *self._propose_next(vacancy, on)]
+        self._close(proposal, ProposalStatus.WITHDRAWN, on, None, reason)
+        self._touch(candidate)
+        withdrawn = ProposalWithdrawn(proposal.id, proposal.vacancy_id, candidate.id,
+                                      self._municipality_of(proposal), reason, on)
+        return [withdrawn, *self._propose_next(self._vacancies[proposal.vacancy_id], on)]
 
     # --- vacancies --------------------------------------------------------------------------
 
@@ -313,8 +343,44 @@ class Allocator:
             events.append(ProposalExpired(proposal.id, proposal.vacancy_id,
                                           proposal.candidate_id,
                                           self._municipality_of(proposal), today))
+            candidate = self._candidates[proposal.candidate_id]
+            candidate.unanswered += 1
+            events += self._lapse_if_due(candidate, today)
             events += self._propose_next(self._vacancies[proposal.vacancy_id], today)
         return events
+
+    def cancel(self, proposal_id: str, party: DecidedBy | str, reason_code: str, on: date
+               ) -> Events:
+        """An accepted proposal undone before the move-in: the candidate is free again (not
+        parked: the tenancy fell through) and the vacancy goes to the next candidate."""
+        proposal = self.proposal(proposal_id)
+        if proposal.status is ProposalStatus.CANCELLED:
+            return []  # a repeated cancellation
+        if proposal.status is not ProposalStatus.ACCEPTED:
+            raise ProposalNotCancellable(f"proposal {proposal_id} is {proposal.status}")
+        party = DecidedBy(party)
+        self._close(proposal, ProposalStatus.CANCELLED, on, party, reason_code)
+        self._touch(self._candidates[proposal.candidate_id])
+        cancelled = ProposalCancelled(proposal.id, proposal.vacancy_id, proposal.candidate_id,
+                                      self._municipality_of(proposal), party, reason_code, on)
+        return [cancelled, *self._propose_next(self._vacancies[proposal.vacancy_id], on)]
+
+    def _lapse_if_due(self, candidate: Candidate, on: date) -> Events:
+        """After a refusal or an unanswered proposal: the agreement's lapse rule may end the
+        urgency (no proposal of the candidate is live at that moment)."""
+        urgency = candidate.urgency
+        if urgency is None or candidate.status is not CandidateStatus.ACTIVE:
+            return []
+        agreement = self._agreement_on(on)
+        reason = lapse.lapse_reason(candidate,
+                                    agreement.rule_for(urgency.category) if agreement else None)
+        if reason is None:
+            return []
+        count = candidate.refusals if reason == lapse.LAPSED_BY_REFUSALS else candidate.unanswered
+        candidate.urgency = None
+        self._refile(candidate)
+        return [CandidateLapsed(candidate.id, urgency.municipality, urgency.category, on,
+                                reason, count)]
 
     def move_in(self, proposal_id: str, on: date) -> Events:
         proposal = self.proposal(proposal_id)
@@ -351,6 +417,39 @@ class Allocator:
 
     def vacancy(self, vacancy_id: str) -> Vacancy | None:
         return self._vacancies.get(vacancy_id)
+
+    def assess_candidate(self, vacancy_id: str, candidate_id: str, today: date
+                         ) -> assessment.CandidateAssessment:
+        """Why (not) this candidate for this vacancy, as of the vacancy's latest decision (see
+        `assessment`); `today` for a vacancy not decided yet."""
+        vacancy = self._vacancies.get(vacancy_id)
+        if vacancy is None:
+            raise UnknownVacancy(vacancy_id)
+        candidate = self._candidate(candidate_id)
+        attempts = self._attempts.get(vacancy.id, [])
+        latest = self._proposals[attempts[-1]] if attempts else None
+        day = latest.proposed_on if latest else (vacancy.decided_on or today)
+        agreement = self._agreement_on(day)
+        context = replace(
+            self._eligibility_context(vacancy, day, agreement),
+            tried_candidates=frozenset(self._proposals[pid].candidate_id
+                                       for pid in attempts[:-1]),
+            # holding this very proposal is no reason against it
+            engaged_candidates=frozenset(self._live_by_candidate) - (
+                {latest.candidate_id} if latest else set()))
+        checks = assessment.check_rules(candidate, vacancy, context)
+        recorded = latest and assessment.recorded_rank(latest.explanation, candidate.id)
+        rank, score, parts = recorded or (None, None, None)
+        if parts is None and all(c.passed for c in checks):
+            ranking_context = ranking.RankingContext(
+                day, agreement.category_order if agreement else (),
+                self._surpluses(agreement, {candidate.registration_municipality}))
+            parts = ranking.components(candidate, vacancy, ranking_context)
+            score = ranking.score(parts, self.policy.weights)
+        return assessment.CandidateAssessment(
+            vacancy.id, candidate.id, day, vacancy.labelled, vacancy.label_reason,
+            self._state(agreement, vacancy.municipality), checks,
+            latest.id if latest else None, rank, score, parts)
 
     def placements(self) -> list[Placement]:
         return sorted(self._placements.values(), key=lambda p: (p.move_in_date, p.id))
@@ -520,7 +619,12 @@ class Allocator:
     ):
         proposal.record(party, Response(Decision.DECLINED, on, reason))
         declined = self._decline(proposal, party, reason, on, self.policy.park_days(reason))
-        return [declined, *self._propose_next(self._vacancies[proposal.vacancy_id], on)]
+        candidate = self._candidates[proposal.candidate_id]
+        lapsed: Events = []
+        if lapse.is_refusal_without_valid_reason(party, reason):
+            candidate.refusals += 1
+            lapsed = self._lapse_if_due(candidate, on)
+        return [declined, *lapsed, *self._propose_next(self._vacancies[proposal.vacancy_id], on)]
 
     def _close_live_of_vacancy(self, vacancy: Vacancy, reason: str, on: date) -> Events:
         proposal = self._live_proposal(self._live_by_vacancy, vacancy.id)
@@ -671,6 +775,11 @@ class Allocator:
 
 
 # --- pure helpers ---------------------------------------------------------------------------
+
+
+def _same_urgency(current: Urgency | None, new: Urgency) -> bool:
+    return (current is not None and current.granted_on == new.granted_on
+            and current.category == new.category and current.municipality == new.municipality)
 
 
 def _is_repeat(previous: Response | None, decision: Decision, reason: str | None) -> bool:

@@ -19,12 +19,20 @@ class UnknownCandidate(AllocationError):
     pass
 
 
+class UnknownVacancy(AllocationError):
+    pass
+
+
 class ProposalNotOpen(AllocationError):
     """A response to a proposal that is no longer open (and is not a duplicate)."""
 
 
 class ProposalNotAccepted(AllocationError):
     """A move-in for a proposal that was not accepted by both parties."""
+
+
+class ProposalNotCancellable(AllocationError):
+    """A cancellation of a proposal that is not accepted (or already placed)."""
 
 
 class InvalidResponse(AllocationError):

@@ -15,8 +15,9 @@ from shared.vocabulary import DecidedBy, TargetGroup
 from .model import Candidate, Explanation, Placement, Proposal, RankedCandidate, Vacancy
 
 __all__ = [
-    "CandidatePlaced", "CandidateProposed", "DomainEvent", "Explanation", "ProposalAccepted",
-    "ProposalDeclined", "ProposalExpired", "RankedCandidate", "VacancyLabelled",
+    "CandidateLapsed", "CandidatePlaced", "CandidateProposed", "DomainEvent", "Explanation",
+    "ProposalAccepted", "ProposalCancelled", "ProposalDeclined", "ProposalExpired",
+    "ProposalWithdrawn", "RankedCandidate", "VacancyLabelled",
 ]
 
 
@@ -77,7 +78,7 @@ class ProposalDeclined:
     candidate_id: str
     municipality: str
     decided_by: DecidedBy
-    reason: str
+    reason_code: str  # from shared/decline_reasons.json; never free text
     declined_on: date
     parked_until: date | None = None
 
@@ -117,7 +118,38 @@ class CandidatePlaced:
         )
 
 
+@dataclass(frozen=True)
+class ProposalWithdrawn:
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    withdrawn_on: date
+
+
+@dataclass(frozen=True)
+class ProposalCancelled:
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    cancelled_by: DecidedBy
+    reason_code: str
+    cancelled_on: date
+
+
+@dataclass(frozen=True)
+class CandidateLapsed:
+    candidate_id: str
+    municipality: str  # the municipality that granted the urgency
+    category: TargetGroup
+    lapsed_on: date
+    reason_code: str  # LAPSED_BY_REFUSALS or LAPSED_BY_UNANSWERED
+    count: int
+
+
 DomainEvent = (
     VacancyLabelled | CandidateProposed | ProposalAccepted | ProposalDeclined | ProposalExpired
-    | CandidatePlaced
+    | CandidatePlaced | ProposalWithdrawn | ProposalCancelled | CandidateLapsed
 )

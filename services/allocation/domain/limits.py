@@ -1,15 +1,18 @@
 """Income and rent limits of passend toewijzen and DAEB.
 
-The limits change every 1 January, so they are data: rules receive an `IncomeLimits` and never
-read a constant. `INCOME_LIMITS_2025` is the one place where this year's figures are written.
+The limits change every 1 January, so they are data (`shared/yearly_limits.json`, which intake
+reads too): `YEARLY_LIMITS` holds every year of that file, and a rule asks for the limits on
+the date of its decision (`for_date`). No figure is written in code.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
+from datetime import date
 
 from shared.vocabulary import IncomeClass
+from shared.yearly_limits import yearly_limits_document
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class IncomeLimits:
             raise ValueError(f"unknown income limit keys: {sorted(unknown)}")
         return cls(**data)  # type: ignore[arg-type]
 
+    def for_date(self, day: date) -> "IncomeLimits":
+        """One fixed set of limits (a scenario's or a test's) applies on every date."""
+        return self
+
     def rent_cap(self, household_size: int) -> float:
         return self.rent_cap_small if household_size <= 2 else self.rent_cap_large
 
@@ -47,13 +54,45 @@ class IncomeLimits:
         return IncomeClass.ABOVE_DAEB
 
 
-INCOME_LIMITS_2025 = IncomeLimits(
-    year=2025,
-    rent_cap_small=682.96,
-    rent_cap_large=731.93,
-    liberalisation_limit=900.07,
-    passend_income_single=28_375,
-    passend_income_multi=38_500,
-    daeb_income_single=49_669,
-    daeb_income_multi=54_847,
-)
+
+
+@dataclass(frozen=True)
+class YearlyLimits:
+    """The limits of every year given; a date in a year without figures gets the latest
+    earlier year's (the file is updated on 1 January, a restart may lag a few days)."""
+
+    by_year: Mapping[int, IncomeLimits]
+
+    def for_date(self, day: date) -> IncomeLimits:
+        known = [year for year in self.by_year if year <= day.year]
+        if not known:
+            raise LookupError(f"no income limits for {day.year} or earlier")
+        return self.by_year[max(known)]
+
+    def for_year(self, year: int) -> IncomeLimits:
+        return self.for_date(date(year, 12, 31))
+
+    @classmethod
+    def from_document(cls, document: Mapping) -> "YearlyLimits":
+        by_year = {int(year): _year_limits(int(year), entry)
+                   for year, entry in document["years"].items()}
+        if not by_year:
+            raise ValueError("yearly limits: no year given")
+        return cls(by_year)
+
+
+def _year_limits(year: int, entry: Mapping) -> IncomeLimits:
+    return IncomeLimits(
+        year=year,
+        rent_cap_small=float(entry["rentCap"]["oneOrTwo"]),
+        rent_cap_large=float(entry["rentCap"]["threeOrMore"]),
+        liberalisation_limit=float(entry["liberalisationLimit"]),
+        passend_income_single=float(entry["passend"]["onePerson"]),
+        passend_income_multi=float(entry["passend"]["twoOrMore"]),
+        daeb_income_single=float(entry["daeb"]["onePerson"]),
+        daeb_income_multi=float(entry["daeb"]["twoOrMore"]),
+    )
+
+
+YEARLY_LIMITS = YearlyLimits.from_document(yearly_limits_document())
+INCOME_LIMITS_2025 = YEARLY_LIMITS.for_year(2025)  # for tests and the simulator's fixed year

@@ -32,6 +32,8 @@ class MunicipalityRef:
 class CategoryRule:
     category: TargetGroup
     validity_days: int  # how long the verordening keeps this urgency valid
+    lapse_after_refusals: int | None = None  # declines without a valid reason that end it
+    lapse_after_unanswered: int | None = None  # expired proposals that end it
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,9 @@ class Agreement:
     categories: tuple[CategoryRule, ...]  # in order of priority, highest first
     targets: tuple[MunicipalityTarget, ...]
     version: int = 1
+
+    def rule_for(self, category: TargetGroup) -> CategoryRule | None:
+        return next((rule for rule in self.categories if rule.category == category), None)
 
     def target_for(self, municipality: str) -> MunicipalityTarget | None:
         return self._targets_by_municipality.get(municipality)
@@ -117,6 +122,8 @@ class Candidate:
     urgency: Urgency | None = None
     parked_until: date | None = None  # inclusive: not proposed on or before this day
     status: CandidateStatus = CandidateStatus.ACTIVE
+    refusals: int = 0  # declines without a valid reason under the current urgency
+    unanswered: int = 0  # proposals expired unanswered under the current urgency
 
     def is_parked_on(self, day: date) -> bool:
         return self.parked_until is not None and day <= self.parked_until
@@ -178,9 +185,22 @@ class ProposalStatus(StrEnum):
     DECLINED = "declined"
     EXPIRED = "expired"
     PLACED = "placed"
+    WITHDRAWN = "withdrawn"  # the candidacy ended while the proposal was live
+    CANCELLED = "cancelled"  # accepted, then undone before the move-in
 
 
 LIVE_STATUSES = frozenset({ProposalStatus.OPEN, ProposalStatus.ACCEPTED})
+
+
+class CancellationReason(StrEnum):
+    """Why an accepted proposal is undone: a closed list, since free text about a person
+    must not reach a topic."""
+
+    CANDIDATE_WITHDREW = "candidate-withdrew"
+    DWELLING_UNAVAILABLE = "dwelling-unavailable"
+    CARE_NOT_ARRANGED = "care-not-arranged"
+    CONTRACT_NOT_SIGNED = "contract-not-signed"
+    OTHER = "other"
 
 
 class Decision(StrEnum):

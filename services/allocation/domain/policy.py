@@ -6,19 +6,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
+from shared.decline_reasons import decline_reasons
+
 from .controller import Pacing
-from .limits import INCOME_LIMITS_2025, IncomeLimits
+from .limits import YEARLY_LIMITS, IncomeLimits, YearlyLimits
 from .ranking import ScoreWeights
 
-# Decline reasons the platform knows, and how long each parks the candidate. Any other reason
-# (free text) parks for `default_park_days`. Reasons are matched lower-cased and trimmed.
-DEFAULT_PARK_DAYS: Mapping[str, int] = MappingProxyType({
-    "refused-without-valid-reason": 90,  # verordeningen often end the urgency; we park instead
-    "no-show": 30,  # did not turn up for the viewing
-    "unreachable": 14,
-    "dwelling-not-suitable": 0,  # the match was wrong, not the candidate
-    "corporation-screening": 0,
-})
+# How long each decline reason code parks the candidate: the `parkDays` of the shared list
+# (shared/decline_reasons.json). A code not in it parks for `default_park_days`.
+DEFAULT_PARK_DAYS: Mapping[str, int] = MappingProxyType(decline_reasons().park_days())
 
 
 @dataclass(frozen=True)
@@ -28,7 +24,8 @@ class AllocationPolicy:
     default_park_days: int = 0
     explanation_top_n: int = 5
     weights: ScoreWeights = ScoreWeights()
-    income_limits: IncomeLimits = INCOME_LIMITS_2025
+    # the limits of each year (a proposal's date picks one); a scenario may fix one set
+    income_limits: YearlyLimits | IncomeLimits = YEARLY_LIMITS
     availability_slack_days: int = 0  # how long a dwelling may wait for its candidate
     pacing: Pacing = Pacing.EVEN  # how the controller spreads the target over the period
     band_tolerance: float = 0.02  # front-loaded pacing fills up to ceil(T * (1 + this))

@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
 
-from .limits import INCOME_LIMITS_2025, IncomeLimits
+from .limits import YEARLY_LIMITS, IncomeLimits, YearlyLimits
 from .model import Candidate, MunicipalityRef, Vacancy
 
 
@@ -42,11 +43,18 @@ class EligibilityContext:
 
     today: date
     municipalities: Mapping[str, MunicipalityRef]
-    income_limits: IncomeLimits = INCOME_LIMITS_2025
+    # every year's limits (the date picks one), or one fixed set
+    income_limits: YearlyLimits | IncomeLimits = YEARLY_LIMITS
     categories: Set[TargetGroup] | None = None  # the agreement's categories; None: any
     engaged_candidates: Set[str] = frozenset()  # holding an open or accepted proposal
     tried_candidates: Set[str] = frozenset()  # proposed for this vacancy before
     availability_slack_days: int = 0
+
+
+    @cached_property
+    def limits(self) -> IncomeLimits:
+        """The limits in force on the day of the decision (`today`)."""
+        return self.income_limits.for_date(self.today)
 
 
 Rule = Callable[[Candidate, Vacancy, EligibilityContext], "str | None"]
@@ -149,7 +157,7 @@ def rent_within_cap(
     """Passend toewijzen: a household with a passend income gets a rent up to the cap."""
     if candidate.income_class is not IncomeClass.PASSEND:
         return None
-    cap = ctx.income_limits.rent_cap(candidate.household_size)
+    cap = ctx.limits.rent_cap(candidate.household_size)
     return Exclusion.RENT_ABOVE_CAP if vacancy.monthly_rent > cap else None
 
 
@@ -159,7 +167,7 @@ def income_within_daeb(
     """A social (DAEB) dwelling is for incomes within the DAEB limit."""
     if candidate.income_class is not IncomeClass.ABOVE_DAEB:
         return None
-    social = vacancy.monthly_rent <= ctx.income_limits.liberalisation_limit
+    social = vacancy.monthly_rent <= ctx.limits.liberalisation_limit
     return Exclusion.INCOME_ABOVE_DAEB if social else None
 
 
@@ -310,7 +318,7 @@ def place_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
 def dwelling_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
     """Everything `DWELLING_RULES` read of a dwelling and of the context; the rent only as
     the rules compare it."""
-    limits = context.income_limits
+    limits = context.limits
     rent = vacancy.monthly_rent
     if type(limits) is IncomeLimits:  # rent_cap is one of its two caps
         rent_key: tuple = (rent > limits.rent_cap_small, rent > limits.rent_cap_large,

@@ -31,6 +31,20 @@ class Parties(Protocol):
 
 
 @dataclass(frozen=True)
+class CandidateParties:
+    """The parties of a candidate, for an assessment (no proposal row exists for it)."""
+
+    registered_by: str
+    care_provider: str | None
+    origin_municipality: str
+
+    @classmethod
+    def of(cls, candidate) -> "CandidateParties":
+        return cls(candidate.registered_by, candidate.needs.care_provider,
+                   candidate.registration_municipality)
+
+
+@dataclass(frozen=True)
 class Audience:
     """What one caller may read; a field set means "rows where this matches" (ORed)."""
 
@@ -73,9 +87,39 @@ def may_answer_for(caller: Caller, party: DecidedBy, row: Parties) -> bool:
         _same(row.registered_by, caller.org) or _same(row.care_provider, caller.org))
 
 
+def is_party(caller: Caller, row: Parties) -> bool:
+    """The proposal's parties: the side answering for the dwelling and the one answering for
+    the candidate. Only they read the notes given with a decline."""
+    return any(may_answer_for(caller, party, row) for party in DecidedBy)
+
+
 def may_report_move_in(caller: Caller, row: Parties) -> bool:
     """The landlord hands over the keys, so the dwelling's corporation reports the move-in."""
     return caller.role is Role.CORPORATION and _same(row.corporation, caller.org)
+
+
+def may_read_assessment(caller: Caller, corporation: str, candidate: Parties) -> bool:
+    """The vacancy's corporation, the candidate's registering organisation, care provider or
+    registration municipality; the province and admin."""
+    if caller.role in (Role.PROVINCE, Role.ADMIN):
+        return True
+    if caller.role is Role.CORPORATION:
+        return _same(corporation, caller.org)
+    if caller.role in CANDIDATE_SIDE:
+        return _same(candidate.registered_by, caller.org) or _same(candidate.care_provider,
+                                                                    caller.org)
+    if caller.role is Role.MUNICIPALITY:
+        return candidate.origin_municipality == caller.org
+    return False
+
+
+def cancelling_party(caller: Caller, row: Parties) -> DecidedBy | None:
+    """Who undoes an accepted proposal: the dwelling's corporation, or the candidate's care
+    provider (or registering organisation); None for anyone else."""
+    for party in (DecidedBy.CORPORATION, DecidedBy.CANDIDATE):
+        if may_answer_for(caller, party, row):
+            return party
+    return None
 
 
 def _same(a: str | None, b: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from services.allocation.domain import Decision
+from services.allocation.domain import CancellationReason, Decision
 from shared.auth import Caller
 from shared.vocabulary import DecidedBy
 
@@ -30,8 +30,22 @@ class RespondToProposal:
     proposal_id: str
     decision: Decision
     decided_by: DecidedBy
-    reason: str | None = None
+    reason_code: str | None = None  # from shared/decline_reasons.json, for decided_by
+    note: str | None = None  # stays in allocation's database; only the parties read it
     on: date | None = None  # reported afterwards; None: today in Amsterdam
+
+
+@dataclass(frozen=True)
+class ListDeclineReasons:
+    pass
+
+
+@dataclass(frozen=True)
+class ProposalDetail:
+    """A proposal as one caller may see it: `notes` is None unless the caller is a party."""
+
+    row: object  # ProposalRow
+    notes: list | None = None
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,20 @@ class ReportMoveIn:
     caller: Caller
     proposal_id: str
     move_in_date: date
+
+
+@dataclass(frozen=True)
+class CancelProposal:
+    caller: Caller
+    proposal_id: str
+    reason_code: CancellationReason
+
+
+@dataclass(frozen=True)
+class AssessCandidate:
+    caller: Caller
+    vacancy_id: str
+    candidate_id: str
 
 
 @dataclass(frozen=True)

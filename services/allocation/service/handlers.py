@@ -9,14 +9,23 @@ from dataclasses import dataclass
 from datetime import date
 
 from services.allocation.adapters.tables import PlacementRow, ProposalRow
-from services.allocation.domain import AllocationError, AllocationPolicy, ids
+from services.allocation.domain import AllocationError, AllocationPolicy, Decision, ids
 from services.allocation.service import commands as c
 from services.allocation.service import inbound
-from services.allocation.service.access import audience_of, may_answer_for, may_report_move_in
+from services.allocation.service.access import (
+    CandidateParties,
+    audience_of,
+    cancelling_party,
+    is_party,
+    may_read_assessment,
+    may_answer_for,
+    may_report_move_in,
+)
 from services.allocation.service.changes import change
 from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
 from services.allocation.service.uow import AllocationUnitOfWork
 from shared.consuming import Rejected
+from shared.decline_reasons import decline_reasons
 from shared.envelope import Received
 from shared.periods import today_amsterdam
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy
@@ -78,24 +87,52 @@ def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) 
     return c.Page(rows, cmd.page, cmd.page_size, total)
 
 
-def read_proposal(cmd: c.ReadProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
-    return _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+def read_proposal(cmd: c.ReadProposal, uow: AllocationUnitOfWork, deps: Deps
+                  ) -> c.ProposalDetail:
+    return _detail(uow, cmd.caller, _visible_proposal(uow, cmd.caller, cmd.proposal_id))
 
 
-def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+def list_decline_reasons(cmd: c.ListDeclineReasons, uow: AllocationUnitOfWork, deps: Deps
+                         ) -> dict:
+    return decline_reasons().document()
+
+
+def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps
+            ) -> c.ProposalDetail:
     row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
     if not may_answer_for(cmd.caller, cmd.decided_by, row):
         side = ("the dwelling's corporation" if cmd.decided_by is DecidedBy.CORPORATION
                 else "the candidate's registering organisation or care provider")
         raise Forbidden(f"only {side} answers for the {cmd.decided_by}")
+    _check_decline_input(cmd)
     today = _answer_day(cmd.on, deps.today(), row)
     change(uow, deps.scope,
            lambda a: a.respond(cmd.proposal_id, cmd.decision, cmd.decided_by, today,
-                               cmd.reason),
+                               cmd.reason_code),
            cause=f"respond:{cmd.proposal_id}:{cmd.decided_by}:{cmd.decision}",
            per_version=True, proposals=[cmd.proposal_id])
+    if cmd.decision is Decision.DECLINED and cmd.note:
+        uow.decline_notes.add(cmd.proposal_id, cmd.decided_by.value, cmd.note)
     uow.commit()
-    return uow.proposals.get(cmd.proposal_id)
+    return _detail(uow, cmd.caller, uow.proposals.get(cmd.proposal_id))
+
+
+def _check_decline_input(cmd: c.RespondToProposal) -> None:
+    if cmd.decision is not Decision.DECLINED:
+        if cmd.note:
+            raise InvalidInput("note", "a note goes with a decline only")
+        return
+    if not cmd.reason_code:
+        raise InvalidInput("reasonCode", "required when the proposal is declined")
+    allowed = decline_reasons().codes_for(cmd.decided_by.value)
+    if cmd.reason_code not in allowed:
+        raise InvalidInput("reasonCode", f"unknown code {cmd.reason_code!r} for the "
+                                         f"{cmd.decided_by}; allowed: {', '.join(allowed)}")
+
+
+def _detail(uow: AllocationUnitOfWork, caller, row: ProposalRow) -> c.ProposalDetail:
+    notes = uow.decline_notes.of(row.id) if is_party(caller, row) else None
+    return c.ProposalDetail(row, notes)
 
 
 def _answer_day(on: date | None, today: date, row: ProposalRow) -> date:
@@ -126,6 +163,35 @@ def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
     return placement
 
 
+def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+    row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
+    party = cancelling_party(cmd.caller, row)
+    if party is None:
+        raise Forbidden("only the dwelling's corporation or the candidate's care provider "
+                        "cancels an accepted proposal")
+    today = deps.today()
+    change(uow, deps.scope,
+           lambda a: a.cancel(cmd.proposal_id, party, cmd.reason_code.value, today),
+           cause=f"cancel:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])
+    uow.commit()
+    return uow.proposals.get(cmd.proposal_id)
+
+
+def assess(cmd: c.AssessCandidate, uow: AllocationUnitOfWork, deps: Deps):
+    """Why (not) this candidate for this vacancy; unknown and not-yours answer alike (404)."""
+    allocator = uow.allocators.get(deps.scope)
+    try:
+        vacancy = allocator.vacancy(cmd.vacancy_id)
+        candidate = allocator.candidate(cmd.candidate_id)
+        if vacancy is None or candidate is None or not may_read_assessment(
+                cmd.caller, vacancy.corporation, CandidateParties.of(candidate)):
+            raise NotFound(f"no assessment of candidate {cmd.candidate_id} for vacancy "
+                           f"{cmd.vacancy_id}")
+        return allocator.assess_candidate(vacancy.id, candidate.id, deps.today())
+    finally:
+        uow.allocators.give_back(allocator)
+
+
 def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
     rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
     return c.Page(rows, cmd.page, cmd.page_size, total)
@@ -150,7 +216,10 @@ HANDLERS: dict[type, Callable] = {
     c.ListProposals: list_proposals,
     c.ReadProposal: read_proposal,
     c.RespondToProposal: respond,
+    c.ListDeclineReasons: list_decline_reasons,
     c.ReportMoveIn: report_move_in,
+    c.CancelProposal: cancel,
+    c.AssessCandidate: assess,
     c.ListPlacements: list_placements,
     c.ReadPlacement: read_placement,
     c.ExpireDueProposals: expire_due,

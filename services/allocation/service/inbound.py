@@ -24,6 +24,11 @@ from services.allocation.domain import (
     Urgency,
     Vacancy,
 )
+from services.allocation.domain.allocator import (
+    CANDIDATE_ERASED,
+    URGENCY_REFUSED,
+    URGENCY_REVOKED,
+)
 from shared import events as ev
 from shared.consuming import Rejected
 from shared.periods import Period, today_amsterdam
@@ -31,9 +36,9 @@ from shared.periods import Period, today_amsterdam
 Command = Callable[[Allocator], list[DomainEvent]]
 
 # Dwellings: every vacancy carries its dwelling's facts, so the stock itself is not needed.
-# A refused urgency changes nothing allocation knows; an erasure keeps the pseudonymous history.
-NO_EFFECT: tuple[type[ev.Event], ...] = (ev.DwellingUpserted, ev.UrgencyRefused,
-                                         ev.CandidateErased)
+# An application is not yet an urgency; an extension arrives as a grant with a later end.
+NO_EFFECT: tuple[type[ev.Event], ...] = (ev.DwellingUpserted, ev.UrgencyApplied,
+                                         ev.UrgencyLapsed)
 
 
 def decision_day(moment: datetime) -> date:
@@ -55,7 +60,8 @@ def agreement(e: ev.AgreementPublished) -> Command:
         raise Rejected(f"agreement {e.scope}:{e.period}: {exc}") from exc
     terms = Agreement(
         scope=e.scope, period=period, urgent_share=e.urgent_share, cap_share=e.cap_share,
-        categories=tuple(CategoryRule(c.category, c.validity_days) for c in e.categories),
+        categories=tuple(CategoryRule(c.category, c.validity_days, c.lapse_after_refusals,
+                                      c.lapse_after_unanswered) for c in e.categories),
         targets=tuple(MunicipalityTarget(t.municipality, t.target, t.expected_lettings, t.key,
                                          t.base_target, t.carry_over) for t in e.targets),
         version=e.version,
@@ -83,12 +89,35 @@ def urgency_granted(e: ev.UrgencyGranted) -> Command:
     return lambda a: a.grant_urgency(e.candidate_id, urgency)
 
 
+def urgency_extended(e: ev.UrgencyExtended) -> Command:
+    def extend(a: Allocator) -> list[DomainEvent]:
+        candidate = a.candidate(e.candidate_id)
+        current = candidate.urgency if candidate else None
+        if current is None or current.municipality != e.municipality:
+            return []  # nothing granted here to extend (ended meanwhile)
+        return a.grant_urgency(e.candidate_id, Urgency(current.category, current.granted_on,
+                                                       e.valid_until, current.municipality))
+    return extend
+
+
 def urgency_expired(e: ev.UrgencyExpired) -> Command:
     return lambda a: a.expire_urgency(e.candidate_id, e.expired_on)
 
 
+def urgency_refused(e: ev.UrgencyRefused) -> Command:
+    return lambda a: a.end_urgency(e.candidate_id, e.refused_on, URGENCY_REFUSED)
+
+
+def urgency_revoked(e: ev.UrgencyRevoked) -> Command:
+    return lambda a: a.end_urgency(e.candidate_id, e.revoked_on, URGENCY_REVOKED)
+
+
 def candidate_withdrawn(e: ev.CandidateWithdrawn) -> Command:
     return lambda a: a.withdraw_candidate(e.candidate_id, e.withdrawn_on)
+
+
+def candidate_erased(e: ev.CandidateErased) -> Command:
+    return lambda a: a.withdraw_candidate(e.candidate_id, e.erased_on, CANDIDATE_ERASED)
 
 
 def vacancy_announced(e: ev.VacancyAnnounced) -> Command:
@@ -118,7 +147,11 @@ TRANSLATORS: dict[type[ev.Event], Callable[..., Command]] = {
     ev.CandidateUpdated: candidate,
     ev.UrgencyGranted: urgency_granted,
     ev.UrgencyExpired: urgency_expired,
+    ev.UrgencyRefused: urgency_refused,
+    ev.UrgencyRevoked: urgency_revoked,
+    ev.UrgencyExtended: urgency_extended,
     ev.CandidateWithdrawn: candidate_withdrawn,
+    ev.CandidateErased: candidate_erased,
     ev.VacancyAnnounced: vacancy_announced,
     ev.VacancyWithdrawn: vacancy_withdrawn,
     ev.VacancyLet: vacancy_let,

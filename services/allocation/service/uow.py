@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.allocation.adapters.aggregate_store import AggregateCache, AllocatorStore
-from services.allocation.adapters.read_models import PlacementViews, ProposalViews
+from services.allocation.adapters.read_models import DeclineNotes, PlacementViews, ProposalViews
 from services.allocation.domain import AllocationPolicy
 from shared.uow import SqlUnitOfWork
 
@@ -28,6 +28,7 @@ class AllocationUnitOfWork(SqlUnitOfWork):
                                          self._after_commit.append)
         self.proposals = ProposalViews(self.session)
         self.placements = PlacementViews(self.session)
+        self.decline_notes = DeclineNotes(self.session)
 
     def commit(self) -> None:
         self.allocators.flush()  # the aggregates changed in this unit of work, once each

@@ -22,6 +22,7 @@ from datetime import date, timedelta
 
 from services.allocation.domain import (
     Allocator,
+    CandidateLapsed,
     CandidatePlaced,
     CandidateProposed,
     DomainEvent,
@@ -30,6 +31,7 @@ from services.allocation.domain import (
     ProposalDeclined,
     ProposalExpired,
     ProposalStatus,
+    ProposalWithdrawn,
     VacancyLabelled,
 )
 from shared.vocabulary import DecidedBy, TenantType
@@ -98,6 +100,7 @@ class Engine:
         self.decided: Counter[str] = Counter()
         self.placements: list[PlacementRecord] = []
         self.counters: Counter[str] = Counter()
+        self.expiries: dict[date, list[str]] = defaultdict(list)  # day -> candidates
 
     # --- running ----------------------------------------------------------------------------
 
@@ -133,6 +136,10 @@ class Engine:
         for candidate in candidates:
             self.allocator.upsert_candidate(replace(candidate, urgency=None))
             self.allocator.grant_urgency(candidate.id, candidate.urgency)
+            self.expiries[candidate.urgency.valid_until + timedelta(days=1)].append(
+                candidate.id)
+        for candidate_id in self.expiries.pop(today, ()):  # as intake's expiry reports it
+            self._handle(self.allocator.expire_urgency(candidate_id, today), today)
         self._let_stalled(today)
         self._handle(self.allocator.expire_due(today), today)
         for action in sorted(self.agenda.pop(today, ())):
@@ -200,7 +207,7 @@ class Engine:
                 self._on_accepted(event)
             elif isinstance(event, ProposalDeclined):
                 self._close(event.vacancy_id, event.candidate_id)
-                self.counters[f"declined:{event.decided_by.value}:{event.reason}"] += 1
+                self.counters[f"declined:{event.decided_by.value}:{event.reason_code}"] += 1
                 if event.parked_until is not None:
                     self.parked_until[event.candidate_id] = event.parked_until
             elif isinstance(event, ProposalExpired):
@@ -208,6 +215,11 @@ class Engine:
                 self.counters["expired"] += 1
             elif isinstance(event, CandidatePlaced):
                 self._on_placed(event)
+            elif isinstance(event, ProposalWithdrawn):
+                self._close(event.vacancy_id, event.candidate_id)
+                self.counters[f"withdrawn:{event.reason_code}"] += 1
+            elif isinstance(event, CandidateLapsed):
+                self.counters[f"lapsed:{event.reason_code}"] += 1
 
     def _on_labelled(self, event: VacancyLabelled) -> None:
         if event.vacancy_id not in self.labelled:

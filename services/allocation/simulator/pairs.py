@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from services.allocation.domain import Candidate, Vacancy, rules
-from services.allocation.domain.limits import IncomeLimits
+from services.allocation.domain.limits import IncomeLimits, YearlyLimits
 
 from .world import World, pair_outcomes
 
@@ -47,8 +47,9 @@ class PairTable:
                          self.proposed[index], self.move_in[index])
 
 
-def allowed_pairs(world: World, limits: IncomeLimits) -> tuple[PairTable, int]:
+def allowed_pairs(world: World, limits: IncomeLimits | YearlyLimits) -> tuple[PairTable, int]:
     """All allowed pairs, and how many passed the static rules and the arrival window."""
+    limits = limits.for_date(world.start)  # the simulated year's limits, for the whole run
     arrivals = [a.candidate for a in world.arrivals]
     granted = np.array([c.urgency.granted_on.toordinal() for c in arrivals], dtype=np.int64)
     valid_until = np.array([c.urgency.valid_until.toordinal() for c in arrivals],

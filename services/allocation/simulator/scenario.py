@@ -22,6 +22,7 @@ from services.registry.domain import (
     compute_targets,
     default_reference_data,
 )
+from shared.decline_reasons import CANDIDATE, decline_reasons
 from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
@@ -198,7 +199,9 @@ def parse_scenario(raw: Mapping[str, Any], reference: ReferenceData) -> Scenario
         urgent_share=_share(agreement, "urgentShare"),
         cap_share=_share(agreement, "capShare"),
         key_weights=dict(_get(agreement, "keyWeights", dict)),
-        categories=tuple(CategoryRule(TargetGroup(c["category"]), int(c["validityDays"]))
+        categories=tuple(CategoryRule(TargetGroup(c["category"]), int(c["validityDays"]),
+                                      c.get("lapseAfterRefusals"),
+                                      c.get("lapseAfterUnanswered"))
                          for c in _get(agreement, "categories", list)),
         dwellings=_dwellings(_get(raw, "dwellings", dict)),
         groups=tuple(_group(name, spec) for name, spec in _get(inflow, "groups", dict).items()),
@@ -281,6 +284,16 @@ def _group(name: str, raw: Mapping[str, Any]) -> GroupProfile:
     )
 
 
+def _decline_reasons(raw: Mapping[str, Any]) -> dict[str, float]:
+    """Candidates decline with codes of the shared list, as they do through the API."""
+    allowed = decline_reasons().codes_for(CANDIDATE)
+    unknown = sorted(set(map(str, raw)) - set(allowed))
+    if unknown:
+        raise ScenarioError(f"declineReasons: unknown codes {unknown}; "
+                            f"allowed: {', '.join(allowed)}")
+    return {str(k): float(v) for k, v in raw.items()}
+
+
 def _behaviour(raw: Mapping[str, Any]) -> Behaviour:
     decline = _get(raw, "declineProbability", dict)
     return Behaviour(
@@ -289,8 +302,7 @@ def _behaviour(raw: Mapping[str, Any]) -> Behaviour:
         decline_preferred=float(decline["preferred"]),
         decline_indifferent=float(decline["indifferent"]),
         decline_not_preferred=float(decline["notPreferred"]),
-        decline_reasons={str(k): float(v)
-                         for k, v in _get(raw, "declineReasons", dict).items()},
+        decline_reasons=_decline_reasons(_get(raw, "declineReasons", dict)),
         corporation_decline=float(raw.get("corporationDeclineProbability", 0.0)),
         no_response=float(raw.get("noResponseProbability", 0.0)),
         move_in_delay_days=_pair(raw, "moveInDelayDays"),

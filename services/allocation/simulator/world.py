@@ -285,11 +285,17 @@ def _arrivals(scenario: Scenario, seed: int, start: date, days: int,
     arrivals = []
     for n, (granted, profile, _, draft) in enumerate(drafted):
         urgency = Urgency(profile.group, granted,
-                          granted + timedelta(days=scenario.urgency_validity_days - 1),
+                          granted + timedelta(days=_validity_days(scenario, profile) - 1),
                           draft["registration_municipality"])
         arrivals.append(Arrival(Candidate(id=f"c-{n + 1:05d}", urgency=urgency,
                                           target_group=profile.group, **draft)))
     return arrivals
+
+
+def _validity_days(scenario: Scenario, profile: GroupProfile) -> int:
+    """As intake grants it: the agreement's days for the category, else the default."""
+    rule = next((r for r in scenario.categories if r.category == profile.group), None)
+    return rule.validity_days if rule else scenario.urgency_validity_days
 
 
 def _origin_weights(scenario: Scenario, profile: GroupProfile) -> dict[str, float]:

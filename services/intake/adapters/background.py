@@ -57,11 +57,14 @@ class ExpiryScheduler(Lifecycle):
 
 class PlacementConsumer(Lifecycle):
     """Consumes allocation.placements.v1 so that intake knows who has been housed
-    (erasure is allowed after withdrawal or housing)."""
+    (erasure is allowed after withdrawal or housing); with other `topic_names`, the same
+    loop for other inputs (agreements and lapses)."""
 
     def __init__(self, settings, *, consumer_name: str, uow_factory: Callable,
-                 handler: Callable, producer_factory: Callable):
+                 handler: Callable, producer_factory: Callable,
+                 topic_names: tuple[str, ...] = (topics.PLACEMENTS.name,)):
         self.settings = settings
+        self.topic_names = topic_names
         self.consumer_name = consumer_name
         self.uow_factory = uow_factory
         self.handler = handler
@@ -71,7 +74,7 @@ class PlacementConsumer(Lifecycle):
 
     def start(self) -> None:
         self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="intake-placements",
+        self._thread = threading.Thread(target=self._run, name=self.consumer_name,
                                         daemon=True)
         self._thread.start()
 
@@ -89,7 +92,7 @@ class PlacementConsumer(Lifecycle):
                 producer = self.producer_factory()  # for the DLQ; closed with the loop
                 processor = EventProcessor(self.consumer_name, self.uow_factory, self.handler,
                                            DeadLetterPublisher(producer))
-                consumer = make_consumer(self.settings, topics.PLACEMENTS.name,
+                consumer = make_consumer(self.settings, *self.topic_names,
                                          group_id=self.settings.consumer_group)
                 run_consumer_loop(consumer, processor, self._stop)
             except Exception as exc:  # broker away or a database error: reconnect, redeliver

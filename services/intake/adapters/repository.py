@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.tables import (
     AccessLogRow,
+    AgreementRow,
     CandidateRow,
     IdempotencyRow,
+    UrgencyApplicationRow,
     UrgencyDecisionRow,
 )
 from services.intake.domain.model import (
@@ -25,6 +27,7 @@ from services.intake.domain.model import (
     UrgencyStatus,
     WithdrawalReason,
 )
+from services.intake.domain.validity import AgreementTerms
 from shared.periods import utcnow
 from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
@@ -152,12 +155,14 @@ class UrgencyDecisionLog:
         self.cipher = cipher
 
     def add(self, *, candidate_id: str, urgency: Urgency, decision: str,
-            reason: str | None) -> str:
+            reason: str | None, decided_on: date | None = None,
+            reason_code: str | None = None, article: str | None = None) -> str:
         decision_id = str(uuid.uuid4())
         self.session.add(UrgencyDecisionRow(
             id=decision_id, candidate_id=candidate_id, municipality=urgency.municipality,
-            decision=decision, category=str(urgency.category), decided_on=urgency.decided_on,
-            valid_until=urgency.valid_until,
+            decision=decision, category=str(urgency.category),
+            decided_on=decided_on or urgency.decided_on, valid_until=urgency.valid_until,
+            reason_code=str(reason_code) if reason_code else None, article=article,
             reason_sealed=self.cipher.seal({"reason": reason}) if reason else None,
             decided_at=utcnow(),
         ))
@@ -169,16 +174,69 @@ class UrgencyDecisionLog:
                              .values(reason_sealed=None))
 
 
+class UrgencyApplications:
+    def __init__(self, session: Session, cipher: PersonalDataCipher):
+        self.session = session
+        self.cipher = cipher
+
+    def add(self, *, candidate_id: str, applied_by: str, role: str, category: str,
+            applied_on: date, references: tuple[str, ...]) -> str:
+        application_id = str(uuid.uuid4())
+        self.session.add(UrgencyApplicationRow(
+            id=application_id, candidate_id=candidate_id, applied_by=applied_by, role=role,
+            category=category, applied_on=applied_on,
+            references_sealed=(self.cipher.seal({"references": list(references)})
+                               if references else None),
+            applied_at=utcnow()))
+        return application_id
+
+    def forget_references(self, candidate_id: str) -> None:
+        self.session.execute(update(UrgencyApplicationRow)
+                             .where(UrgencyApplicationRow.candidate_id == candidate_id)
+                             .values(references_sealed=None))
+
+
+class AgreementStore:
+    def __init__(self, session: Session):
+        self.session = session
+
+    def upsert(self, terms: AgreementTerms) -> bool:
+        """Keeps the latest version per scope and period; False for an older one."""
+        row = self.session.get(AgreementRow, (terms.scope, terms.period))
+        if row is not None and row.version > terms.version:
+            return False
+        values = dict(version=terms.version, period_start=terms.start, period_end=terms.end,
+                      municipalities=sorted(terms.municipalities),
+                      validity_days=dict(terms.validity_days))
+        if row is None:
+            self.session.add(AgreementRow(scope=terms.scope, period=terms.period, **values))
+        else:
+            for name, value in values.items():
+                setattr(row, name, value)
+            self.session.add(row)
+        return True
+
+    def in_force_on(self, day: date) -> list[AgreementTerms]:
+        rows = self.session.scalars(select(AgreementRow).where(
+            AgreementRow.period_start <= day, AgreementRow.period_end >= day))
+        return [AgreementTerms(r.scope, r.period, r.version, r.period_start, r.period_end,
+                               frozenset(r.municipalities), dict(r.validity_days))
+                for r in rows]
+
+
 class AccessLog:
     def __init__(self, session: Session):
         self.session = session
 
     def record(self, *, org: str, role: str, candidate_ids: list[str], action: str,
-               endpoint: str) -> None:
+               endpoint: str, person_subject: str | None = None,
+               person_email: str | None = None) -> None:
         now = utcnow()
         for candidate_id in candidate_ids:
             self.session.add(AccessLogRow(at=now, org=org, role=role, candidate_id=candidate_id,
-                                          action=action, endpoint=endpoint))
+                                          action=action, endpoint=endpoint,
+                                          person_subject=person_subject,
+                                          person_email=person_email))
 
     def entries(self, candidate_id: str) -> list[AccessLogRow]:
         return list(self.session.scalars(

@@ -65,7 +65,39 @@ class UrgencyDecisionRow(Base, table=True):
     decided_on: date
     valid_until: date | None = None
     reason_sealed: str | None = Field(default=None, sa_type=Text)  # free text: may be personal
+    reason_code: str | None = Field(default=None, max_length=40)  # a revocation's closed code
+    article: str | None = Field(default=None, max_length=80)  # of the verordening
     decided_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class UrgencyApplicationRow(Base, table=True):
+    """An application for urgency with its grounds: references to documents, never the
+    documents; the references may name the person, so they are sealed."""
+
+    __tablename__ = "urgency_applications"
+
+    id: str = Field(primary_key=True, max_length=36)
+    candidate_id: str = Field(foreign_key="candidates.id", index=True, max_length=36)
+    applied_by: str = Field(max_length=100)
+    role: str = Field(max_length=20)
+    category: str = Field(max_length=40)
+    applied_on: date
+    references_sealed: str | None = Field(default=None, sa_type=Text)
+    applied_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AgreementRow(Base, table=True):
+    """The latest version of each published fair-share agreement, for urgency validity."""
+
+    __tablename__ = "agreements"
+
+    scope: str = Field(primary_key=True, max_length=40)
+    period: str = Field(primary_key=True, max_length=10)
+    version: int
+    period_start: date
+    period_end: date
+    municipalities: list = Field(sa_column=Column(JSON, nullable=False))
+    validity_days: dict = Field(sa_column=Column(JSON, nullable=False))  # category -> days
 
 
 class AccessLogRow(Base, table=True):
@@ -84,6 +116,9 @@ class AccessLogRow(Base, table=True):
     candidate_id: str = Field(max_length=36, index=True)
     action: str = Field(max_length=30)
     endpoint: str = Field(max_length=120)
+    # the person the portal acted for (person token); unset for an organisation token
+    person_subject: str | None = Field(default=None, max_length=255, index=True)
+    person_email: str | None = Field(default=None, max_length=320)
 
 
 class IdempotencyRow(Base, table=True):

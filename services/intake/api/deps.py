@@ -9,6 +9,7 @@ from fastapi import Depends, Header, Request
 from services.intake.domain.commands import Caller as CommandCaller
 from services.intake.service.bus import MessageBus
 from shared.auth import Caller, require_roles
+from shared.openapi import enforced
 from shared.runtime import Runtime
 from shared.vocabulary import Role
 
@@ -22,7 +23,10 @@ def bus_of(request: Request) -> MessageBus:
 
 
 def _as_command_caller(caller: Caller) -> CommandCaller:
-    return CommandCaller(org=caller.org, role=str(caller.role))
+    person = caller.person
+    return CommandCaller(org=caller.org, role=str(caller.role),
+                         person_subject=person.subject if person else None,
+                         person_email=person.email if person else None)
 
 
 def _registrar(caller: Annotated[Caller, Depends(require_roles(
@@ -40,12 +44,19 @@ def _lister(caller: Annotated[Caller, Depends(require_roles(
     return _as_command_caller(caller)
 
 
+def _applicant(caller: Annotated[Caller, Depends(require_roles(
+        Role.CARE_PROVIDER, Role.CARE_OFFICE, Role.MUNICIPALITY))]) -> CommandCaller:
+    return _as_command_caller(caller)
+
+
 RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 BusDep = Annotated[MessageBus, Depends(bus_of)]
 RegistrarDep = Annotated[CommandCaller, Depends(_registrar)]
 MunicipalityDep = Annotated[CommandCaller, Depends(_municipality)]
 ListerDep = Annotated[CommandCaller, Depends(_lister)]
+ApplicantDep = Annotated[CommandCaller, Depends(_applicant)]
 IdempotencyKey = Annotated[str | None, Header(
     alias="Idempotency-Key", min_length=1, max_length=255,
     description="a retry with the same key and body returns the first answer",
+    json_schema_extra=enforced("a key used before comes with the same body (else 422)"),
 )]

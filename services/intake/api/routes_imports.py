@@ -10,6 +10,7 @@ from services.intake.api.deps import BusDep, IdempotencyKey, RegistrarDep
 from services.intake.api.replies import respond
 from services.intake.api.schemas import ImportOut
 from services.intake.domain.commands import ImportCandidates
+from shared.openapi import ENFORCED
 from shared.problems import Problem
 
 router = APIRouter(tags=["candidates"])
@@ -21,6 +22,8 @@ CSV_TYPES = ("text/csv", "application/csv")
     responses={422: {"description": "per-row error report; nothing was imported"}},
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {
         "type": "string", "description": f"header row with columns: {', '.join(COLUMNS)}",
+        "minLength": 1, ENFORCED: "the header row names known columns, the required ones "
+                                   "among them; every row valid (CSV is beyond JSON Schema)",
     }}}}},
 )
 async def import_candidates(request: Request, caller: RegistrarDep, bus: BusDep,

@@ -14,6 +14,7 @@ from services.intake.domain.model import (
     CandidateStatus,
     Decision,
     Person,
+    RevocationReason,
     Situation,
     WithdrawalReason,
 )
@@ -24,6 +25,8 @@ from shared.vocabulary import TargetGroup
 class Caller:
     org: str
     role: str
+    person_subject: str | None = None  # the person the portal acts for, if any
+    person_email: str | None = None
 
 
 @dataclass(frozen=True)
@@ -101,11 +104,24 @@ class DecideUrgency:
     caller: Caller  # a municipality: its org is its CBS code
     candidate_id: str
     decision: Decision
-    category: TargetGroup
+    category: TargetGroup | None  # required to grant or refuse; kept on revoke and extend
     valid_until: date | None = None
     reason: str | None = None
+    reason_code: RevocationReason | None = None  # required to revoke
+    article: str | None = None  # of the verordening the decision rests on
     purpose: str = "POST /v1/candidates/{id}/urgency-decisions"
     decided_on: date | None = None  # recorded afterwards; None: today
+
+
+@dataclass(frozen=True)
+class ApplyForUrgency:
+    """By the registering care provider or care office, or the registration municipality."""
+
+    caller: Caller
+    candidate_id: str
+    category: TargetGroup
+    document_references: tuple[str, ...] = ()  # references only, never the documents
+    purpose: str = "POST /v1/candidates/{id}/urgency-applications"
 
 
 @dataclass(frozen=True)

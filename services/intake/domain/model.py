@@ -27,11 +27,26 @@ class UrgencyStatus(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
     EXPIRED = "expired"
+    REVOKED = "revoked"
+    LAPSED = "lapsed"
 
 
 class Decision(StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
+    REVOKED = "revoked"
+    EXTENDED = "extended"
+
+
+class RevocationReason(StrEnum):
+    """Why a municipality revokes a granted urgency: a closed list, since the code travels
+    on intake.candidates.v1 (free text would carry personal details)."""
+
+    NO_LONGER_ELIGIBLE = "no-longer-eligible"
+    INCORRECT_INFORMATION = "incorrect-information"
+    SITUATION_RESOLVED = "situation-resolved"
+    MOVED_AWAY = "moved-away"
+    OTHER = "other"
 
 
 class WithdrawalReason(StrEnum):
@@ -185,6 +200,34 @@ class Candidate:
                                    valid_until)
         else:
             self.urgency = Urgency(UrgencyStatus.REFUSED, category, municipality, today)
+        return self.urgency
+
+    def revoke_urgency(self, today: date) -> Urgency:
+        """Ends a granted urgency; the current one, revoked, is returned."""
+        granted = self._granted_urgency("revoked")
+        self.urgency = replace(granted, status=UrgencyStatus.REVOKED)
+        return self.urgency
+
+    def extend_urgency(self, valid_until: date) -> Urgency:
+        """A later last valid day for the granted urgency (never an earlier one)."""
+        granted = self._granted_urgency("extended")
+        if granted.valid_until is not None and valid_until <= granted.valid_until:
+            raise Conflict("An extension must end after the current last valid day.",
+                           "not-an-extension", validUntil=granted.valid_until.isoformat())
+        self.urgency = replace(granted, valid_until=valid_until)
+        return self.urgency
+
+    def record_lapse(self, today: date) -> bool:
+        """Allocation ended the urgency under the lapse rule; False when nothing changed."""
+        if self.urgency is None or self.urgency.status is not UrgencyStatus.GRANTED:
+            return False
+        self.urgency = replace(self.urgency, status=UrgencyStatus.LAPSED)
+        return True
+
+    def _granted_urgency(self, action: str) -> Urgency:
+        self.require_active(f"given an urgency {action}")
+        if self.urgency is None or self.urgency.status is not UrgencyStatus.GRANTED:
+            raise Conflict(f"Only a granted urgency can be {action}.", "no-granted-urgency")
         return self.urgency
 
     def urgency_lapsed(self, today: date) -> bool:

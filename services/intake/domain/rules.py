@@ -9,6 +9,7 @@ from services.intake.domain.bsn import bsn_problem
 from services.intake.domain.errors import Collected, FieldError
 from services.intake.domain.geography import Geography
 from services.intake.domain.model import Decision, Person, Situation
+from services.intake.domain.validity import Validity
 
 # A sanity bound, not policy: catches a mistyped year (2062 for 2026) in validUntil.
 MAX_URGENCY_VALIDITY = timedelta(days=5 * 366)
@@ -49,19 +50,40 @@ def situation_errors(situation: Situation, geography: Geography) -> list[FieldEr
     return found.errors
 
 
+def decision_errors(decision: Decision, category: object, valid_until: date | None,
+                    reason_code: object) -> list[FieldError]:
+    """Which fields each kind of decision needs, and which it must not have."""
+    found = Collected()
+    if decision in (Decision.GRANTED, Decision.REFUSED) and category is None:
+        found.add("category", "is required to grant or refuse")
+    if decision is Decision.REVOKED:
+        found.add("reasonCode", None if reason_code else "is required to revoke")
+        found.add("validUntil", None if valid_until is None else "a revocation has none")
+    elif reason_code is not None:
+        found.add("reasonCode", "only a revocation has one")
+    if decision is Decision.EXTENDED and valid_until is None:
+        found.add("validUntil", "is required to extend")
+    return found.errors
+
+
 def urgency_valid_until(decision: Decision, requested: date | None, today: date,
-                        default_days: int) -> date | None:
-    """The last valid day of a decision; raises InvalidInput for impossible dates."""
+                        validity: Validity) -> date | None:
+    """The last valid day of a decision; raises InvalidInput for impossible dates and for a
+    validity longer than the agreement in force gives."""
     found = Collected()
     if decision is Decision.REFUSED:
         found.add("validUntil", None if requested is None else "only a granted urgency has one")
         found.raise_if_any()
         return None
-    valid_until = requested or today + timedelta(days=default_days)
+    longest = validity.last_day(today)
+    valid_until = requested or longest
     if valid_until <= today:
         found.add("validUntil", "must lie after the decision date")
     elif valid_until - today > MAX_URGENCY_VALIDITY:
         found.add("validUntil", "lies more than five years ahead")
+    elif validity.from_agreement and valid_until > longest:
+        found.add("validUntil", f"lies beyond the {validity.days} days the agreement in force "
+                                f"gives this category (last day {longest.isoformat()})")
     found.raise_if_any()
     return valid_until
 

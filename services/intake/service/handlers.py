@@ -28,21 +28,29 @@ from services.intake.domain.model import Candidate, Decision, Person, Situation
 from services.intake.domain.pseudonym import fingerprint_of, pseudonym_of
 from services.intake.domain.rules import (
     decision_date,
+    decision_errors,
     person_errors,
     situation_errors,
     urgency_valid_until,
 )
+from services.intake.domain.validity import AgreementTerms, Validity, agreed_validity_days
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
 from shared.envelope import Received
 from shared.events import (
+    AgreementPublished,
     CandidateErased,
+    CandidateLapsed,
     CandidatePlaced,
     CandidateWithdrawn,
+    UrgencyApplied,
     UrgencyExpired,
+    UrgencyExtended,
     UrgencyGranted,
+    UrgencyLapsed,
     UrgencyRefused,
+    UrgencyRevoked,
 )
 from shared.periods import today_amsterdam, utcnow
 from shared.vocabulary import Role
@@ -238,6 +246,7 @@ def erase(cmd: c.EraseCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
     if candidate.erase(today):
         uow.candidates.save(candidate)
         uow.decisions.forget_reasons(candidate.id)
+        uow.applications.forget_references(candidate.id)
         uow.idempotency.forget_candidate(candidate.id)
         uow.emit(CandidateErased(candidate_id=candidate.id, erased_on=today))
         _log_access(uow, cmd.caller, [candidate.id], "erased", cmd.purpose)
@@ -253,30 +262,107 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
     # only the municipality the candidate is registered in decides; others see nothing
     if candidate is None or candidate.situation.registration_municipality != cmd.caller.org:
         raise NotFound()
+    Collected(decision_errors(cmd.decision, cmd.category, cmd.valid_until,
+                              cmd.reason_code)).raise_if_any()
     today = decision_date(cmd.decided_on, deps.clock())
-    valid_until = urgency_valid_until(cmd.decision, cmd.valid_until, today,
-                                      deps.urgency_validity_days)
-    urgency = candidate.decide_urgency(decision=cmd.decision, category=cmd.category,
-                                       municipality=cmd.caller.org, today=today,
-                                       valid_until=valid_until)
+    urgency, event = _DECIDERS[cmd.decision](candidate, cmd, today, deps, uow)
     uow.candidates.save(candidate)
     decision_id = uow.decisions.add(candidate_id=candidate.id, urgency=urgency,
-                                    decision=str(cmd.decision), reason=cmd.reason)
-    if cmd.decision is Decision.GRANTED:
-        uow.emit(UrgencyGranted(candidate_id=candidate.id, municipality=urgency.municipality,
-                                category=urgency.category, granted_on=today,
-                                valid_until=valid_until))
-    else:
-        uow.emit(UrgencyRefused(candidate_id=candidate.id, municipality=urgency.municipality,
-                                category=urgency.category, refused_on=today))
+                                    decision=str(cmd.decision), reason=cmd.reason,
+                                    decided_on=today, reason_code=cmd.reason_code,
+                                    article=cmd.article)
+    uow.emit(event)
     uow.commit()
     return Reply(201, {
         "id": decision_id, "candidateId": candidate.id, "decision": str(cmd.decision),
-        "category": str(cmd.category), "municipality": urgency.municipality,
+        "category": str(urgency.category), "municipality": urgency.municipality,
         "decidedOn": today.isoformat(),
-        "validUntil": valid_until.isoformat() if valid_until else None,
+        "validUntil": urgency.valid_until.isoformat() if urgency.valid_until else None,
         "reason": cmd.reason,
+        "reasonCode": str(cmd.reason_code) if cmd.reason_code else None,
+        "article": cmd.article,
     })
+
+
+def _validity(uow: IntakeUnitOfWork, candidate: Candidate, category: str, today: date,
+              deps: Deps) -> Validity:
+    """The agreement in force for the candidate's municipality, else the configured days."""
+    days = agreed_validity_days(uow.agreements.in_force_on(today),
+                                candidate.situation.registration_municipality, str(category),
+                                today)
+    if days is None:
+        return Validity(deps.urgency_validity_days, from_agreement=False)
+    return Validity(days, from_agreement=True)
+
+
+def _grant_or_refuse(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+                     uow: IntakeUnitOfWork):
+    valid_until = urgency_valid_until(cmd.decision, cmd.valid_until, today,
+                                      _validity(uow, candidate, cmd.category, today, deps))
+    urgency = candidate.decide_urgency(decision=cmd.decision, category=cmd.category,
+                                       municipality=cmd.caller.org, today=today,
+                                       valid_until=valid_until)
+    if cmd.decision is Decision.GRANTED:
+        return urgency, UrgencyGranted(
+            candidate_id=candidate.id, municipality=urgency.municipality,
+            category=urgency.category, granted_on=today, valid_until=valid_until,
+            article=cmd.article)
+    return urgency, UrgencyRefused(
+        candidate_id=candidate.id, municipality=urgency.municipality,
+        category=urgency.category, refused_on=today, article=cmd.article)
+
+
+def _revoke(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+            uow: IntakeUnitOfWork):
+    urgency = candidate.revoke_urgency(today)
+    return urgency, UrgencyRevoked(
+        candidate_id=candidate.id, municipality=urgency.municipality, revoked_on=today,
+        reason_code=str(cmd.reason_code), article=cmd.article)
+
+
+def _extend(candidate: Candidate, cmd: c.DecideUrgency, today: date, deps: Deps,
+            uow: IntakeUnitOfWork):
+    """An extension runs at most the agreement's validity from the day it is decided."""
+    current = candidate.urgency.category if candidate.urgency else None
+    validity = _validity(uow, candidate, current, today, deps)
+    urgency_valid_until(Decision.GRANTED, cmd.valid_until, today, validity)
+    urgency = candidate.extend_urgency(cmd.valid_until)
+    return urgency, UrgencyExtended(
+        candidate_id=candidate.id, municipality=urgency.municipality,
+        category=urgency.category, extended_on=today, valid_until=urgency.valid_until,
+        article=cmd.article)
+
+
+_DECIDERS = {Decision.GRANTED: _grant_or_refuse, Decision.REFUSED: _grant_or_refuse,
+             Decision.REVOKED: _revoke, Decision.EXTENDED: _extend}
+
+
+def apply_for_urgency(cmd: c.ApplyForUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+    candidate = uow.candidates.get(cmd.candidate_id, for_update=True)
+    if candidate is None or not _may_apply(cmd.caller, candidate):
+        raise NotFound()
+    candidate.require_active("applied for")
+    today = deps.clock()
+    municipality = candidate.situation.registration_municipality
+    application_id = uow.applications.add(
+        candidate_id=candidate.id, applied_by=cmd.caller.org, role=cmd.caller.role,
+        category=str(cmd.category), applied_on=today, references=cmd.document_references)
+    uow.emit(UrgencyApplied(candidate_id=candidate.id, municipality=municipality,
+                            category=cmd.category, applied_on=today,
+                            applied_by=cmd.caller.org))
+    _log_access(uow, cmd.caller, [candidate.id], "applied", cmd.purpose)
+    uow.commit()
+    return Reply(201, {
+        "id": application_id, "candidateId": candidate.id, "category": str(cmd.category),
+        "municipality": municipality, "appliedOn": today.isoformat(),
+        "appliedBy": cmd.caller.org, "documentReferences": list(cmd.document_references),
+    })
+
+
+def _may_apply(caller: c.Caller, candidate: Candidate) -> bool:
+    if caller.role == Role.MUNICIPALITY:
+        return candidate.situation.registration_municipality == caller.org
+    return candidate.registered_by == caller.org
 
 
 def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
@@ -313,6 +399,24 @@ def on_placement_event(uow: IntakeUnitOfWork, received: Received, deps: Deps) ->
         uow.candidates.save(candidate)
 
 
+def on_urgency_input(uow: IntakeUnitOfWork, received: Received, deps: Deps) -> None:
+    """Consumer handler for registry.agreements.v1 (the validity per category) and
+    allocation.proposals.v1 (a lapse: allocation ended the urgency). The event processor
+    commits this together with its ledger row."""
+    event = received.event
+    if isinstance(event, AgreementPublished):
+        uow.agreements.upsert(AgreementTerms(
+            event.scope, event.period, event.version, event.period_start, event.period_end,
+            frozenset(event.municipalities),
+            {str(rule.category): rule.validity_days for rule in event.categories}))
+    elif isinstance(event, CandidateLapsed):
+        candidate = uow.candidates.get(event.candidate_id, for_update=True)
+        if candidate is not None and candidate.record_lapse(event.lapsed_on):
+            uow.candidates.save(candidate)
+            uow.emit(UrgencyLapsed(candidate_id=candidate.id, municipality=event.municipality,
+                                   lapsed_on=event.lapsed_on, reason_code=event.reason_code))
+
+
 # --- helpers ------------------------------------------------------------------------------
 
 
@@ -327,7 +431,8 @@ def _owned(uow: IntakeUnitOfWork, caller: c.Caller, candidate_id: str, *,
 def _log_access(uow: IntakeUnitOfWork, caller: c.Caller, ids: list[str], action: str,
                 endpoint: str) -> None:
     uow.access_log.record(org=caller.org, role=caller.role, candidate_ids=ids, action=action,
-                          endpoint=endpoint)
+                          endpoint=endpoint, person_subject=caller.person_subject,
+                          person_email=caller.person_email)
 
 
 def _canonical(person: Person, situation: Situation) -> str:
@@ -371,6 +476,7 @@ HANDLERS: dict[type, Callable[..., Reply]] = {
     c.WithdrawCandidate: withdraw,
     c.EraseCandidate: erase,
     c.DecideUrgency: decide_urgency,
+    c.ApplyForUrgency: apply_for_urgency,
     c.ExpireUrgencies: expire_urgencies,
 }
 # Writes that may lose a race on a unique key (pseudonym, Idempotency-Key): run once more,

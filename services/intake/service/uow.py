@@ -5,8 +5,10 @@ from __future__ import annotations
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.repository import (
     AccessLog,
+    AgreementStore,
     CandidateRepository,
     IdempotencyStore,
+    UrgencyApplications,
     UrgencyDecisionLog,
 )
 from shared.uow import SqlUnitOfWork
@@ -25,3 +27,5 @@ class IntakeUnitOfWork(SqlUnitOfWork):
         self.decisions = UrgencyDecisionLog(self.session, self.cipher)
         self.access_log = AccessLog(self.session)
         self.idempotency = IdempotencyStore(self.session, self.cipher)
+        self.agreements = AgreementStore(self.session)
+        self.applications = UrgencyApplications(self.session, self.cipher)

@@ -25,6 +25,7 @@ from services.monitoring.adapters.metrics import MonitoringMetrics
 from services.monitoring.domain import MalformedEvent
 from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
+from services.monitoring.service.stapeling_alerts import StapelingAlerts
 from shared import topics
 from shared.api import Lifecycle
 from shared.envelope import PoisonMessage, decode
@@ -35,7 +36,8 @@ log = logging.getLogger(__name__)
 
 CONSUMER_NAME = "monitoring.read-model"
 CONSUMED_TOPICS = (topics.MUNICIPALITIES, topics.DWELLINGS, topics.VACANCIES, topics.AGREEMENTS,
-                   topics.CANDIDATES, topics.PROPOSALS, topics.PLACEMENTS)
+                   topics.CANDIDATES, topics.PROPOSALS, topics.PLACEMENTS,
+                   topics.WOONZORGVISIE)
 LAG_REFRESH_SECONDS = 1.0
 BAND_CHECK_MIN_SECONDS = 1.0
 
@@ -43,12 +45,14 @@ BAND_CHECK_MIN_SECONDS = 1.0
 class ReadModelConsumer(Lifecycle):
     def __init__(self, settings: MonitoringSettings, live: LiveModel,
                  dead_letters: DeadLetterSink, metrics: MonitoringMetrics,
-                 checker: AlertChecker, *, consumer_factory: Callable = make_consumer):
+                 checker: AlertChecker, *, consumer_factory: Callable = make_consumer,
+                 stapeling: StapelingAlerts | None = None):
         self.settings = settings
         self.live = live
         self.dead_letters = dead_letters
         self.metrics = metrics
         self.checker = checker
+        self.stapeling = stapeling
         self.consumer_factory = consumer_factory
         self.positions: dict[TopicPartition, int] = {}
         self.replay_target: dict[TopicPartition, int] | None = None
@@ -194,9 +198,15 @@ class ReadModelConsumer(Lifecycle):
                 self._bands_at, self._bands_version = now, self.live.version
                 self.checker.check_bands()
                 self.checker.check_stalled()
+                self._check_stapeling()
             elif (self.live.version != self._bands_version
                   and now - self._bands_at >= BAND_CHECK_MIN_SECONDS):
                 self._bands_at, self._bands_version = now, self.live.version
                 self.checker.check_bands()
+                self._check_stapeling()
         except Exception:  # database briefly away: the next round tries again
             log.exception("monitoring alert check failed")
+
+    def _check_stapeling(self) -> None:
+        if self.stapeling is not None:
+            self.stapeling.check()

@@ -12,6 +12,7 @@ from shared.periods import utcnow
 
 BAND_CHANGED = "realisation-band-changed"
 PROPOSAL_STALLED = "proposal-stalled"
+ACCEPTED_STALLED = "accepted-proposal-stalled"
 
 
 class AlertLog:
@@ -41,8 +42,14 @@ class AlertLog:
     # --- alerts ---------------------------------------------------------------------------
 
     def stalled_proposal_ids(self) -> set[str]:
+        return self._proposal_ids(PROPOSAL_STALLED)
+
+    def accepted_stalled_ids(self) -> set[str]:
+        return self._proposal_ids(ACCEPTED_STALLED)
+
+    def _proposal_ids(self, kind: str) -> set[str]:
         rows = self.session.execute(
-            select(AlertRow.proposal_id).where(AlertRow.kind == PROPOSAL_STALLED)).scalars()
+            select(AlertRow.proposal_id).where(AlertRow.kind == kind)).scalars()
         return {r for r in rows if r}
 
     def exists(self, alert_id: str) -> bool:
@@ -66,7 +73,8 @@ class AlertLog:
         if period is not None and window is not None:
             query = query.where(or_(
                 and_(AlertRow.kind == BAND_CHANGED, AlertRow.period == period),
-                and_(AlertRow.kind == PROPOSAL_STALLED, AlertRow.emitted_at >= window[0],
+                and_(AlertRow.kind.in_((PROPOSAL_STALLED, ACCEPTED_STALLED)),
+                     AlertRow.emitted_at >= window[0],
                      AlertRow.emitted_at < window[1]),
             ))
         return [row.model_dump() for row in self.session.execute(query.limit(limit)).scalars()]

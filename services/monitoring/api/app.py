@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 
-from services.monitoring.api import routes_dashboard, routes_reports
+from services.monitoring.api import (
+    routes_dashboard,
+    routes_households,
+    routes_reports,
+    routes_woonzorgvisie,
+    routes_woonzorgvisie_page,
+)
 from services.monitoring.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
 from shared.settings import MonitoringSettings
@@ -23,7 +29,8 @@ def create_app(settings: MonitoringSettings | None = None, **fakes) -> FastAPI:
     runtime = bootstrap(settings, **fakes)
     app = create_service_app(
         settings, title="Woonregie monitoring", description=DESCRIPTION,
-        routers=[routes_reports.router], root_routers=[routes_dashboard.router],
+        routers=[routes_reports.router, routes_households.router, routes_woonzorgvisie.router],
+        root_routers=[routes_dashboard.router, routes_woonzorgvisie_page.router],
         lifecycles=lambda app: lifecycles(runtime),
     )
     app.state.runtime = runtime

@@ -22,6 +22,7 @@ from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
+from shared.openapi import PERIOD
 from shared.periods import Period
 from shared.problems import Problem, invalid
 from shared.runtime import Runtime
@@ -47,12 +48,15 @@ LiveDep = Annotated[LiveModel, Depends(live_of)]
 def report_filter(
     runtime: RuntimeDep,
     period: Annotated[str | None, Query(
-        description="2026, 2026-H1 or 2026-H2; default: the current year")] = None,
+        description="2026, 2026-H1 or 2026-H2; default: the current year",
+        json_schema_extra={"pattern": PERIOD})] = None,
     scope: Annotated[str, Query(
-        description="`province`, a region (or agreement scope) id, or a CBS code")
+        description="`province`, a region (or agreement scope) id, or a CBS code",
+        json_schema_extra={"pattern": SCOPE_PATTERN.pattern})
     ] = PROVINCE_SCOPE,
     target_group: Annotated[str | None, Query(
-        alias="targetGroup", description="a target group, or `all` (default)")] = None,
+        alias="targetGroup", description="a target group, or `all` (default)",
+        json_schema_extra={"enum": ["all", *TARGET_GROUPS]})] = None,
 ) -> ReportFilter:
     period = period or str(runtime.extras["today"]().year)
     try:
@@ -77,18 +81,22 @@ FilterDep = Annotated[ReportFilter, Depends(report_filter)]
 
 
 def disclosure(runtime: RuntimeDep, caller: OptionalCallerDep, f: FilterDep) -> Disclosure:
+    return disclosure_for(runtime, caller, f.scope)
+
+
+def disclosure_for(runtime: Runtime, caller, scope: str) -> Disclosure:
     threshold = runtime.settings.suppression_threshold
     if caller is None:
         return Disclosure(exact=False, threshold=threshold)
     if caller.role in EXACT_ROLES:
         return Disclosure(exact=True, threshold=threshold)
     if caller.role == Role.MUNICIPALITY:
-        if f.scope == caller.org:
+        if scope == caller.org:
             return Disclosure(exact=True, threshold=threshold)
-        if is_cbs_code(f.scope):
+        if is_cbs_code(scope):
             raise Problem(403, detail=(
                 f"Municipality {caller.org} sees its own municipality in detail, not "
-                f"{f.scope}; the public figures of {f.scope} are available without a token."))
+                f"{scope}; the public figures of {scope} are available without a token."))
     return Disclosure(exact=False, threshold=threshold)
 
 

@@ -38,6 +38,8 @@ FIGURES = (
     ("waits", "waiting-times", "chart_waits", ("waits",), False),
     ("funnel", "proposal-funnel", "chart_funnel", ("funnel", "reasons"), False),
     ("stock", "stock", "chart_stock", ("stock",), False),
+    ("households", "active-households", "chart_households", (), True),  # a table only
+    ("moves", "origin-destination", "chart_moves", (), True),  # a table only
 )
 
 router = APIRouter(include_in_schema=False)

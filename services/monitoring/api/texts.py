@@ -41,6 +41,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "{expected}, taakstelling {target}).",
         "alert_stalled": "Voorstel {proposal} in {name} staat al {days} dagen open "
                          "(voorgesteld op {proposed}).",
+        "alert_accepted_stalled": "Voorstel {proposal} in {name} is {days} dagen geleden "
+                                  "geaccepteerd ({accepted}) en nog zonder verhuizing.",
         "chart_realisation": "Realisatie tegen taakstelling per gemeente",
         "chart_series": "Cumulatieve realisatie tegen de verwachte lijn",
         "chart_flows": "Instroom en uitstroom per maand",
@@ -108,6 +110,22 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "Nog geen gegevens.",
         "not_available": "niet beschikbaar",
         "suppressed_note": "Aantallen onder 5 zijn afgeschermd; zie de tabel.",
+        "chart_households": "Urgente huishoudens per maand (by-name-lijst)",
+        "chart_moves": "Waar mensen naartoe verhuizen: gemeente van inschrijving naar gemeente "
+                       "van de woning",
+        "households_scope": "Per maand in de gekozen gemeente; voor de provincie of een regio "
+                            "het totaal van alle gemeenten.",
+        "active": "Actief aan het eind van de maand",
+        "newlyGranted": "Nieuw toegekend",
+        "returnedAfterHousing": "Terug na mislukte huurperiode",
+        "housed": "Gehuisvest",
+        "lapsedOrExpired": "Vervallen of verlopen",
+        "withdrawnHouseholds": "Afgemeld",
+        "revoked": "Ingetrokken",
+        "refused": "Afgewezen",
+        "origin": "Gemeente van inschrijving",
+        "destination": "Gemeente van de woning",
+        "placements": "Verhuizingen",
     },
     "en": {
         "title": "Woonregie monitoring: fair share for urgent priority groups",
@@ -144,6 +162,8 @@ TEXTS: dict[str, dict[str, str]] = {
                       "expected {expected}, target {target}).",
         "alert_stalled": "Proposal {proposal} in {name} has been open for {days} days "
                          "(proposed on {proposed}).",
+        "alert_accepted_stalled": "Proposal {proposal} in {name} was accepted {days} days ago "
+                                  "({accepted}) and has no move-in yet.",
         "chart_realisation": "Realisation against target per municipality",
         "chart_series": "Cumulative realisation against the expected line",
         "chart_flows": "Inflow and outflow per month",
@@ -211,5 +231,21 @@ TEXTS: dict[str, dict[str, str]] = {
         "no_data": "No data yet.",
         "not_available": "not available",
         "suppressed_note": "Counts under 5 are suppressed; see the table.",
+        "chart_households": "Urgent households per month (by-name list)",
+        "chart_moves": "Where people move: municipality of registration to municipality of "
+                       "the dwelling",
+        "households_scope": "Per month in the chosen municipality; for the province or a "
+                            "region the total of all municipalities.",
+        "active": "Active at month end",
+        "newlyGranted": "Newly granted",
+        "returnedAfterHousing": "Returned after a failed tenancy",
+        "housed": "Housed",
+        "lapsedOrExpired": "Lapsed or expired",
+        "withdrawnHouseholds": "Withdrawn",
+        "revoked": "Revoked",
+        "refused": "Refused",
+        "origin": "Municipality of registration",
+        "destination": "Municipality of the dwelling",
+        "placements": "Moves",
     },
 }

@@ -56,6 +56,7 @@ from services.monitoring.domain.bands import (
     classify,
     expected_to_date,
 )
+from services.monitoring.domain import by_name
 from services.monitoring.domain.records import (
     AgreementRecord,
     CandidatePlacedRecord,
@@ -67,9 +68,11 @@ from services.monitoring.domain.records import (
     MalformedEvent,
     MunicipalityRecord,
     ProposalAcceptedRecord,
+    ProposalClosedRecord,
     ProposalDeclinedRecord,
     ProposalExpiredRecord,
     UrgencyExpiredRecord,
+    UrgencyStepRecord,
     UrgencyGrantedRecord,
     UrgencyRefusedRecord,
     VacancyAnnouncedRecord,
@@ -78,6 +81,7 @@ from services.monitoring.domain.records import (
     parse,
 )
 from services.monitoring.domain.stats import percentile
+from shared.decline_reasons import decline_reasons
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
 
@@ -187,6 +191,8 @@ class ProposalState:
     decline_reason: str | None = None
     expired_on: date | None = None
     placed_on: date | None = None
+    closed_on: date | None = None  # withdrawn or cancelled by the platform
+    close_reason: str | None = None
 
     @property
     def first_date(self) -> date | None:
@@ -198,7 +204,8 @@ class ProposalState:
 
     @property
     def is_open(self) -> bool:
-        return self.declined_on is None and self.expired_on is None and self.placed_on is None
+        return (self.declined_on is None and self.expired_on is None
+                and self.placed_on is None and self.closed_on is None)
 
 
 @dataclass(frozen=True)
@@ -379,7 +386,7 @@ class FunnelRow:
     expired: int
     placed: int
     open: int
-    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason, count)
+    decline_reasons: tuple[tuple[str, str, int], ...]  # (decided_by, reason code, count)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -388,8 +395,9 @@ class FunnelRow:
             "declinedByCorporation": self.declined_by_corporation,
             "declinedByCandidate": self.declined_by_candidate,
             "expired": self.expired, "placed": self.placed, "open": self.open,
-            "declineReasons": [{"decidedBy": by, "reason": reason, "count": n}
-                               for by, reason, n in self.decline_reasons],
+            "declineReasons": [{"decidedBy": by, "reasonCode": code,
+                                "label": decline_reasons().label(by, code), "count": n}
+                               for by, code, n in self.decline_reasons],
         }
 
 
@@ -432,6 +440,23 @@ class StalledProposal:
                 "municipality": self.municipality, "openDays": self.open_days}
 
 
+@dataclass(frozen=True)
+class StalledAcceptance:
+    """An accepted proposal still without a move-in."""
+
+    proposal_id: str
+    vacancy_id: str
+    municipality: str
+    accepted_on: date
+    accepted_days: int
+
+    def event_data(self, scope: str) -> dict[str, Any]:
+        """camelCase data of a `monitoring.accepted-proposal-stalled` event."""
+        return {"scope": scope, "proposalId": self.proposal_id, "vacancyId": self.vacancy_id,
+                "municipality": self.municipality, "acceptedOn": self.accepted_on.isoformat(),
+                "acceptedDays": self.accepted_days}
+
+
 def _camel(name: str) -> str:
     head, *rest = name.split("-")
     return head + "".join(part.title() for part in rest)
@@ -471,6 +496,7 @@ class MonitoringModel:
         self.flows: dict[tuple[str, str, date], FlowRecord] = {}
         self.waits: dict[str, WaitRecord] = {}
         self.proposals: dict[str, ProposalState] = {}
+        self.by_name = by_name.ByNameList()
 
     # --- applying events ------------------------------------------------------------------
 
@@ -597,6 +623,7 @@ class MonitoringModel:
         candidate.target_group = rec.category
         candidate.municipality = rec.municipality
         candidate.last_granted_on = rec.granted_on
+        self.by_name.record(rec.candidate_id, by_name.GRANTED, rec.granted_on, rec.municipality)
         self._flow(FlowKind.URGENCY_GRANTED, rec.candidate_id, rec.granted_on,
                    rec.municipality, rec.category)
 
@@ -609,6 +636,7 @@ class MonitoringModel:
             self.candidates[rec.candidate_id] = candidate
         elif candidate.status not in EXIT_STATUSES and candidate.status != CandidateStatus.URGENT:
             candidate.status = CandidateStatus.REFUSED
+        self.by_name.record(rec.candidate_id, by_name.REFUSED, rec.refused_on, rec.municipality)
         self._flow(FlowKind.URGENCY_REFUSED, rec.candidate_id, rec.refused_on,
                    rec.municipality, rec.category)
 
@@ -623,6 +651,7 @@ class MonitoringModel:
                                        rec.municipality)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.EXPIRED
+        self.by_name.record(rec.candidate_id, by_name.EXPIRED, rec.expired_on, rec.municipality)
         self._flow(FlowKind.EXPIRED, rec.candidate_id, rec.expired_on, rec.municipality, group)
 
     def _on_withdrawn(self, rec: CandidateWithdrawnRecord) -> None:
@@ -635,6 +664,8 @@ class MonitoringModel:
                                        UNKNOWN_GROUP, UNKNOWN_REGION)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.WITHDRAWN
+        self.by_name.record(rec.candidate_id, by_name.WITHDRAWN, rec.withdrawn_on,
+                            candidate.municipality)
         self._flow(FlowKind.WITHDRAWN, rec.candidate_id, rec.withdrawn_on,
                    candidate.municipality, candidate.target_group)
 
@@ -668,13 +699,20 @@ class MonitoringModel:
         if proposal.declined_on is None:
             proposal.declined_on = rec.declined_on
             proposal.declined_by = rec.decided_by
-            proposal.decline_reason = rec.reason
+            proposal.decline_reason = rec.reason_code
 
     def _on_proposal_expired(self, rec: ProposalExpiredRecord) -> None:
         self._tick(rec.expired_on)
         proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
                                   rec.municipality)
         proposal.expired_on = proposal.expired_on or rec.expired_on
+
+    def _on_proposal_closed(self, rec: ProposalClosedRecord) -> None:
+        self._tick(rec.closed_on)
+        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
+                                  rec.municipality)
+        if proposal.closed_on is None:
+            proposal.closed_on, proposal.close_reason = rec.closed_on, rec.reason_code
 
     def _on_placed(self, rec: CandidatePlacedRecord) -> None:
         self._tick(rec.move_in_date)
@@ -701,6 +739,8 @@ class MonitoringModel:
                                        rec.target_group, origin or rec.municipality)
             self.candidates[rec.candidate_id] = candidate
         candidate.status = CandidateStatus.HOUSED
+        self.by_name.record(rec.candidate_id, by_name.HOUSED, rec.move_in_date,
+                            origin or rec.municipality)
         self._flow(FlowKind.HOUSED, rec.candidate_id, rec.move_in_date,
                    origin or rec.municipality, rec.target_group)
         if rec.proposal_id:
@@ -708,6 +748,10 @@ class MonitoringModel:
                                       rec.municipality)
             proposal.placed_on = proposal.placed_on or rec.move_in_date
             proposal.target_group = proposal.target_group or rec.target_group
+
+    def _on_urgency_step(self, rec: UrgencyStepRecord) -> None:
+        self._tick(rec.on)
+        self.by_name.record(rec.candidate_id, rec.kind, rec.on, rec.municipality)
 
     _HANDLERS = {
         "registry.municipality-upserted": _on_municipality,
@@ -726,7 +770,12 @@ class MonitoringModel:
         "allocation.proposal-accepted": _on_accepted,
         "allocation.proposal-declined": _on_declined,
         "allocation.proposal-expired": _on_proposal_expired,
+        "allocation.proposal-withdrawn": _on_proposal_closed,
+        "allocation.proposal-cancelled": _on_proposal_closed,
         "allocation.candidate-placed": _on_placed,
+        "intake.urgency-revoked": _on_urgency_step,
+        "intake.urgency-extended": _on_urgency_step,
+        "intake.urgency-lapsed": _on_urgency_step,
     }
 
     # --- state ----------------------------------------------------------------------------
@@ -751,6 +800,7 @@ class MonitoringModel:
             "flows": rows(self.flows),
             "waits": rows(self.waits),
             "proposals": rows(self.proposals),
+            "byName": self.by_name.snapshot(),
         }
 
     # --- scopes ---------------------------------------------------------------------------
@@ -1061,6 +1111,39 @@ class MonitoringModel:
             ))
         return rows
 
+    # --- by-name list and where people move -------------------------------------------
+
+    def by_name_figures(self, months: list[str], municipality: str | None = None
+                        ) -> list[dict[str, Any]]:
+        """One row per municipality and month (see domain/by_name.py); with no
+        municipality asked, every municipality with figures plus an ALL row per month."""
+        codes = None if municipality is None else {municipality}
+        table = self.by_name.figures(months, codes)
+        places = [municipality] if municipality else sorted({m for m, _ in table})
+        rows = [{"municipality": code, "month": month, **table.get(
+                    (code, month), dict.fromkeys(by_name.COLUMNS, 0))}
+                for code in places for month in months]
+        if municipality is None:
+            rows += [{"municipality": ALL, "month": month,
+                      **{c: sum(table[(code, month)][c] for code in places
+                                if (code, month) in table) for c in by_name.COLUMNS}}
+                     for month in months]
+        return rows
+
+    def origin_destination(self, period: str, scope: str | None = None,
+                           target_group: str | None = None) -> list[dict[str, Any]]:
+        """Placements moved in during the period, per municipality of registration (origin)
+        and municipality of the dwelling; a pair counts when either end lies in the scope."""
+        window = Period.parse(period)
+        codes = self.scope_municipalities(scope)
+        pairs = Counter((w.origin_municipality or UNKNOWN_REGION, w.municipality)
+                        for w in self.waits.values() if window.contains(w.move_in)
+                        and target_group in (None, ALL, w.target_group)
+                        and (self._in(codes, w.municipality)
+                             or self._in(codes, w.origin_municipality or "")))
+        return [{"origin": origin, "destination": destination, "placements": n}
+                for (origin, destination), n in sorted(pairs.items())]
+
     def stalled_proposals(self, as_of: date, max_open_days: int, scope: str | None = None,
                           *, include_accepted: bool = False) -> list[StalledProposal]:
         """Proposals open longer than `max_open_days` days at `as_of` (strictly more).
@@ -1085,6 +1168,20 @@ class MonitoringModel:
                     proposal.proposal_id, proposal.vacancy_id, proposal.municipality,
                     proposal.proposed_on, days, proposal.accepted_on is not None))
         return sorted(stalled, key=lambda s: (-s.open_days, s.proposal_id))
+
+    def accepted_without_move_in(self, as_of: date, max_days: int) -> list[StalledAcceptance]:
+        """Accepted proposals, neither placed nor cancelled, accepted more than `max_days`
+        days before `as_of`; longest first, then by id."""
+        stalled = []
+        for proposal in self.proposals.values():
+            if not proposal.is_open or proposal.accepted_on is None:
+                continue
+            days = (as_of - proposal.accepted_on).days
+            if days > max_days:
+                stalled.append(StalledAcceptance(proposal.proposal_id, proposal.vacancy_id,
+                                                 proposal.municipality, proposal.accepted_on,
+                                                 days))
+        return sorted(stalled, key=lambda s: (-s.accepted_days, s.proposal_id))
 
     # --- stock ----------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
+from shared.decline_reasons import decline_reasons
 from shared.periods import AMSTERDAM
 from shared.vocabulary import Accessibility, DecidedBy, TenantType
 
@@ -322,7 +323,7 @@ class ProposalDeclinedRecord:
     candidate_id: str
     municipality: str
     decided_by: str  # "corporation" | "candidate"
-    reason: str
+    reason_code: str  # from shared/decline_reasons.json; old free text is mapped, then dropped
     declined_on: date
 
 
@@ -333,6 +334,30 @@ class ProposalExpiredRecord:
     candidate_id: str
     municipality: str
     expired_on: date
+
+
+@dataclass(frozen=True)
+class UrgencyStepRecord:
+    """A step of the urgency life cycle that only the by-name list reads (revoked,
+    extended, lapsed)."""
+
+    kind: str  # a step kind of services.monitoring.domain.by_name
+    candidate_id: str
+    municipality: str
+    on: date
+
+
+@dataclass(frozen=True)
+class ProposalClosedRecord:
+    """A live proposal closed by the platform: withdrawn (candidacy ended) or cancelled
+    (accepted, then undone)."""
+
+    proposal_id: str
+    vacancy_id: str
+    candidate_id: str
+    municipality: str
+    reason_code: str
+    closed_on: date
 
 
 @dataclass(frozen=True)
@@ -429,6 +454,18 @@ def _updated(d: Mapping[str, Any]) -> CandidateUpdatedRecord:
                                   municipality)
 
 
+def _declined(d: Mapping[str, Any]) -> ProposalDeclinedRecord:
+    by = _enum(d, "decidedBy", DecidedBy)
+    code = _raw(d, "reasonCode", None)
+    if code is None:  # a record from before the code list: never keep its free text
+        code = decline_reasons().code_of_legacy(by, _str(d, "reason"))
+    elif not isinstance(code, str) or not code:
+        raise MalformedEvent("reasonCode", "must be a non-empty string")
+    return ProposalDeclinedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), by, code, _date(d, "declinedOn"))
+
+
 PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "registry.municipality-upserted": lambda d: MunicipalityRecord(
         _str(d, "code"), _str(d, "name"), _str(d, "region"), _str(d, "province"),
@@ -464,10 +501,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "allocation.proposal-accepted": lambda d: ProposalAcceptedRecord(
         _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
         _str(d, "municipality"), _date(d, "acceptedOn")),
-    "allocation.proposal-declined": lambda d: ProposalDeclinedRecord(
-        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
-        _str(d, "municipality"), _enum(d, "decidedBy", DecidedBy), _str(d, "reason"),
-        _date(d, "declinedOn")),
+    "allocation.proposal-declined": _declined,
     "allocation.proposal-expired": lambda d: ProposalExpiredRecord(
         _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
         _str(d, "municipality"), _date(d, "expiredOn")),
@@ -476,7 +510,22 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
         _str(d, "bagId", None), _str(d, "candidateId"), _str(d, "municipality"),
         _str(d, "originMunicipality", None), _str(d, "targetGroup"),
         _date(d, "urgencyGrantedOn", None), _date(d, "moveInDate")),
+    "intake.urgency-revoked": lambda d: UrgencyStepRecord(
+        "revoked", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "revokedOn")),
+    "intake.urgency-extended": lambda d: UrgencyStepRecord(
+        "extended", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "extendedOn")),
+    "intake.urgency-lapsed": lambda d: UrgencyStepRecord(
+        "lapsed", _str(d, "candidateId"), _str(d, "municipality"), _date(d, "lapsedOn")),
+    "allocation.proposal-withdrawn": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "withdrawnOn")),
+    "allocation.proposal-cancelled": lambda d: ProposalClosedRecord(
+        _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
+        _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "cancelledOn")),
     # known event types that do not change monitoring's read models
+    "allocation.candidate-lapsed": None,
+    "intake.urgency-applied": None,
+    "monitoring.accepted-proposal-stalled": None,
     "intake.candidate-erased": None,
     "registry.feed-vacancy-reported": None,
     "feed.vacancy-reported": None,
@@ -509,7 +558,19 @@ CLASS_NAMES = {
     "CandidatePlaced": "allocation.candidate-placed",
     "RealisationBandChanged": "monitoring.realisation-band-changed",
     "ProposalStalled": "monitoring.proposal-stalled",
+    "ProposalWithdrawn": "allocation.proposal-withdrawn",
+    "ProposalCancelled": "allocation.proposal-cancelled",
+    "CandidateLapsed": "allocation.candidate-lapsed",
+    "UrgencyApplied": "intake.urgency-applied",
+    "UrgencyRevoked": "intake.urgency-revoked",
+    "UrgencyExtended": "intake.urgency-extended",
+    "UrgencyLapsed": "intake.urgency-lapsed",
+    "AcceptedProposalStalled": "monitoring.accepted-proposal-stalled",
 }
+# woonzorgvisie: known here, applied by the woonzorgvisie read model (domain/woonzorgvisie.py)
+PARSERS.update({"registry.woonzorgvisie-imported": None, "monitoring.stapeling-flagged": None})
+CLASS_NAMES.update({"WoonzorgvisieImported": "registry.woonzorgvisie-imported",
+                    "StapelingFlagged": "monitoring.stapeling-flagged"})
 
 
 _NAMES: dict[str, str] = {}  # type name -> its normalised name, once it was accepted

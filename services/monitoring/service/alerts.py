@@ -20,11 +20,15 @@ from datetime import date
 
 from sqlalchemy.exc import IntegrityError
 
-from services.monitoring.adapters.repository import BAND_CHANGED, PROPOSAL_STALLED
+from services.monitoring.adapters.repository import (
+    ACCEPTED_STALLED,
+    BAND_CHANGED,
+    PROPOSAL_STALLED,
+)
 from services.monitoring.domain import BandChange, StalledProposal, detect_band_changes
-from services.monitoring.domain.model import RealisationRow
+from services.monitoring.domain.model import RealisationRow, StalledAcceptance
 from services.monitoring.service.live import LiveModel
-from shared.events import ProposalStalled, RealisationBandChanged
+from shared.events import AcceptedProposalStalled, ProposalStalled, RealisationBandChanged
 from shared.vocabulary import PROVINCE_SCOPE
 
 log = logging.getLogger(__name__)
@@ -39,25 +43,30 @@ def band_alert_id(scope: str, period: str, change: BandChange, sequence: int) ->
     return str(uuid.uuid5(ALERT_NAMESPACE, identity))
 
 
-def stalled_alert_id(proposal_id: str) -> str:
-    return str(uuid.uuid5(ALERT_NAMESPACE, f"{PROPOSAL_STALLED}|{proposal_id}"))
+def stalled_alert_id(proposal_id: str, kind: str = PROPOSAL_STALLED) -> str:
+    return str(uuid.uuid5(ALERT_NAMESPACE, f"{kind}|{proposal_id}"))
 
 
 class AlertChecker:
     def __init__(self, live: LiveModel, uow_factory: Callable, *, stalled_days: int,
-                 today: Callable[[], date], on_alert: Callable[[str], None] = lambda kind: None):
+                 today: Callable[[], date], on_alert: Callable[[str], None] = lambda kind: None,
+                 accepted_days: int | None = None):
         self.live = live
         self.uow_factory = uow_factory
         self.stalled_days = stalled_days
+        self.accepted_days = accepted_days  # None: no alerts for accepted proposals
         self.today = today
         self.on_alert = on_alert
         self._statuses: dict[tuple[str, str, str], str] | None = None
         self._stalled: set[str] | None = None
+        self._accepted: set[str] | None = None
 
     def _load(self) -> None:
         with self.uow_factory() as uow:
             self._statuses = uow.alerts.band_statuses()
             self._stalled = uow.alerts.stalled_proposal_ids()
+            if self.accepted_days is not None:
+                self._accepted = uow.alerts.accepted_stalled_ids()
 
     # --- bands ----------------------------------------------------------------------------
 
@@ -132,7 +141,42 @@ class AlertChecker:
             if alert_id:
                 emitted.append(alert_id)
                 self.on_alert(PROPOSAL_STALLED)
+        return emitted + self.check_accepted(today)
+
+    def check_accepted(self, today: date) -> list[str]:
+        """One alert per accepted proposal without a move-in after `accepted_days` days."""
+        if self.accepted_days is None:
+            return []
+        stalled = self.live.read(lambda m: m.accepted_without_move_in(today,
+                                                                      self.accepted_days))
+        emitted = []
+        for acceptance in stalled:
+            if acceptance.proposal_id in self._accepted:
+                continue
+            alert_id = self._emit_accepted(acceptance)
+            self._accepted.add(acceptance.proposal_id)
+            if alert_id:
+                emitted.append(alert_id)
+                self.on_alert(ACCEPTED_STALLED)
         return emitted
+
+    def _emit_accepted(self, acceptance: StalledAcceptance) -> str | None:
+        alert_id = stalled_alert_id(acceptance.proposal_id, ACCEPTED_STALLED)
+        data = acceptance.event_data(PROVINCE_SCOPE)
+        try:
+            with self.uow_factory() as uow:
+                if uow.alerts.exists(alert_id):
+                    return None
+                uow.alerts.add(alert_id, ACCEPTED_STALLED, scope=PROVINCE_SCOPE,
+                               municipality=acceptance.municipality,
+                               proposal_id=acceptance.proposal_id, data=data)
+                uow.emit(AcceptedProposalStalled.model_validate(data), event_id=alert_id)
+                uow.commit()
+        except IntegrityError:  # another replica reported it first
+            return None
+        log.info("accepted proposal without move-in alert emitted",
+                 extra={"proposal": acceptance.proposal_id})
+        return alert_id
 
     def _emit_stalled(self, proposal: StalledProposal) -> str | None:
         alert_id = stalled_alert_id(proposal.proposal_id)

@@ -11,6 +11,8 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from services.monitoring.domain import BandPolicy, MonitoringModel
+from services.monitoring.domain.records import event_name
+from services.monitoring.domain.woonzorgvisie import WoonzorgvisieModel
 from shared.envelope import Received
 
 T = TypeVar("T")
@@ -19,6 +21,7 @@ T = TypeVar("T")
 class LiveModel:
     def __init__(self, policy: BandPolicy):
         self.model = MonitoringModel()
+        self.woonzorgvisie = WoonzorgvisieModel()
         self.policy = policy
         self.lock = threading.RLock()
         self.version = 0  # +1 for every applied event: "has anything changed since?"
@@ -30,8 +33,14 @@ class LiveModel:
         with self.lock:
             applied = self.model.apply(envelope.type, envelope.data, envelope.id)
             if applied:
+                self.woonzorgvisie.apply(event_name(envelope.type), envelope.data,
+                                         envelope.time)
                 self.version += 1
         return applied
+
+    def read_woonzorgvisie(self, query: Callable[[WoonzorgvisieModel], T]) -> T:
+        with self.lock:
+            return query(self.woonzorgvisie)
 
     def read(self, query: Callable[[MonitoringModel], T]) -> T:
         """Run a query against a consistent state of the model."""

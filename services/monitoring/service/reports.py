@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
+from services.monitoring.domain import by_name
 from services.monitoring.domain import (
     ALL,
     REALISATION_COUNTS,
@@ -35,6 +36,7 @@ def _camel(name: str) -> str:
 FLOW_COUNTS = tuple(_camel(kind.value) for kind in FlowKind)
 FUNNEL_COUNTS = ("proposed", "accepted", "declined", "declinedByCorporation",
                  "declinedByCandidate", "expired", "placed", "open")
+BY_NAME_COUNTS = by_name.COLUMNS
 STOCK_COUNTS = ("lettings", "urgentLettings", "regularLettings")  # lettings are households
 SERIES_DEPENDENTS = {"lettingsSeen": ("expectedToDate",)}
 # the tolerance is derived from expected-to-date, so it goes with it
@@ -96,6 +98,7 @@ def known_municipalities(model: MonitoringModel) -> set[str]:
     codes.update(v.municipality for v in model.vacancies.values())
     codes.update(p.municipality for p in model.proposals.values())
     codes.update(w.municipality for w in model.waits.values())
+    codes.update(c.municipality for c in model.candidates.values())  # the by-name list's
     return codes
 
 
@@ -173,9 +176,27 @@ def proposal_funnel(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> R
         row["name"] = model.name_of(row["municipality"])
     flat = [{**{k: v for k, v in row.items() if k != "declineReasons"},
              "declineReasons": "; ".join(
-                 f"{r['decidedBy']}: {r['reason']} ({_cell(r['count'], d)})"
+                 f"{r['decidedBy']}: {r['label']} ({_cell(r['count'], d)})"
                  for r in row["declineReasons"])} for row in visible]
     return Report("proposal-funnel", {**f.echo(), **d.describe(), "rows": visible}, flat)
+
+
+def origin_destination(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> Report:
+    rows = d.rows(model.origin_destination(f.period, f.scope, f.target_group), ("placements",))
+    for row in rows:
+        row["originName"] = model.name_of(row["origin"])
+        row["destinationName"] = model.name_of(row["destination"])
+    return Report("origin-destination", {**f.echo(), **d.describe(), "rows": rows}, rows)
+
+
+def active_households(model: MonitoringModel, months: list[str], municipality: str | None,
+                      d: Disclosure) -> Report:
+    rows = d.rows(model.by_name_figures(months, municipality), BY_NAME_COUNTS)
+    for row in rows:
+        row["name"] = model.name_of(row["municipality"])
+    document = {"municipality": municipality or ALL, "from": months[0], "to": months[-1],
+                **d.describe(), "rows": rows}
+    return Report("active-households", document, rows)
 
 
 def stock(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> Report:
@@ -215,6 +236,7 @@ def alert_lines(model: MonitoringModel, alert_rows: list[dict], f: ReportFilter,
             "expectedToDate": data.get("expectedToDate"), "target": data.get("target"),
             "proposalId": data.get("proposalId"), "vacancyId": data.get("vacancyId"),
             "proposedOn": data.get("proposedOn"), "openDays": data.get("openDays"),
+            "acceptedOn": data.get("acceptedOn"), "acceptedDays": data.get("acceptedDays"),
         })
     lines = d.rows(lines, ("realised",), ALERT_DEPENDENTS)
     return Report("alerts", {**f.echo(), **d.describe(), "alerts": lines}, lines)

@@ -214,11 +214,14 @@ class AgreementRepository:
             urgent_share=terms.urgent_share, cap_share=terms.cap_share,
             key_weights=dict(terms.key_weights),
             expected_lettings_given=terms.expected_lettings,
-            categories=[{"category": str(c.category), "validityDays": c.validity_days}
+            categories=[{"category": str(c.category), "validityDays": c.validity_days,
+                         "lapseAfterRefusals": c.lapse_after_refusals,
+                         "lapseAfterUnanswered": c.lapse_after_unanswered}
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             result=agreement.result, targets=list(agreement.targets), basis=agreement.basis,
             published_by=agreement.published_by, published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         ))
         self.session.flush()  # a concurrent publication of the same version fails here
 
@@ -226,10 +229,12 @@ class AgreementRepository:
 def _agreement(row: AgreementRow) -> Agreement:
     terms = AgreementTerms(
         urgent_share=row.urgent_share, key_weights=dict(row.key_weights),
-        categories=tuple(CategoryRule(TargetGroup(c["category"]), c["validityDays"])
+        categories=tuple(CategoryRule(TargetGroup(c["category"]), c["validityDays"],
+                                      c.get("lapseAfterRefusals"),
+                                      c.get("lapseAfterUnanswered"))
                          for c in row.categories),
         cap_share=row.cap_share, expected_lettings=row.expected_lettings_given,
-        carry_over=dict(row.carry_over),
+        carry_over=dict(row.carry_over), stapeling_threshold=row.stapeling_threshold,
     )
     return Agreement(
         scope=row.scope, period=row.period, version=row.version,

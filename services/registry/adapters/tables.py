@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Column
+from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from shared.db import UTCDateTime, service_base
@@ -86,3 +86,21 @@ class AgreementRow(Base, table=True):
     basis: dict = Field(sa_column=Column(JSON, nullable=False))
     published_by: str = Field(max_length=100)
     published_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    stapeling_threshold: float | None = None
+
+
+class WoonzorgvisieImportRow(Base, table=True):
+    """One accepted woonzorgvisie import (all its rows); imports are never changed."""
+
+    __tablename__ = "woonzorgvisie_imports"
+    __table_args__ = (UniqueConstraint("kind", "org", "version"),)
+
+    id: str = Field(primary_key=True, max_length=36)
+    kind: str = Field(max_length=20, index=True)
+    version: int
+    org: str = Field(max_length=100)
+    source: str = Field(max_length=200)
+    rates_import: str | None = Field(default=None, max_length=36)
+    illustrative: bool = False
+    rows: list = Field(sa_column=Column(JSON, nullable=False))
+    imported_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))

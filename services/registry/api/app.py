@@ -11,6 +11,7 @@ from services.registry.api import (
     routes_imports,
     routes_reference,
     routes_vacancies,
+    routes_woonzorgvisie,
 )
 from services.registry.api.errors import install_registry_error_handlers
 from services.registry.bootstrap import bootstrap, lifecycles
@@ -30,7 +31,8 @@ def create_app(settings: RegistrySettings | None = None, **fakes) -> FastAPI:
     app = create_service_app(
         settings, title="Woonregie registry", description=DESCRIPTION,
         routers=[routes_reference.router, routes_dwellings.router, routes_imports.router,
-                 routes_vacancies.router, routes_agreements.router],
+                 routes_vacancies.router, routes_agreements.router,
+                 routes_woonzorgvisie.router],
         lifecycles=lambda app: lifecycles(runtime),
     )
     app.state.runtime = runtime

@@ -30,6 +30,14 @@ _DECIMAL_COMMA = re.compile(r"^\d+,\d+$")
 
 def parse_dwellings_csv(raw: bytes, corporation: str) -> tuple[ImportRow, ...]:
     """Rows with their parse errors; a file that is not a readable table raises InvalidInput."""
+    header, delimiter, rows = read_table(raw, COLUMNS, REQUIRED)
+    return tuple(_row(number, header, cells, delimiter, corporation) for number, cells in rows)
+
+
+def read_table(raw: bytes, columns: tuple[str, ...], required: tuple[str, ...]
+               ) -> tuple[list[str], str, list[tuple[int, list[str]]]]:
+    """The header, the separator and the numbered non-empty rows of a CSV file; a file that
+    is not a readable table with these columns raises InvalidInput."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -43,25 +51,26 @@ def parse_dwellings_csv(raw: bytes, corporation: str) -> tuple[ImportRow, ...]:
         raise InvalidInput.of("file", "is empty") from None
     except csv.Error as exc:
         raise InvalidInput.of("file", f"is not valid CSV ({exc})") from None
-    _check_header(header)
+    _check_header(header, columns, required)
     rows = []
     try:
         for number, cells in enumerate((r for r in reader if any(c.strip() for c in r)), 1):
             if number > MAX_ROWS:
                 raise InvalidInput.of("file", f"holds more than {MAX_ROWS} rows")
-            rows.append(_row(number, header, cells, delimiter, corporation))
+            rows.append((number, cells))
     except csv.Error as exc:
         raise InvalidInput.of("file", f"is not valid CSV ({exc})") from None
-    return tuple(rows)
+    return header, delimiter, rows
 
 
-def _check_header(header: list[str]) -> None:
+def _check_header(header: list[str], columns: tuple[str, ...],
+                  required: tuple[str, ...]) -> None:
     errors = [FieldError(f"header.{name or '(empty)'}", "unknown column")
-              for name in header if name not in COLUMNS]
+              for name in header if name not in columns]
     errors += [FieldError(f"header.{name}", "column appears twice")
                for name in sorted({n for n in header if header.count(n) > 1})]
     errors += [FieldError(f"header.{name}", "required column is missing")
-               for name in REQUIRED if name not in header]
+               for name in required if name not in header]
     if errors:
         raise InvalidInput(errors)
 

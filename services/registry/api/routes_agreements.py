@@ -16,10 +16,13 @@ from services.registry.api.schemas import (
 )
 from services.registry.domain import commands as c
 from shared.api import json_router
+from shared.openapi import PERIOD, enforced
 
 router = json_router(tags=["agreements"])
-Scope = Annotated[str, Path(max_length=60, description="`province` or a region id")]
-PeriodLabel = Annotated[str, Path(max_length=10, description="a year (2026) or half (2026-H1)")]
+Scope = Annotated[str, Path(max_length=60, description="`province` or a region id",
+                            json_schema_extra=enforced("province or a region (GET /v1/regions)"))]
+PeriodLabel = Annotated[str, Path(max_length=10, description="a year (2026) or half (2026-H1)",
+                                  json_schema_extra={"pattern": PERIOD})]
 Version = Annotated[int | None, Query(ge=1, le=1_000_000, description="default: the latest")]
 NOT_FOUND = {404: {"description": "no agreement (version) for this scope and period"}}
 

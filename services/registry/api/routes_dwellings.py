@@ -11,10 +11,12 @@ from services.registry.api.schemas import MAX_PAGE, DwellingIn, DwellingOut, Dwe
 from services.registry.domain import commands as c
 from services.registry.domain.dwellings import Upsert
 from shared.api import json_router
+from shared.openapi import BAG_ID
 
 router = json_router(tags=["stock"])
 BagId = Annotated[str, Path(alias="bagId", max_length=32,
-                            description="BAG verblijfsobject id, 16 digits")]
+                            description="BAG verblijfsobject id, 16 digits",
+                            json_schema_extra={"pattern": BAG_ID})]
 
 
 @router.put("/dwellings/{bagId}", response_model=DwellingOut, status_code=200,

@@ -10,6 +10,7 @@ from services.registry.api.deps import BusDep, CorporationDep
 from services.registry.api.schemas import ImportedRow, ImportOut
 from services.registry.domain.commands import ImportDwellings
 from services.registry.domain.dwellings import Upsert
+from shared.openapi import ENFORCED
 from shared.problems import Problem
 
 router = APIRouter(tags=["stock"])
@@ -21,6 +22,8 @@ CSV_TYPES = ("text/csv", "application/csv")
     responses={422: {"description": "per-row error report; nothing was imported"}},
     openapi_extra={"requestBody": {"required": True, "content": {"text/csv": {"schema": {
         "type": "string", "description": f"header row with columns: {', '.join(COLUMNS)}",
+        "minLength": 1, ENFORCED: "the header row names known columns, the required ones "
+                                   "among them; every row valid (CSV is beyond JSON Schema)",
     }}}}},
 )
 async def import_dwellings(request: Request, caller: CorporationDep, bus: BusDep):

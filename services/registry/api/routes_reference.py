@@ -18,9 +18,11 @@ from services.registry.api.schemas import (
 )
 from services.registry.domain import commands as c
 from shared.api import json_router
+from shared.openapi import CBS_CODE
 
 router = json_router(tags=["reference data"])
-Code = Annotated[str, Path(max_length=12, description="CBS code, e.g. GM0014")]
+Code = Annotated[str, Path(max_length=12, description="CBS code, e.g. GM0014",
+                           json_schema_extra={"pattern": CBS_CODE})]
 
 
 @router.get("/municipalities", response_model=list[MunicipalityOut])

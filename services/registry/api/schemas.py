@@ -18,6 +18,7 @@ from services.registry.domain.agreements import Agreement, AgreementTerms, Categ
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy, VacancySource, VacancyStatus
+from shared.openapi import BAG_ID, CBS_CODE, enforced, stated
 from shared.vocabulary import Accessibility, TargetGroup, TenantType
 
 
@@ -39,7 +40,8 @@ class Out(BaseModel):
 class MunicipalityIn(Strict):
     name: str | None = Field(default=None, min_length=1, max_length=100,
                              description="default: unchanged")
-    region: str = Field(min_length=1, max_length=60, examples=["oost-groningen"])
+    region: str = Field(min_length=1, max_length=60, examples=["oost-groningen"],
+                        json_schema_extra=enforced("a region in the registry (GET /v1/regions)"))
     population: int = Field(ge=0, le=10_000_000)
     care_providers: list[str] = Field(default_factory=list, max_length=200,
                                       description="providers of ambulant support here")
@@ -77,7 +79,10 @@ class CorporationOut(Out):
 
 class DwellingIn(Strict):
     municipality: str = Field(max_length=6, examples=["GM0014"],
-                              description="CBS code of a municipality in the registry")
+                              description="CBS code of a municipality in the registry",
+                              json_schema_extra=enforced("a municipality in the registry "
+                                                         "(GET /v1/municipalities)",
+                                                         pattern=CBS_CODE))
     rooms: int = Field(ge=1, le=30)
     monthly_rent: float = Field(ge=0, le=10_000, allow_inf_nan=False,
                                 description="bare rent (kale huur) in EUR per month")
@@ -135,13 +140,17 @@ class ImportOut(Out):
 
 
 class VacancyIn(Strict):
-    bag_id: str = Field(max_length=16, examples=["0014010011067299"])
-    available_from: date
+    bag_id: str = Field(max_length=16, examples=["0014010011067299"],
+                        json_schema_extra=enforced("one of your registered dwellings",
+                                                   pattern=BAG_ID))
+    available_from: date = Field(json_schema_extra=enforced(
+        "from a year ago to two years ahead"))
 
 
 class LettingIn(Strict):
     tenant_type: TenantType
-    let_on: date = Field(alias="date", description="date of the letting")
+    let_on: date = Field(alias="date", description="date of the letting",
+                         json_schema_extra=enforced("within a year of today"))
 
 
 class LettingOut(Out):
@@ -191,12 +200,22 @@ class KeyWeightsIn(Strict):
 class CategoryIn(Strict):
     category: TargetGroup
     validity_days: int = Field(ge=1, le=3650)
+    lapse_after_refusals: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many refusals without a valid reason")
+    lapse_after_unanswered: int | None = Field(
+        default=None, ge=1, le=100,
+        description="the urgency lapses after this many unanswered proposals")
 
 
 class AgreementIn(Strict):
+    model_config = ConfigDict(json_schema_extra=stated(properties={"carryOver": enforced(
+        "municipalities of the agreement's scope", propertyNames={"pattern": CBS_CODE})}))
+
     urgent_share: float = Field(ge=0, le=1, allow_inf_nan=False,
                                 description="share of the period's lettings for urgent groups")
-    key_weights: KeyWeightsIn = Field(description="weights of the key; they must sum to 1")
+    key_weights: KeyWeightsIn = Field(description="weights of the key; they must sum to 1",
+                                      json_schema_extra=enforced("the weights sum to 1"))
     cap_share: float = Field(default=0.5, ge=0, le=1, allow_inf_nan=False,
                              description="most of a municipality's lettings for priority groups")
     expected_lettings: int | None = Field(
@@ -206,20 +225,26 @@ class AgreementIn(Strict):
                                          description="urgency categories in priority order")
     carry_over: dict[str, Annotated[int, Field(ge=-1_000_000, le=1_000_000)]] = Field(
         default_factory=dict, description="backlog (+) or surplus (-) per CBS code")
+    stapeling_threshold: float | None = Field(
+        default=None, gt=0, le=100, allow_inf_nan=False,
+        description="woonzorgvisie: a wijk whose pile-up index exceeds this is flagged")
 
     def terms(self) -> AgreementTerms:
         return AgreementTerms(
             urgent_share=self.urgent_share,
             key_weights=self.key_weights.model_dump(by_alias=True),
-            categories=tuple(CategoryRule(c.category, c.validity_days) for c in self.categories),
+            categories=tuple(CategoryRule(c.category, c.validity_days, c.lapse_after_refusals,
+                                          c.lapse_after_unanswered) for c in self.categories),
             cap_share=self.cap_share, expected_lettings=self.expected_lettings,
-            carry_over=dict(self.carry_over),
+            carry_over=dict(self.carry_over), stapeling_threshold=self.stapeling_threshold,
         )
 
 
 class CategoryOut(Out):
     category: TargetGroup
     validity_days: int
+    lapse_after_refusals: int | None = None
+    lapse_after_unanswered: int | None = None
 
 
 class TargetOut(Out):
@@ -249,6 +274,7 @@ class AgreementOut(Out):
     basis: dict = Field(description="where the inputs came from (stock, lettings), with notes")
     published_by: str
     published_at: datetime
+    stapeling_threshold: float | None = None
 
     @classmethod
     def of(cls, agreement: Agreement) -> "AgreementOut":
@@ -260,12 +286,15 @@ class AgreementOut(Out):
             key_weights=agreement.result["keyWeights"],
             expected_lettings=agreement.result["expectedLettings"],
             expected_lettings_source=agreement.result["expectedLettingsSource"],
-            categories=[CategoryOut(category=c.category, validity_days=c.validity_days)
+            categories=[CategoryOut(category=c.category, validity_days=c.validity_days,
+                                    lapse_after_refusals=c.lapse_after_refusals,
+                                    lapse_after_unanswered=c.lapse_after_unanswered)
                         for c in terms.categories],
             carry_over=dict(terms.carry_over), municipalities=list(agreement.municipalities),
             targets=[TargetOut.model_validate(t) for t in agreement.targets],
             basis=agreement.basis, published_by=agreement.published_by,
             published_at=agreement.published_at,
+            stapeling_threshold=terms.stapeling_threshold,
         )
 
 

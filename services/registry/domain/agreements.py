@@ -42,6 +42,8 @@ STOCK_ESTIMATED = "estimated-from-population"
 class CategoryRule:
     category: TargetGroup
     validity_days: int
+    lapse_after_refusals: int | None = None  # refusals without a valid reason that end it
+    lapse_after_unanswered: int | None = None  # unanswered proposals that end it
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ class AgreementTerms:
     cap_share: float = DEFAULT_CAP_SHARE
     expected_lettings: int | None = None
     carry_over: Mapping[str, int] = field(default_factory=dict)
+    stapeling_threshold: float | None = None  # woonzorgvisie: a wijk's pile-up index limit
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.fairshare import FieldError
 from services.registry.domain.reference import ReferenceData
 from services.registry.domain.vacancies import VacancyStatus
+from services.registry.domain.woonzorgvisie import ImportKind
 from shared.vocabulary import TenantType
 
 # --- reference data -----------------------------------------------------------------------
@@ -133,3 +134,17 @@ class ReadAgreement:
     scope: str
     period: str
     version: int | None = None  # None: the latest
+
+
+# --- woonzorgvisie ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportWoonzorgvisie:
+    org: str
+    is_municipality: bool  # a municipality imports only its own areas
+    kind: ImportKind
+    source: str
+    rows: tuple[tuple[int, dict[str, str] | None], ...]  # (number, cells; None: bad width)
+    rates_import: str | None = None  # a population forecast: the need-rates import to use
+    illustrative: bool = False  # a made-up example dataset

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from sqlalchemy.exc import IntegrityError
 
 from services.registry.domain import commands as c
-from services.registry.service import agreements, reference, stock, vacancies
+from services.registry.service import agreements, reference, stock, vacancies, woonzorgvisie
 from services.registry.service.deps import Deps
 from services.registry.service.uow import RegistryUnitOfWork
 
@@ -31,6 +31,7 @@ HANDLERS: dict[type, Callable] = {
     c.ListVacancies: vacancies.list_vacancies,
     c.PublishAgreement: agreements.publish_agreement,
     c.ReadAgreement: agreements.read_agreement,
+    c.ImportWoonzorgvisie: woonzorgvisie.import_woonzorgvisie,
 }
 
 

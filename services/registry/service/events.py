@@ -64,8 +64,11 @@ def agreement_published(agreement: Agreement) -> AgreementPublished:
         urgent_share=terms.urgent_share, cap_share=terms.cap_share,
         key_weights=agreement.result["keyWeights"],
         expected_lettings=agreement.result["expectedLettings"],
-        categories=[CategoryRule(category=c.category, validity_days=c.validity_days)
+        categories=[CategoryRule(category=c.category, validity_days=c.validity_days,
+                                 lapse_after_refusals=c.lapse_after_refusals,
+                                 lapse_after_unanswered=c.lapse_after_unanswered)
                     for c in terms.categories],
         municipalities=list(agreement.municipalities),
         targets=[MunicipalityTarget.model_validate(t) for t in agreement.targets],
+        stapeling_threshold=terms.stapeling_threshold,
     )

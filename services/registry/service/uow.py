@@ -8,6 +8,9 @@ from services.registry.adapters.repository import (
     MunicipalityRepository,
     VacancyRepository,
 )
+from services.registry.adapters.woonzorgvisie_repository import (
+    WoonzorgvisieImportRepository,
+)
 from shared.uow import SqlUnitOfWork
 
 
@@ -17,3 +20,4 @@ class RegistryUnitOfWork(SqlUnitOfWork):
         self.dwellings = DwellingRepository(self.session)
         self.vacancies = VacancyRepository(self.session)
         self.agreements = AgreementRepository(self.session)
+        self.woonzorgvisie = WoonzorgvisieImportRepository(self.session)

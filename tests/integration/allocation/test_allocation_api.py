@@ -132,11 +132,11 @@ def test_accepted_by_both_parties_is_accepted(api, corporation, care_provider):
 def test_a_decline_needs_a_reason_and_passes_the_dwelling_on(api, corporation, care_provider):
     [proposal_id, *_] = open_ids(api, corporation)
     body = assert_problem(answer(api, proposal_id, care_provider, "candidate", "declined"),
-                          422, "reason")
+                          422, "reasonCode")
     assert "declined" in body["invalidParams"][0]["reason"]
 
     declined = answer(api, proposal_id, care_provider, "candidate", "declined",
-                      reason="dwelling-not-suitable")
+                      reasonCode="dwelling-not-suitable")
     assert declined.status_code == 200
     assert (declined.json()["status"], declined.json()["closedBy"],
             declined.json()["closeReason"]) == ("declined", "candidate", "dwelling-not-suitable")
@@ -159,9 +159,9 @@ def test_each_party_answers_only_for_itself(api, corporation, care_provider, mun
 def test_a_closed_proposal_refuses_new_answers_with_409(api, corporation, care_provider):
     [proposal_id, *_] = open_ids(api, corporation)
     answer(api, proposal_id, corporation, "corporation", "declined",
-           reason="corporation-screening")
+           reasonCode="corporation-screening")
     again = answer(api, proposal_id, corporation, "corporation", "declined",
-                   reason="corporation-screening")
+                   reasonCode="corporation-screening")
     assert again.status_code == 200  # the same answer again: a harmless repeat
     body = assert_problem(answer(api, proposal_id, care_provider, "candidate"), 409)
     assert body["code"] == "proposal-not-open"
@@ -172,12 +172,99 @@ def test_a_closed_proposal_refuses_new_answers_with_409(api, corporation, care_p
     ({"decision": "accepted", "decidedBy": "municipality"}, "decidedBy"),
     ({"decision": "accepted"}, "decidedBy"),
     ({"decision": "accepted", "decidedBy": "corporation", "note": "x"}, "note"),
-    ({"decision": "declined", "decidedBy": "corporation", "reason": "x" * 501}, "reason"),
+    ({"decision": "declined", "decidedBy": "corporation", "reasonCode": "x" * 61},
+     "reasonCode"),
+    ({"decision": "declined", "decidedBy": "corporation", "reason": "huurachterstand"},
+     "reason"),  # free text is no longer accepted
+    ({"decision": "declined", "decidedBy": "corporation", "reasonCode": "no-show",
+      "note": "x" * 1001}, "note"),
 ])
 def test_bad_answers_name_the_field(api, corporation, body, field):
     [proposal_id, *_] = open_ids(api, corporation)
     assert_problem(api.post(f"/v1/proposals/{proposal_id}/responses", headers=corporation,
                             json=body), 422, field)
+
+
+# --- decline reasons: codes on the wire, the note stays in allocation --------------------
+
+
+def test_the_decline_reasons_are_a_versioned_list_per_party(api, care_provider):
+    response = api.get("/v1/decline-reasons", headers=care_provider)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert body["version"] >= 1
+    candidate = {r["code"]: r for r in body["parties"]["candidate"]}
+    corporation = {r["code"] for r in body["parties"]["corporation"]}
+    assert candidate["refused-without-valid-reason"]["valid"] is False
+    assert candidate["dwelling-not-suitable"]["valid"] is True
+    assert candidate["no-show"]["parkDays"] == 30
+    assert candidate["no-show"]["label"].startswith("Niet verschenen")  # Dutch labels
+    assert "corporation-screening" in corporation and "housed-elsewhere" not in corporation
+    assert api.get("/v1/decline-reasons").status_code == 401
+
+
+@pytest.mark.parametrize(("party", "code"), [
+    ("candidate", "te-ver"),  # free text as it was sent before the list
+    ("corporation", "housed-elsewhere"),  # a code of the other party
+    ("corporation", "vacancy-withdrawn"),  # the platform's own closure
+])
+def test_an_unknown_reason_code_names_the_allowed_codes(api, corporation, care_provider,
+                                                        party, code):
+    [proposal_id, *_] = open_ids(api, corporation)
+    headers = corporation if party == "corporation" else care_provider
+    body = assert_problem(answer(api, proposal_id, headers, party, "declined",
+                                 reasonCode=code), 422, "reasonCode")
+    allowed = [r["code"] for r in api.get("/v1/decline-reasons", headers=headers)
+               .json()["parties"][party]]
+    assert all(c in body["detail"] for c in allowed), body
+    assert api.get(f"/v1/proposals/{proposal_id}", headers=corporation).json()["status"] == \
+        "open"
+
+
+def test_the_note_is_for_the_parties_only_and_never_published(api, corporation, care_provider,
+                                                               municipality, admin,
+                                                               kafka_bootstrap):
+    from kafka_helpers import consume_all
+
+    from shared import topics
+
+    [proposal_id, *_] = open_ids(api, corporation)
+    note = "Huurachterstand bij de vorige verhuurder van mevrouw Jansen"
+    declined = answer(api, proposal_id, corporation, "corporation", "declined",
+                      reasonCode="corporation-screening", note=note)
+    assert declined.status_code == 200, declined.text
+    assert declined.json()["responses"]["corporation"]["reasonCode"] == "corporation-screening"
+    for party in (corporation, care_provider):
+        read = api.get(f"/v1/proposals/{proposal_id}", headers=party).json()
+        assert read["notes"] == [{"decidedBy": "corporation", "note": note}]
+    for reader in (municipality, admin):
+        read = api.get(f"/v1/proposals/{proposal_id}", headers=reader).json()
+        assert read["status"] == "declined" and read["notes"] is None
+    listed = api.get("/v1/proposals", headers=corporation).text
+    assert "Jansen" not in listed
+
+    def published():
+        found = [m for m in consume_all(kafka_bootstrap, topics.PROPOSALS.name)
+                 if m.event is not None and getattr(m.event, "proposal_id", None) == proposal_id
+                 and type(m.event).__name__ == "ProposalDeclined"]
+        return found or None
+
+    [message] = wait_for(published, 30)
+    assert message.event.reason_code == "corporation-screening"
+    assert b"Jansen" not in message.value and b"Huurachterstand" not in message.value
+    assert all("Jansen" not in str(row.payload) for row in api.seeded.outbox())
+
+
+def wait_for(probe, seconds: float):
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = probe()
+        if found:
+            return found
+        time.sleep(0.3)
+    raise AssertionError("nothing published in time")
 
 
 def test_an_answer_must_be_json(api, corporation):
@@ -247,7 +334,8 @@ def test_a_placement_outside_the_organisation_does_not_exist(api, corporation, c
 
 
 def test_the_openapi_document_lists_the_resources(api):
-    paths = api.get("/v1/openapi.json").json()["paths"]
+    document = api.get("/v1/openapi.json").json()
+    paths = {document["servers"][0]["url"] + path for path in document["paths"]}  # "/v1" + …
     assert {"/v1/proposals", "/v1/proposals/{id}", "/v1/proposals/{id}/responses",
             "/v1/proposals/{id}/move-in", "/v1/placements", "/v1/placements/{id}"} <= set(paths)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from intake_helpers import candidate_body, intake_events, wait_for_relay
 from sqlalchemy import func, select
@@ -79,6 +81,30 @@ def test_a_body_over_the_size_limit_is_413(service_app, provider):
     assert response.status_code == 413
     assert response.headers["content-type"] == "application/problem+json"
     assert stored_state(intake) == (0, 0)
+
+
+def test_a_chunked_body_over_the_size_limit_is_413_not_400(service_app, provider):
+    """A body sent chunked has no Content-Length: the limit counts what arrives."""
+    intake = service_app("intake", max_body_bytes=2_000)
+    body = candidate_body(preferredMunicipalities=["GM0014"] * 400)
+    encoded = json.dumps(body).encode()
+
+    def chunks():
+        for start in range(0, len(encoded), 500):
+            yield encoded[start:start + 500]
+
+    response = intake.post("/v1/candidates", content=chunks(),
+                           headers=provider | {"Content-Type": "application/json"})
+    assert response.status_code == 413, response.text
+    assert response.headers["content-type"] == "application/problem+json"
+    assert stored_state(intake) == (0, 0)
+
+
+def test_a_chunked_body_under_the_limit_is_accepted(intake, provider):
+    encoded = json.dumps(candidate_body()).encode()
+    response = intake.post("/v1/candidates", content=iter([encoded[:100], encoded[100:]]),
+                           headers=provider | {"Content-Type": "application/json"})
+    assert response.status_code == 201, response.text
 
 
 def test_not_json_at_all_is_422(intake, provider):

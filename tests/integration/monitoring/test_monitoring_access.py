@@ -113,5 +113,7 @@ def test_openapi_lists_the_reports(monitoring):
     paths = monitoring.get("/v1/openapi.json").json()["paths"]
     for path in ("realisation", "realisation-series", "flows", "waiting-times",
                  "proposal-funnel", "stock", "alerts"):
-        assert f"/v1/{path}" in paths and f"/v1/{path}.csv" in paths
+        # paths relative to the server URL /v1; CSV through Accept (`.csv` is an alias)
+        assert f"/{path}" in paths and f"/{path}.csv" not in paths
+        assert "text/csv" in paths[f"/{path}"]["get"]["responses"]["200"]["content"]
     assert "/" not in paths and "/metrics" not in paths

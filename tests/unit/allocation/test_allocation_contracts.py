@@ -15,7 +15,10 @@ DOMAIN_EVENTS = [domain_events.VacancyLabelled, domain_events.CandidateProposed,
                  domain_events.ProposalAccepted, domain_events.ProposalDeclined,
                  domain_events.ProposalExpired, domain_events.CandidatePlaced]
 DOMAIN_DIR = Path(__file__).parents[3] / "services" / "allocation" / "domain"
-ALLOWED_IMPORTS = {"shared.vocabulary", "shared.periods"}
+# besides the shared enums: the shared data lists (yearly limits, decline reason codes), read
+# once from package data when imported, never during a decision
+ALLOWED_IMPORTS = {"shared.vocabulary", "shared.periods", "shared.yearly_limits",
+                   "shared.decline_reasons"}
 
 
 def contract_of(event_type):

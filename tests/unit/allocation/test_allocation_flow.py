@@ -93,7 +93,7 @@ def test_decline_records_who_and_why_and_proposes_the_next_candidate():
     events = alloc.respond(first.proposal_id, "declined", CAND, DAY, reason="no-show")
     assert types(events) == ["ProposalDeclined", "CandidateProposed"]
     declined, second = events
-    assert declined.decided_by is CAND and declined.reason == "no-show"
+    assert declined.decided_by is CAND and declined.reason_code == "no-show"
     assert declined.parked_until == DAY + timedelta(days=30)
     assert second.candidate_id == "c-2"
     assert second.proposal_id == proposal_id("vac-1", "c-2", 2)
@@ -190,7 +190,7 @@ def test_withdrawn_vacancy_closes_its_proposal_without_parking():
     _, proposed = announce(alloc)
     [declined] = alloc.withdraw_vacancy("vac-1", DAY)
     assert isinstance(declined, ProposalDeclined)
-    assert declined.reason == "vacancy-withdrawn" and declined.parked_until is None
+    assert declined.reason_code == "vacancy-withdrawn" and declined.parked_until is None
     assert alloc.realisation("2026")[GRONINGEN].lettings == 0
     _, again = announce(alloc, vacancy("vac-2"))
     assert again.candidate_id == "c-1"  # free for another dwelling
@@ -201,8 +201,9 @@ def test_withdrawn_candidate_frees_the_vacancy_for_the_next():
                       candidate("c-2"))
     _, proposed = announce(alloc)
     events = alloc.withdraw_candidate("c-1", DAY)
-    assert types(events) == ["ProposalDeclined", "CandidateProposed"]
-    assert events[0].reason == "candidate-withdrawn" and events[1].candidate_id == "c-2"
+    # the candidacy ended: the proposal is withdrawn, not declined by anyone (issue 12)
+    assert types(events) == ["ProposalWithdrawn", "CandidateProposed"]
+    assert events[0].reason_code == "candidate-withdrawn" and events[1].candidate_id == "c-2"
     assert alloc.withdraw_candidate("c-1", DAY) == []
 
 
@@ -212,7 +213,7 @@ def test_letting_outside_the_platform_closes_the_proposal_and_counts_once():
     letting = Letting("vac-1", "0014010011067299", GRONINGEN, "lefier", TenantType.REGULAR,
                       DAY)
     [declined] = alloc.record_letting(letting)
-    assert declined.reason == "let-outside-platform"
+    assert declined.reason_code == "let-outside-platform"
     assert alloc.record_letting(letting) == []
     counts = alloc.realisation("2026")[GRONINGEN]
     assert (counts.lettings, counts.urgent_lettings) == (1, 0)

@@ -25,9 +25,9 @@ def proposed(harness, scenario) -> str:
     return row.id
 
 
-def answer(harness, proposal_id, caller, party, decision="accepted", reason=None):
+def answer(harness, proposal_id, caller, party, decision="accepted", reason_code=None):
     return harness.bus.handle(c.RespondToProposal(caller, proposal_id, Decision(decision),
-                                                  DecidedBy(party), reason))
+                                                  DecidedBy(party), reason_code)).row
 
 
 def event_types(harness) -> list[str]:

@@ -120,11 +120,14 @@ def test_poison_goes_to_the_dlq_with_its_reason(harness):
 def test_events_allocation_does_not_use_leave_the_aggregate_alone(harness, scenario):
     harness.feed(scenario.municipality())
     version = harness.allocator()[0]
-    harness.feed(ev.UrgencyRefused(candidate_id="c-9", municipality="GM0014",
-                                   category="medisch", refused_on=scenario.agreement()
-                                   .period_start),
-                 ev.CandidateErased(candidate_id="c-9", erased_on=scenario.agreement()
-                                    .period_start))
+    # refusals and erasures end a candidacy now (issue 12); an application does not, and a
+    # lapse is allocation's own decision coming back from intake
+    harness.feed(ev.UrgencyApplied(candidate_id="c-9", municipality="GM0014",
+                                   category="medisch", applied_by="lentis",
+                                   applied_on=scenario.agreement().period_start),
+                 ev.UrgencyLapsed(candidate_id="c-9", municipality="GM0014",
+                                  reason_code="refusals",
+                                  lapsed_on=scenario.agreement().period_start))
     assert harness.allocator()[0] == version
 
 

@@ -23,9 +23,15 @@ def test_2025_limits_from_the_data_file(income, size, expected):
 
 
 def test_a_year_without_figures_uses_the_latest_earlier_year():
-    assert LIMITS.for_year(2026) == LIMITS.for_year(2025)
+    assert LIMITS.for_year(2030) == LIMITS.for_year(2026)
     with pytest.raises(LookupError):
         LIMITS.for_year(2019)
+
+
+def test_the_year_decides_the_class_of_a_borderline_income():
+    # EUR 28,000 for one person: above the 2024 passend limit (27,725), within 2025's (28,375)
+    assert LIMITS.classify(28_000, 1, 2024) is IncomeClass.DAEB
+    assert LIMITS.classify(28_000, 1, 2025) is IncomeClass.PASSEND
 
 
 def test_a_new_year_is_data_not_code():

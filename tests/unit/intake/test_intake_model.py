@@ -17,6 +17,7 @@ from services.intake.domain.model import (
     WithdrawalReason,
 )
 from services.intake.domain.rules import urgency_valid_until
+from services.intake.domain.validity import Validity
 from shared.vocabulary import AgeBand, IncomeClass, TargetGroup
 
 TODAY = date(2026, 3, 2)
@@ -113,13 +114,16 @@ def test_a_withdrawn_candidate_keeps_a_granted_urgency_from_expiring():
     assert not c.expire_urgency(TODAY + timedelta(days=10))
 
 
+SETTING = Validity(90, from_agreement=False)
+
+
 def test_validity_defaults_and_bounds():
-    assert urgency_valid_until(Decision.GRANTED, None, TODAY, 90) == TODAY + timedelta(days=90)
-    assert urgency_valid_until(Decision.GRANTED, TODAY + timedelta(days=1), TODAY, 90) == \
+    assert urgency_valid_until(Decision.GRANTED, None, TODAY, SETTING) == TODAY + timedelta(days=90)
+    assert urgency_valid_until(Decision.GRANTED, TODAY + timedelta(days=1), TODAY, SETTING) == \
         TODAY + timedelta(days=1)
-    assert urgency_valid_until(Decision.REFUSED, None, TODAY, 90) is None
+    assert urgency_valid_until(Decision.REFUSED, None, TODAY, SETTING) is None
     for bad in (TODAY, TODAY - timedelta(days=1), TODAY + timedelta(days=6 * 366)):
         with pytest.raises(InvalidInput):
-            urgency_valid_until(Decision.GRANTED, bad, TODAY, 90)
+            urgency_valid_until(Decision.GRANTED, bad, TODAY, SETTING)
     with pytest.raises(InvalidInput):
-        urgency_valid_until(Decision.REFUSED, TODAY + timedelta(days=3), TODAY, 90)
+        urgency_valid_until(Decision.REFUSED, TODAY + timedelta(days=3), TODAY, SETTING)

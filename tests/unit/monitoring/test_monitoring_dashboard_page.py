@@ -86,3 +86,12 @@ def test_static_files_exist(name):
     assert path.is_file() and path.stat().st_size > 0
     if name == "plotly.min.js":
         assert path.stat().st_size > 1_000_000  # the whole bundle, no CDN
+
+
+def test_the_by_name_figures_and_the_moves_have_a_table_each():
+    text, parsed = page()
+    tables = {d["id"] for d in parsed.all("div") if d.get("class") == "table-wrap"}
+    assert {"table-households", "table-moves"} <= tables
+    links = {a["href"] for a in parsed.all("a") if a.get("class") == "csv-link"}
+    assert {"/v1/active-households.csv", "/v1/origin-destination.csv"} <= links
+    assert TEXTS["nl"]["chart_households"] in text and TEXTS["nl"]["chart_moves"] in text

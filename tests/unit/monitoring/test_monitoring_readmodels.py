@@ -172,9 +172,9 @@ def test_proposal_funnel(model):
     assert (total.proposed, total.accepted, total.declined, total.expired, total.placed,
             total.open) == (14, 8, 3, 1, 7, 3)
     assert (total.declined_by_corporation, total.declined_by_candidate) == (1, 2)
-    assert set(total.decline_reasons) == {("candidate", "te-ver", 1),
-                                          ("candidate", "te-klein", 1),
-                                          ("corporation", "huurachterstand", 1)}
+    assert set(total.decline_reasons) == {("candidate", "location-unsafe", 1),
+                                          ("candidate", "dwelling-not-suitable", 1),
+                                          ("corporation", "corporation-screening", 1)}
     gm1979 = next(r for r in per if r.municipality == "GM1979")
     assert (gm1979.proposed, gm1979.declined_by_corporation, gm1979.expired, gm1979.placed) == (
         4, 1, 1, 2)

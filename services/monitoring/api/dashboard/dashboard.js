@@ -128,7 +128,8 @@
     document.getElementById("lang-toggle").href = "/?" + other.toString();
     document.querySelectorAll(".csv-link").forEach(function (link) {
       var base = link.getAttribute("href").split("?")[0];
-      link.href = base + "?" + params.toString();
+      var linkParams = link.id === "csv-households" ? householdParams(params) : params;
+      link.href = base + "?" + linkParams.toString();
     });
   }
 
@@ -325,7 +326,7 @@
     var reasons = (all.declineReasons || []).slice(0, 12);
     draw("chart-reasons", [
       { type: "bar", orientation: "h", name: T.declined,
-        y: reasons.map(function (r) { return r.reason + " (" + (T[r.decidedBy] || r.decidedBy) + ")"; }),
+        y: reasons.map(function (r) { return (r.label || r.reasonCode) + " (" + (T[r.decidedBy] || r.decidedBy) + ")"; }),
         x: pick(reasons, "count"),
         marker: { color: reasons.map(function (r) { return r.decidedBy === "corporation" ? "#8a5a00" : "#6a3d9a"; }) } }
     ], { margin: { l: 200, r: 24, t: 16, b: 40 }, showlegend: false, yaxis: { automargin: true, autorange: "reversed" },
@@ -365,6 +366,43 @@
     ], rows.concat(stock.rows.filter(function (r) { return r.municipality === "all"; })));
   }
 
+  /* The by-name endpoint counts per month: the period's months, in the chosen municipality
+     (for the province or a region: every municipality, and the total is shown). */
+  function householdParams(params) {
+    var period = params.get("period") || "";
+    var year = period.slice(0, 4);
+    var half = period.slice(5);
+    var out = new URLSearchParams();
+    out.set("from", year + (half === "H2" ? "-07" : "-01"));
+    out.set("to", year + (half === "H1" ? "-06" : "-12"));
+    var scope = params.get("scope");
+    if (/^GM\d{4}$/.test(scope)) { out.set("municipality", scope); }
+    return out;
+  }
+
+  function renderHouseholds(report) {
+    var rows = report.rows.filter(function (r) {
+      return report.municipality === "all" ? r.municipality === "all" : true;
+    });
+    function count(key) { return { label: T[key], value: function (r) { return r[key]; }, count: true }; }
+    table("table-households", T.chart_households + ". " + T.households_scope, [
+      { label: T.month, value: function (r) { return r.month; } },
+      count("active"), count("newlyGranted"), count("returnedAfterHousing"), count("housed"),
+      count("lapsedOrExpired"),
+      { label: T.withdrawnHouseholds, value: function (r) { return r.withdrawn; }, count: true },
+      count("revoked"), count("refused")
+    ], rows);
+  }
+
+  function renderMoves(report) {
+    function name(code, label) { return label ? label + " (" + code + ")" : code; }
+    table("table-moves", T.chart_moves, [
+      { label: T.origin, value: function (r) { return name(r.origin, r.originName); } },
+      { label: T.destination, value: function (r) { return name(r.destination, r.destinationName); } },
+      { label: T.placements, value: function (r) { return r.placements; }, count: true }
+    ], report.rows);
+  }
+
   function renderAlerts(alerts) {
     var list = document.getElementById("alerts-list");
     var items = alerts.alerts.map(function (alert) {
@@ -376,6 +414,8 @@
       var name = alert.name ? alert.name + " (" + alert.municipality + ")" : alert.municipality;
       var text = alert.kind === "proposal-stalled"
         ? say(T.alert_stalled, { proposal: alert.proposalId, name: name, days: alert.openDays, proposed: alert.proposedOn })
+        : alert.kind === "accepted-proposal-stalled"
+        ? say(T.alert_accepted_stalled, { proposal: alert.proposalId, name: name, days: alert.acceptedDays, accepted: alert.acceptedOn })
         : say(T.alert_band, { name: name, from: statusLabel(alert.previousStatus || "on-track"),
             to: alert.status ? statusLabel(alert.status) : SUPPRESSED, realised: fmtCount(alert.realised),
             expected: fmt(alert.expectedToDate), target: fmt(alert.target) });
@@ -400,7 +440,8 @@
     return Promise.all([
       getJson("filter-options"), getJson("realisation", params), getJson("realisation-series", params),
       getJson("flows", params), getJson("waiting-times", params), getJson("proposal-funnel", params),
-      getJson("stock", params), getJson("alerts", params)
+      getJson("stock", params), getJson("alerts", params),
+      getJson("active-households", householdParams(params)), getJson("origin-destination", params)
     ]).then(function (answers) {
       disclosureSuppressed = answers[1].disclosure !== "exact";
       updateOptions(answers[0]);
@@ -412,6 +453,8 @@
       renderFunnel(answers[5]);
       renderStock(answers[6]);
       renderAlerts(answers[7]);
+      renderHouseholds(answers[8]);
+      renderMoves(answers[9]);
       document.getElementById("load-error").hidden = true;
       document.getElementById("updated").textContent =
         say(T.updated_at, { time: new Date().toLocaleTimeString(locale) });

@@ -1,0 +1,37 @@
+"""The province's view: realisation of every municipality, exact, and the alerts."""
+
+from __future__ import annotations
+
+from services.portal.adapters.platform import ApiError, Platform
+from services.portal.auth.identity import Identity
+from shared.vocabulary import PROVINCE_SCOPE
+
+ALERT_KINDS = {"band": "Stand veranderd", "stalled-proposal": "Voorstel vastgelopen"}
+
+
+def realisation(platform: Platform, identity: Identity, period: str) -> dict:
+    return platform.get(identity, "monitoring", "/realisation", period=period,
+                        scope=PROVINCE_SCOPE)
+
+
+def alerts(platform: Platform, identity: Identity, period: str) -> list[dict]:
+    body = platform.get(identity, "monitoring", "/alerts", period=period, limit=50)
+    return [_described(alert) for alert in body.get("alerts", [])]
+
+
+def agreement(platform: Platform, identity: Identity, scope: str, period: str) -> dict | None:
+    try:
+        return platform.get(identity, "registry", f"/agreements/{scope}/{period}/targets")
+    except ApiError as error:
+        if error.status == 404:
+            return None
+        raise
+
+
+def _described(alert: dict) -> dict:
+    where = alert.get("name") or alert.get("municipality") or alert.get("scope")
+    if alert.get("proposalId"):
+        text = f"{where}: voorstel staat {alert.get('openDays')} dagen open"
+    else:
+        text = f"{where}: stand {alert.get('previousStatus') or '–'} → {alert.get('status')}"
+    return {**alert, "message": f"{alert['emittedAt'][:10]} – {text}"}
