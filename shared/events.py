@@ -633,6 +633,11 @@ class AcceptedProposalStalled(Event):
     municipality: str
     accepted_on: date
     accepted_days: int
+
+    def key(self) -> str:
+        return self.scope
+
+
 # --- woonzorgvisie -------------------------------------------------------------------------
 
 

@@ -56,7 +56,8 @@ def _urgency(c: Candidate, v: Vacancy, ctx: rules.EligibilityContext) -> dict:
 
 def _rent_cap(c: Candidate, v: Vacancy, ctx: rules.EligibilityContext) -> dict:
     return {"incomeClass": str(c.income_class), "monthlyRent": v.monthly_rent,
-            "rentCap": ctx.income_limits.rent_cap(c.household_size)}
+            "rentCap": ctx.limits.rent_cap(c.household_size),
+            "limitsYear": ctx.limits.year}
 
 
 def _region(c: Candidate, v: Vacancy, ctx: rules.EligibilityContext) -> dict:
@@ -94,7 +95,7 @@ COMPARED: dict[str, Callable[[Candidate, Vacancy, rules.EligibilityContext], dic
     "rent_within_cap": _rent_cap,
     "income_within_daeb": lambda c, v, ctx: {
         "incomeClass": str(c.income_class), "monthlyRent": v.monthly_rent,
-        "liberalisationLimit": ctx.income_limits.liberalisation_limit},
+        "liberalisationLimit": ctx.limits.liberalisation_limit},
     "enough_rooms": lambda c, v, ctx: {
         "rooms": v.rooms, "roomsNeeded": rules.minimal_rooms(c.household_size,
                                                              c.needs.min_rooms)},
