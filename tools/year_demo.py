@@ -110,6 +110,7 @@ class YearDemo:
         self.live_by_vacancy: dict[str, str] = {}  # world vacancy id -> open proposal id
         self.placed: set[str] = set()  # world candidate ids
         self.agenda: list[Action] = []
+        self.news = True  # something happened that may have led to new proposals
         self.seq = itertools.count()
 
     # --- the year ----------------------------------------------------------------------------
@@ -161,8 +162,11 @@ class YearDemo:
         with self._timed("answer"):
             while self.agenda and self.agenda[0].day <= day:
                 self._act(heapq.heappop(self.agenda))
-        with self._timed("look"):
-            self._look_at_proposals(day)
+                self.news = True
+        if self.news:  # only answers and announcements lead to new proposals
+            with self._timed("look"):
+                self._look_at_proposals(day)
+            self.news = False
         self.stats.days_done += 1
 
     @contextmanager
@@ -218,6 +222,7 @@ class YearDemo:
                                         f.vacancy.available_from, f.announced_on)
                      for f in vacancies}
         self.feed.flush()
+        self.news = True
         self.stats.vacancies += len(vacancies)
         self.stats.undecided += len(self.watch.wait_for(announced, self.decide_timeout))
 
