@@ -111,6 +111,8 @@ class YearDemo:
         self.placed: set[str] = set()  # world candidate ids
         self.agenda: list[Action] = []
         self.news = True  # something happened that may have led to new proposals
+        self.announced: dict[str, VacancyFacts] = {}  # registry's vacancy id -> facts
+        self.let: set[str] = set()  # registry's vacancy ids reported let to regular seekers
         self.seq = itertools.count()
 
     # --- the year ----------------------------------------------------------------------------
@@ -159,6 +161,7 @@ class YearDemo:
         self.stats.day = day
         with self._timed("let"):
             self._let_stalled(day)
+            self._let_regular(day)
         with self._timed("answer"):
             while self.agenda and self.agenda[0].day <= day:
                 self._act(heapq.heappop(self.agenda))
@@ -218,13 +221,32 @@ class YearDemo:
         """Each on its own day; the calendar goes on once allocation has decided them all."""
         if not vacancies:
             return
-        announced = {self.feed.announce(f.vacancy.corporation, f.vacancy.bag_id,
-                                        f.vacancy.available_from, f.announced_on)
-                     for f in vacancies}
+        announced = set()
+        for f in vacancies:
+            vacancy_id = self.feed.announce(f.vacancy.corporation, f.vacancy.bag_id,
+                                            f.vacancy.available_from, f.announced_on)
+            self.announced[vacancy_id] = f
+            announced.add(vacancy_id)
         self.feed.flush()
         self.news = True
         self.stats.vacancies += len(vacancies)
         self.stats.undecided += len(self.watch.wait_for(announced, self.decide_timeout))
+
+    def _let_regular(self, day: date) -> None:
+        """Corporations report the letting of a dwelling allocation left to regular seekers,
+        on the day it is free: monitoring's expected-to-date follows the lettings."""
+        for vacancy_id, decided_on in self.watch.regular().items():
+            facts = self.announced.get(vacancy_id)
+            if facts is None or vacancy_id in self.let or self.live_by_vacancy.get(
+                    facts.vacancy.id):
+                continue
+            let_on = max(facts.vacancy.available_from, decided_on)
+            if let_on > day:
+                continue
+            self.feed.let_to_regular(facts.vacancy.corporation, facts.vacancy.bag_id, let_on)
+            self.let.add(vacancy_id)
+            self.stats.let_to_regular += 1
+        self.feed.flush()
 
     def _let_stalled(self, day: date) -> None:
         limit = self.world.scenario.behaviour.stalled_let_after_days

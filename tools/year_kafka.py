@@ -59,17 +59,23 @@ class DecisionWatch:
         self.consumer = KafkaConsumer(topics.PROPOSALS.name, bootstrap_servers=bootstrap,
                                       auto_offset_reset="earliest", enable_auto_commit=False,
                                       group_id=None, **security)
-        self.decided: set[str] = set()
+        self.decided: dict[str, tuple[bool, date]] = {}  # vacancy id -> (labelled, on)
 
     def wait_for(self, vacancy_ids: set[str], timeout: float) -> set[str]:
         """Waits until every vacancy of `vacancy_ids` is decided; returns those that were not
         within `timeout` seconds."""
         deadline = time.monotonic() + timeout
-        missing = vacancy_ids - self.decided
+        missing = vacancy_ids - self.decided.keys()
         while missing and time.monotonic() < deadline:
             self._read(0.1)
-            missing = vacancy_ids - self.decided
+            missing = vacancy_ids - self.decided.keys()
         return missing
+
+    def regular(self) -> dict[str, date]:
+        """Vacancies decided for a regular seeker (at once, or released when no candidate
+        was left), with the day of that decision; reads what has arrived since."""
+        self._read(0.05)
+        return {vid: on for vid, (labelled, on) in self.decided.items() if not labelled}
 
     def close(self) -> None:
         self.consumer.close()
@@ -81,5 +87,5 @@ class DecisionWatch:
                     event = decode(record.value).event
                 except PoisonMessage:
                     continue  # not ours to judge; allocation's DLQ has it
-                if isinstance(event, VacancyLabelled):
-                    self.decided.add(event.vacancy_id)
+                if isinstance(event, VacancyLabelled):  # the latest decision stands
+                    self.decided[event.vacancy_id] = (event.labelled, event.decided_on)
