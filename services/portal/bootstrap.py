@@ -9,6 +9,7 @@ import httpx
 
 from services.portal.adapters.platform import Platform, TokenSource
 from services.portal.adapters.sessions import SessionStore
+from services.portal.notifications import Notifications
 from services.portal.service.accounts import AccountService
 from shared.db import make_engine
 from shared.person_tokens import PersonTokenIssuer
@@ -21,6 +22,7 @@ class PortalRuntime:
     accounts: AccountService
     sessions: SessionStore
     platform: Platform
+    notifications: Notifications | None  # None: not consumed by this process (tests)
     jwks: dict  # the public half of the person-token key, served for the services
 
 
@@ -43,11 +45,15 @@ def session_store_for(settings: PortalSettings) -> SessionStore:
 
 
 def bootstrap(settings: PortalSettings, *, tokens: TokenSource | None = None,
-              transport: httpx.BaseTransport | None = None) -> PortalRuntime:
+              transport: httpx.BaseTransport | None = None,
+              with_notifications: bool = True) -> PortalRuntime:
     issuer = PersonTokenIssuer.from_settings(settings)
+    accounts = account_service_for(settings)
+    notifications = (Notifications.from_settings(settings, recipients=accounts.emails_of)
+                     if with_notifications else None)
     return PortalRuntime(
-        settings=settings, jwks=issuer.jwks(),
-        accounts=account_service_for(settings),
+        settings=settings, jwks=issuer.jwks(), notifications=notifications,
+        accounts=accounts,
         sessions=session_store_for(settings),
         platform=Platform(settings, tokens or person_tokens(issuer), transport),
     )

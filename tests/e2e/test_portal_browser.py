@@ -165,6 +165,15 @@ def test_corporation_announces_answers_and_records_the_move_in(platform, person,
     lefier.check()
     ranked = page.locator("section[aria-labelledby=uitleg] tbody tr").first
     assert story["candidate"] in ranked.inner_text()
+    # declining without a reason: the error stands beside the field, nothing is sent
+    page.check("#besluit-declined")
+    with page.expect_navigation():
+        page.click("form.portal-form button[type=submit]")
+    lefier.problems.remove("Failed to load resource: the server responded with a status of "
+                           "422 (Unprocessable Entity)")  # the refused form, as intended
+    lefier.check()
+    assert page.locator("#reden_code-fout").inner_text() == "Kies een reden."
+    assert page.locator("#reden_code").get_attribute("aria-invalid") == "true"
     page.check("#besluit-accepted")
     lefier.submit_and_confirm("form.portal-form button[type=submit]")
     assert "Uw antwoord is vastgelegd." in page.inner_text("main")

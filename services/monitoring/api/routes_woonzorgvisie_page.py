@@ -48,19 +48,16 @@ def _table(key: str, columns: list[tuple[str, str]], rows: list[dict], marker: s
             f"<tbody>{body}</tbody></table>")
 
 
+def _template(name: str) -> Template:
+    return Template((DASHBOARD / name).read_text(encoding="utf-8"))
+
+
 def _figure(key: str, title: str, alt: str, csv: str, table: str, is_open: bool) -> str:
-    t = html.escape(title)
-    return f"""    <figure class="chart-card" id="fig-{key}">
-      <figcaption>
-        <h2 id="title-{key}">{t}</h2>
-        <a class="csv-link" href="{html.escape(csv)}">{html.escape(TEXTS["download_csv"])}<span class="visually-hidden">: {t}</span></a>
-      </figcaption>
-      <div class="chart" id="chart-{key}" role="img" aria-label="{html.escape(alt)}"></div>
-      <details{" open" if is_open else ""}>
-        <summary>{html.escape(TEXTS["show_table"])}<span class="visually-hidden">: {t}</span></summary>
-        <div class="table-wrap" role="region" tabindex="0" aria-labelledby="title-{key}">{table}</div>
-      </details>
-    </figure>"""
+    return _template("woonzorgvisie-figure.html").substitute(
+        key=key, title=html.escape(title), alt=html.escape(alt), csv=html.escape(csv),
+        table=table, open=" open" if is_open else "",
+        t_download_csv=html.escape(TEXTS["download_csv"]),
+        t_show_table=html.escape(TEXTS["show_table"]))
 
 
 def _options(values: list[tuple[str, str]], selected: str) -> str:
@@ -114,7 +111,7 @@ def render(page: dict, marker: str, this_year: int) -> str:
     data = {"texts": TEXTS, "years": page["years"], "gap": page["gap"],
             "stapeling": page["stapeling"]}
     t = {f"t_{key}": html.escape(value) for key, value in TEXTS.items()}
-    return Template((DASHBOARD / "woonzorgvisie.html").read_text(encoding="utf-8")).substitute(
+    return _template("woonzorgvisie.html").substitute(
         t, banner=banner, figures="\n".join(figures), sources=sources,
         year_options=_options([(str(y), str(y)) for y in range(2024, 2041)], str(year)),
         municipality_options=_options(

@@ -262,17 +262,19 @@ class WoonzorgvisieModel:
     def gap_row(self, target: str, year: int) -> list[dict[str, Any]]:
         stock = self._stock_in(target)
         programme = self._rows_in("building-programme", target)
+        years = sorted({year, *SIDE_BY_SIDE_YEARS})
+        needs = {y: self.need(target, y) for y in years}
         rows = []
         for kind in HousingType:
             now = sum(1 for d in stock if d.housing_type is kind)
             cells = {}
-            for y in sorted({year, *SIDE_BY_SIDE_YEARS}):
+            for y in years:
                 changes = [r["change"] for r in programme
                            if r["housingType"] == kind and r["year"] <= y]
                 delivered = sum(1 for d in stock if d.housing_type is kind and self.delivered(d)
                                 and _year(d.first_seen) <= y)
                 still_to_build = max(0, sum(c for c in changes if c > 0) - delivered)
-                need = self.need(target, y)[kind]
+                need = needs[y][kind]
                 with_programme = now + still_to_build + sum(c for c in changes if c < 0)
                 cells[str(y)] = {"need": need, "supplyNow": now,
                                  "supplyWithProgramme": with_programme,

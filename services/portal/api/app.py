@@ -29,6 +29,8 @@ def create_app(settings: PortalSettings | None = None, **fakes) -> FastAPI:
         settings, title="Woonregie portaal", description=DESCRIPTION, routers=[],
         root_routers=[routes_auth.router, routes_home.router, *_role_routers(),
                       *_sso_routers(settings)],
+        lifecycles=lambda app: (runtime.notifications.lifecycles()
+                                if runtime.notifications else []),
     )
     app.state.runtime = runtime
     app.state.accounts = runtime.accounts

@@ -70,11 +70,8 @@ def answer_proposal(request: Request, proposal_id: ProposalId, me: Me, platform:
     reader = FormReader(form)
     decision = reader.choice("besluit", "accepteren of afwijzen", DECISIONS)
     reasons = _reason_options(platform, me)
-    code = reason = None
-    if decision == "declined" and reasons:
-        code = reader.choice("reden_code", "een reden", reasons)
-    elif decision == "declined":
-        reason = reader.text("reden", "een reden", max_length=500)
+    code = reader.choice("reden_code", "een reden", reasons, required=decision == "declined")
+    note = reader.text("toelichting", "een toelichting", required=False, max_length=1000)
     if not reader.ok:
         return _detail(request, me, platform, proposal, 422, errors=reader.errors, form=form)
     if not reader.confirmed:
@@ -82,12 +79,11 @@ def answer_proposal(request: Request, proposal_id: ProposalId, me: Me, platform:
                       fields=reader.hidden(), back=f"/corporatie/voorstellen/{proposal_id}",
                       question=f"Wilt u dit voorstel {DECISIONS[decision].lower()}?",
                       summary=[("Woning", proposal["bagId"]),
-                               ("Reden", reasons.get(code, reason) if decision == "declined"
-                                else "–")])
+                               ("Reden", reasons.get(code, "–")), ("Toelichting", note or "–")])
     try:
-        corp.answer(platform, me, proposal_id, decision, reason, code)
+        corp.answer(platform, me, proposal_id, decision, note, code)
     except ApiError as error:
-        errors = api_field_errors(error.field_errors(), {"reason": "reden",
+        errors = api_field_errors(error.field_errors(), {"note": "toelichting",
                                                          "reasonCode": "reden_code"})
         return _detail(request, me, platform, proposal, 422, errors=errors,
                        problem=error.detail, form=form)

@@ -20,5 +20,8 @@ def jwks(request: Request) -> dict:
 
 @router.get("/", response_class=HTMLResponse)
 def start(request: Request, live: SessionDep, platform: PlatformDep):
+    notifications = request.app.state.runtime.notifications
+    notices = (notifications.for_person(live.identity.org, live.identity.role, limit=20)
+               if notifications else [])
     return render(request, "home.html", title="Start",
-                  waiting=waiting_for(platform, live.identity))
+                  waiting=waiting_for(platform, live.identity), notices=notices)

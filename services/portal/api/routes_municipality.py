@@ -14,16 +14,17 @@ from services.portal.api.web import PageError, render
 from services.portal.auth.identity import Identity
 from services.portal.service import municipality as gm
 from services.portal.service.listing import page_number, paged, search_text
-from services.portal.service.texts import TARGET_GROUPS, period_choice
+from services.portal.service.texts import REVOCATION_REASONS, TARGET_GROUPS, period_choice
 from shared.periods import today_amsterdam
 from shared.vocabulary import Role
 
 router = APIRouter(prefix="/gemeente", include_in_schema=False)
 Me = Annotated[Identity, Depends(role_page(Role.MUNICIPALITY))]
 CandidateId = Annotated[str, Path(max_length=64, pattern=r"^[A-Za-z0-9._:-]+$")]
-DECISIONS = {"granted": "Toekennen", "refused": "Afwijzen"}
+DECISIONS = {"granted": "Toekennen", "refused": "Afwijzen", "revoked": "Intrekken",
+             "extended": "Verlengen"}
 API_FIELDS = {"decision": "besluit", "category": "categorie", "validUntil": "geldig_tot",
-              "reason": "toelichting"}
+              "reason": "toelichting", "reasonCode": "reden_code"}
 
 
 @router.get("/urgentie", response_class=HTMLResponse)
@@ -41,7 +42,7 @@ def urgency_queue(request: Request, me: Me, platform: PlatformDep):
 def _form(request: Request, candidate_id: str, status_code: int = 200, **context):
     return render(request, "municipality/decision.html", status_code=status_code,
                   title="Urgentiebesluit", candidate_id=candidate_id, groups=TARGET_GROUPS,
-                  decisions=DECISIONS, errors=context.pop("errors", {}),
+                  decisions=DECISIONS, revocations=REVOCATION_REASONS, errors=context.pop("errors", {}),
                   form=context.pop("form", {}), **context)
 
 
@@ -55,8 +56,12 @@ def decide(request: Request, candidate_id: CandidateId, me: Me, platform: Platfo
            form: FormDep):
     reader = FormReader(form)
     decision = reader.choice("besluit", "toekennen of afwijzen", DECISIONS)
-    category = reader.choice("categorie", "een categorie", TARGET_GROUPS)
-    valid_until = reader.day("geldig_tot", "de laatste geldige dag", required=False)
+    category = reader.choice("categorie", "een categorie", TARGET_GROUPS,
+                             required=decision in ("granted", "refused"))
+    valid_until = reader.day("geldig_tot", "de laatste geldige dag",
+                             required=decision == "extended")
+    code = reader.choice("reden_code", "een reden voor de intrekking", REVOCATION_REASONS,
+                         required=decision == "revoked")
     reason = reader.text("toelichting", "een toelichting", required=False, max_length=2000)
     if not reader.ok:
         return _form(request, candidate_id, 422, errors=reader.errors, form=form)
@@ -65,11 +70,12 @@ def decide(request: Request, candidate_id: CandidateId, me: Me, platform: Platfo
                       fields=reader.hidden(), back=f"/gemeente/urgentie/{candidate_id}/besluit",
                       question=f"Wilt u de urgentie {DECISIONS[decision].lower()}?",
                       summary=[("Kandidaat (pseudoniem)", candidate_id),
-                               ("Categorie", TARGET_GROUPS[category]),
+                               ("Categorie", TARGET_GROUPS.get(category, "–")),
+                               ("Reden", REVOCATION_REASONS.get(code, "–")),
                                ("Geldig tot", valid_until.isoformat() if valid_until
                                 else "standaardtermijn")])
     try:
-        gm.decide(platform, me, candidate_id, decision, category, valid_until, reason)
+        gm.decide(platform, me, candidate_id, decision, category, valid_until, reason, code)
     except ApiError as error:
         if error.status in (403, 404):
             raise PageError(404, "Kandidaat niet gevonden", "Deze kandidaat bestaat niet of is "

@@ -102,6 +102,15 @@ class AccountService:
         with Session(self.engine) as session:
             return [_view(row) for row in session.exec(select(AccountRow).order_by(AccountRow.email))]
 
+    def emails_of(self, org: str, roles) -> list[str]:
+        """The addresses of an organisation's active people with one of `roles` (for mail)."""
+        wanted = [str(Role(role)) for role in roles]
+        with Session(self.engine) as session:
+            rows = session.exec(select(AccountRow.email).where(
+                AccountRow.org == org, AccountRow.role.in_(wanted),
+                AccountRow.disabled.is_(False)))
+            return sorted(rows)
+
     def disable(self, email: str) -> str | None:
         """Disable the account; its subject (to end its sessions), or None when unknown."""
         with Session(self.engine) as session:

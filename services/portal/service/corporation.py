@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from services.portal.adapters.platform import ApiError, Platform
+from services.portal.adapters.platform import Platform
 from services.portal.auth.identity import Identity
 from services.portal.service.waiting import all_items, is_stalled
 
@@ -26,22 +26,18 @@ def proposal(platform: Platform, identity: Identity, proposal_id: str) -> dict:
 
 
 def decline_reasons(platform: Platform, identity: Identity) -> list[dict]:
-    """The closed list of decline reasons when allocation offers one, else none."""
-    try:
-        body = platform.get(identity, "allocation", "/decline-reasons")
-    except ApiError:
-        return []
-    items = body.get("items", body) if isinstance(body, dict) else body
-    return [r for r in items if isinstance(r, dict) and "code" in r]
+    """Allocation's closed list of a corporation's reasons to decline (code and label)."""
+    body = platform.get(identity, "allocation", "/decline-reasons")
+    return list(body.get("parties", {}).get("corporation", []))
 
 
 def answer(platform: Platform, identity: Identity, proposal_id: str, decision: str,
-           reason: str | None, reason_code: str | None) -> dict:
+           note: str | None, reason_code: str | None) -> dict:
     body: dict = {"decision": decision, "decidedBy": "corporation"}
     if reason_code:
         body["reasonCode"] = reason_code
-    if reason:
-        body["reason"] = reason
+    if note:
+        body["note"] = note
     return platform.call(identity, "allocation", "POST", f"/proposals/{proposal_id}/responses",
                          json=body)
 

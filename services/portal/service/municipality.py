@@ -21,8 +21,13 @@ def candidates(platform: Platform, identity: Identity, which: str, today: date) 
 
 
 def decide(platform: Platform, identity: Identity, candidate_id: str, decision: str,
-           category: str, valid_until: date | None, reason: str | None) -> dict:
-    body: dict = {"decision": decision, "category": category}
+           category: str | None, valid_until: date | None, reason: str | None,
+           reason_code: str | None = None) -> dict:
+    body: dict = {"decision": decision}
+    if category:
+        body["category"] = category
+    if reason_code:
+        body["reasonCode"] = reason_code
     if valid_until:
         body["validUntil"] = valid_until.isoformat()
     if reason:

@@ -27,3 +27,8 @@ PERIOD = re.compile(r"^\d{4}(-H[12])?$")
 
 def period_choice(raw: str | None, today: date) -> str:
     return raw if raw and PERIOD.fullmatch(raw) else str(today.year)
+REVOCATION_REASONS = {
+    "no-longer-eligible": "Voldoet niet meer aan de voorwaarden",
+    "incorrect-information": "Onjuiste gegevens verstrekt", "situation-resolved": "Situatie opgelost",
+    "moved-away": "Verhuisd uit de gemeente", "other": "Anders",
+}

@@ -173,7 +173,8 @@ def _area_error(area: str, allowed: Allowed) -> str | None:
     if municipality not in allowed.known:
         return f"{area} lies in no known municipality ({municipality}); see GET /v1/municipalities"
     if allowed.own is not None and municipality != allowed.own:
-        return f"{area} lies in {municipality}; municipality {allowed.own} imports only its own areas"
+        return (f"{area} lies in {municipality}; municipality {allowed.own} imports only its "
+                f"own areas")
     return None
 
 

@@ -76,7 +76,8 @@ class Dataset:
         need = [ev.NeedFigure(area=area, year=year, target_group=group, housing_type=kind,
                               households=n)
                 for area, year, group, kind, n in [
-                    (c, 2030, "ouderen-75", "nultreden", 20), (c, 2030, "medisch", "zelfstandig", 8),
+                    (c, 2030, "ouderen-75", "nultreden", 20),
+                    (c, 2030, "medisch", "zelfstandig", 8),
                     (c, 2030, "beschermd-wonen", "beschermd", 2),
                     (c, 2040, "ouderen-75", "nultreden", 30),
                     (w1, 2030, "ouderen-75", "nultreden", 12)]]

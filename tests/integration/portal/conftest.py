@@ -15,7 +15,8 @@ def portal_factory(tmp_path, auth_db_url):
 
     def start(fakes: dict | None = None, **overrides):
         settings = portal_settings(tmp_path, auth_db_url, **overrides)
-        client = start_portal(settings, **(fakes or {}))
+        # these tests have no broker: the notifications consumer is tested with one elsewhere
+        client = start_portal(settings, **{"with_notifications": False, **(fakes or {})})
         accounts = account_service_for(settings)
         for email, org, role in (("anna@lefier.nl", "lefier", "corporation"),
                                  ("bert@nijestee.nl", "nijestee", "corporation"),

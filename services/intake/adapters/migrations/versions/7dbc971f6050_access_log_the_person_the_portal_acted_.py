@@ -1,7 +1,7 @@
 """access log: the person the portal acted for
 
 Revision ID: 7dbc971f6050
-Revises: c6f3a82521ff
+Revises: d4e7a1b2c3f5
 Create Date: 2026-12-05 09:26:40.854014
 """
 from alembic import op
@@ -11,7 +11,7 @@ import shared.db
 
 
 revision = '7dbc971f6050'
-down_revision = 'c6f3a82521ff'
+down_revision = 'd4e7a1b2c3f5'
 branch_labels = None
 depends_on = None
 
