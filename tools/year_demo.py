@@ -201,7 +201,8 @@ class YearDemo:
         """Some who still wait withdraw (moved away, found a home themselves): dated today,
         after the year, so the year's allocation is the simulator's. Who may withdraw is fixed
         by the seed; who is still active is asked, so a second run withdraws no one twice."""
-        busy = {t.world_candidate for t in self.tracked.values() if t.status != "closed"}
+        busy = {self.world_id.get(item["candidateId"])  # asked: an earlier run's count too
+                for status in ("open", "accepted") for item in self.api.proposals(status)}
         for arrival in self.world.arrivals:
             candidate = arrival.candidate
             draw = random.Random(f"year-demo-withdrawal:{self.world.seed}:{candidate.id}")
