@@ -165,6 +165,9 @@ class FeedVacancyReported(Event):
     tenant_type: TenantType | None = None
     let_on: date | None = None
     withdrawn_on: date | None = None
+    announced_on: date | None = Field(default=None, description="for announced: the day it was "
+                                                                "announced, when reported "
+                                                                "afterwards; default: today")
 
     def key(self) -> str:
         return f"{self.corporation}:{self.bag_id}"

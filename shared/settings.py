@@ -138,6 +138,9 @@ class AllocationSettings(WoonregieSettings):
     decision_lead_days: int | None = Field(
         default=None, ge=0, description="decide a vacancy this many days before the dwelling "
         "is free (the worker's timer does it); unset: when it is announced")
+    timer_seconds: float = Field(
+        default=300.0, ge=1, description="how often the worker expires proposals and decides "
+        "held-back vacancies, by the clock's date (a back-filled year sets it long)")
 
 
 class MonitoringSettings(WoonregieSettings):

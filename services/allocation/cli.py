@@ -44,9 +44,29 @@ def demo(
     leave_for_portal: Annotated[bool, typer.Option(
         help="leave the first corporation's proposals unanswered, for its person in the "
              "portal")] = True,
+    year: Annotated[bool, typer.Option(
+        "--year", help="drive the simulator's year (groningen scenario) from 1 January up to "
+                       "today instead, with the dates the events carry")] = False,
+    days: Annotated[int | None, typer.Option(
+        min=1, max=366, help="with --year: only the first N days of the year")] = None,
+    step_days: Annotated[int, typer.Option(
+        min=1, max=31, help="with --year: days announced together (1: exactly the "
+                            "simulator's order, slower)")] = 7,
+    kafka_bootstrap: Annotated[str | None, typer.Option(
+        help="with --year: the broker of the corporations' vacancy feed "
+             "(default: WOONREGIE_KAFKA_BOOTSTRAP)")] = None,
 ) -> None:
     """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
     care providers, municipalities and the province would, so the dashboard moves."""
+    if year:
+        # the year demo uses the simulator and several services' domains: it is a tool
+        from tools.year_cli import run_year_demo
+
+        run_year_demo(registry_url=registry_url, intake_url=intake_url,
+                      allocation_url=allocation_url, kafka_bootstrap=kafka_bootstrap,
+                      data_dir=data_dir, seed=1 if seed is None else seed, days=days,
+                      step_days=step_days)
+        return
     from services.allocation.demo import CORPORATIONS, DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine

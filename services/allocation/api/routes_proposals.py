@@ -50,7 +50,8 @@ def respond(proposal_id: ProposalId, body: ResponseIn, caller: ResponderDep, bus
     """Accept or decline, for the corporation or for the candidate; accepted by both, the
     proposal is accepted; a decline passes the dwelling to the next candidate."""
     detail = bus.handle(c.RespondToProposal(caller, proposal_id, body.decision, body.decided_by,
-                                            body.reason_code, body.note))
+                                            body.reason_code, body.note,
+                                            on=body.on))
     return ProposalOut.of(detail.row, detail.notes)
 
 

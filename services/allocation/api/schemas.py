@@ -12,6 +12,7 @@ from pydantic.alias_generators import to_camel
 
 from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
 from services.allocation.domain import CancellationReason, Decision
+from shared.openapi import enforced
 from shared.vocabulary import DecidedBy
 
 MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
@@ -48,6 +49,10 @@ class ResponseIn(Strict):
         default=None, min_length=1, max_length=1000,
         description="optional explanation; stays in allocation, readable only by the "
                     "proposal's corporation and the candidate's organisations")
+    on: date | None = Field(default=None, description="the day of the answer when it is "
+                                                      "reported afterwards; default: today",
+                            json_schema_extra=enforced("not before the proposal, not in the "
+                                                       "future"))
 
 
 class MoveInIn(Strict):

@@ -32,6 +32,7 @@ class RespondToProposal:
     decided_by: DecidedBy
     reason_code: str | None = None  # from shared/decline_reasons.json, for decided_by
     note: str | None = None  # stays in allocation's database; only the parties read it
+    on: date | None = None  # reported afterwards; None: today in Amsterdam
 
 
 @dataclass(frozen=True)

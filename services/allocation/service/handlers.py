@@ -105,7 +105,7 @@ def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps
                 else "the candidate's registering organisation or care provider")
         raise Forbidden(f"only {side} answers for the {cmd.decided_by}")
     _check_decline_input(cmd)
-    today = deps.today()
+    today = _answer_day(cmd.on, deps.today(), row)
     change(uow, deps.scope,
            lambda a: a.respond(cmd.proposal_id, cmd.decision, cmd.decided_by, today,
                                cmd.reason_code),
@@ -133,6 +133,17 @@ def _check_decline_input(cmd: c.RespondToProposal) -> None:
 def _detail(uow: AllocationUnitOfWork, caller, row: ProposalRow) -> c.ProposalDetail:
     notes = uow.decline_notes.of(row.id) if is_party(caller, row) else None
     return c.ProposalDetail(row, notes)
+
+
+def _answer_day(on: date | None, today: date, row: ProposalRow) -> date:
+    if on is None:
+        return today
+    if on > today:
+        raise InvalidInput("on", "lies in the future")
+    if on < row.proposed_on:
+        raise InvalidInput("on", f"the answer cannot precede the proposal "
+                                 f"({row.proposed_on.isoformat()})")
+    return on
 
 
 def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps

@@ -102,7 +102,7 @@ def create_worker(settings: AllocationSettings, runtime: Runtime | None = None,
 def run_worker(settings: AllocationSettings) -> None:
     setup_logging(settings.log_level, settings.log_json)
     setup_telemetry(settings)
-    worker = create_worker(settings)
+    worker = create_worker(settings, expiry_seconds=settings.timer_seconds)
     worker.runtime.relay.start()
     try:
         faust.Worker(worker.app, loglevel=settings.log_level.lower(), quiet=True,

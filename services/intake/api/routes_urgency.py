@@ -38,4 +38,5 @@ def decide_urgency(candidate_id: CandidateId, body: UrgencyDecisionIn,
     urgency; a grant is valid until `validUntil` (inclusive)."""
     return respond(bus.handle(DecideUrgency(caller, candidate_id, body.decision,
                                             body.category, body.valid_until, body.reason,
-                                            body.reason_code, body.article)))
+                                            body.reason_code, body.article,
+                                            decided_on=body.decided_on)))

@@ -157,6 +157,10 @@ class UrgencyDecisionIn(Strict):
                                                  description="required to revoke")
     article: str | None = Field(default=None, min_length=1, max_length=80,
                                 description="article of the verordening, e.g. 'art. 2.6'")
+    decided_on: date | None = Field(
+        default=None, description="the date of the decision when it is recorded afterwards; "
+                                  "default: today",
+        json_schema_extra=enforced("at most two years back, never in the future"))
 
 
 class UrgencyApplicationIn(Strict):

@@ -110,6 +110,7 @@ class DecideUrgency:
     reason_code: RevocationReason | None = None  # required to revoke
     article: str | None = None  # of the verordening the decision rests on
     purpose: str = "POST /v1/candidates/{id}/urgency-decisions"
+    decided_on: date | None = None  # recorded afterwards; None: today
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,20 @@ def urgency_valid_until(decision: Decision, requested: date | None, today: date,
                                 f"gives this category (last day {longest.isoformat()})")
     found.raise_if_any()
     return valid_until
+
+
+MAX_DECISION_AGE = timedelta(days=731)
+
+
+def decision_date(requested: date | None, today: date) -> date:
+    """The date an urgency decision takes effect: today, or a date given because the decision
+    is recorded afterwards (at most two years back, never in the future)."""
+    if requested is None:
+        return today
+    found = Collected()
+    if requested > today:
+        found.add("decidedOn", "lies in the future")
+    elif today - requested > MAX_DECISION_AGE:
+        found.add("decidedOn", "lies more than two years back")
+    found.raise_if_any()
+    return requested

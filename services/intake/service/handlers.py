@@ -27,6 +27,7 @@ from services.intake.domain.income import IncomeLimits
 from services.intake.domain.model import Candidate, Decision, Person, Situation
 from services.intake.domain.pseudonym import fingerprint_of, pseudonym_of
 from services.intake.domain.rules import (
+    decision_date,
     decision_errors,
     person_errors,
     situation_errors,
@@ -263,7 +264,7 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
         raise NotFound()
     Collected(decision_errors(cmd.decision, cmd.category, cmd.valid_until,
                               cmd.reason_code)).raise_if_any()
-    today = deps.clock()
+    today = decision_date(cmd.decided_on, deps.clock())
     urgency, event = _DECIDERS[cmd.decision](candidate, cmd, today, deps, uow)
     uow.candidates.save(candidate)
     decision_id = uow.decisions.add(candidate_id=candidate.id, urgency=urgency,

@@ -59,7 +59,8 @@ def _announced(uow: RegistryUnitOfWork, record: FeedVacancyReported, deps: Deps)
         return _duplicate(record, "the dwelling has an open vacancy", current.id)
     steps.announce(uow, deps, record.corporation, record.bag_id, record.available_from,
                    source=VacancySource.FEED, vacancy_id=vacancy_id,
-                   event_id=transition_event_id(vacancy_id, "announced"))
+                   event_id=transition_event_id(vacancy_id, "announced"),
+                   announced_on=record.announced_on)
 
 
 def _withdrawn(uow: RegistryUnitOfWork, record: FeedVacancyReported, deps: Deps) -> None:

@@ -3,7 +3,7 @@ without committing, so that the HTTP handlers and the feed consumer share them."
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, time, timezone
 
 from services.registry.domain import commands as c
 from services.registry.domain.dwellings import Dwelling
@@ -22,6 +22,7 @@ from services.registry.service.events import (
     vacancy_withdrawn,
 )
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.periods import AMSTERDAM
 from shared.vocabulary import TenantType
 
 # --- steps (no commit) --------------------------------------------------------------------
@@ -42,8 +43,10 @@ def own_dwelling(uow: RegistryUnitOfWork, corporation: str, bag_id: str) -> Dwel
 def announce(uow: RegistryUnitOfWork, deps: Deps, corporation: str, bag_id: str,
              available_from: date | None, *, source: VacancySource,
              vacancy_id: str | None = None, event_id: str | None = None,
-             date_field: str = "availableFrom") -> Vacancy:
+             date_field: str = "availableFrom", announced_on: date | None = None) -> Vacancy:
     found = Collected()
+    if announced_on is not None:
+        found.add("announcedOn", announced_on_error(announced_on, deps.today()))
     dwelling = None
     try:
         dwelling = own_dwelling(uow, corporation, bag_id)
@@ -57,10 +60,23 @@ def announce(uow: RegistryUnitOfWork, deps: Deps, corporation: str, bag_id: str,
                        "open-vacancy-exists", existingId=current.id)
     vacancy = Vacancy(id=vacancy_id or deps.new_id(), bag_id=bag_id, corporation=corporation,
                       municipality=dwelling.municipality, available_from=available_from,
-                      announced_at=deps.now(), source=source)
+                      announced_at=deps.now() if announced_on is None
+                      else noon_amsterdam(announced_on), source=source)
     uow.vacancies.add(vacancy)
     uow.emit(vacancy_announced(vacancy, dwelling), event_id=event_id)
     return vacancy
+
+
+def announced_on_error(on: date, today: date) -> str | None:
+    """An announcement reported afterwards: within the past year, never in the future."""
+    if on > today:
+        return "lies in the future"
+    return date_window_error(on, today, EVENT_DATE_WINDOW)
+
+
+def noon_amsterdam(day: date) -> datetime:
+    # noon keeps the Amsterdam date whatever the UTC offset: allocation decides on that date
+    return datetime.combine(day, time(12), AMSTERDAM).astimezone(timezone.utc)
 
 
 def withdraw(uow: RegistryUnitOfWork, deps: Deps, vacancy: Vacancy, on: date, *,

@@ -4,9 +4,11 @@ placements, and a problem+json answer for every refusal."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+
+from shared.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka  # service_app runs the outbox relay against the test broker
 
@@ -340,3 +342,32 @@ def test_the_openapi_document_lists_the_resources(api):
     paths = {document["servers"][0]["url"] + path for path in document["paths"]}  # "/v1" + …
     assert {"/v1/proposals", "/v1/proposals/{id}", "/v1/proposals/{id}/responses",
             "/v1/proposals/{id}/move-in", "/v1/placements", "/v1/placements/{id}"} <= set(paths)
+
+
+def test_an_answer_reported_afterwards_carries_its_own_date(api, corporation, care_provider):
+    [proposal_id, *_] = open_ids(api, corporation)
+    proposed_on = date.fromisoformat(
+        api.get(f"/v1/proposals/{proposal_id}", headers=corporation).json()["proposedOn"])
+    answered_on = (proposed_on + timedelta(days=3)).isoformat()
+    answer(api, proposal_id, corporation, "corporation", on=answered_on)
+
+    both = answer(api, proposal_id, care_provider, "candidate", on=answered_on)
+
+    assert both.status_code == 200, both.text
+    responses = both.json()["responses"]
+    assert responses["corporation"]["on"] == responses["candidate"]["on"] == answered_on
+    assert both.json()["status"] == "accepted"
+
+
+@pytest.mark.parametrize("days_after_proposal", [-1, None])
+def test_an_answer_before_the_proposal_or_in_the_future_names_the_field(
+        api, corporation, days_after_proposal):
+    [proposal_id, *_] = open_ids(api, corporation)
+    proposed_on = date.fromisoformat(
+        api.get(f"/v1/proposals/{proposal_id}", headers=corporation).json()["proposedOn"])
+    on = (proposed_on + timedelta(days=days_after_proposal) if days_after_proposal is not None
+          else today_amsterdam() + timedelta(days=1))
+    assert_problem(answer(api, proposal_id, corporation, "corporation", on=on.isoformat()),
+                   422, "on")
+    assert api.get(f"/v1/proposals/{proposal_id}", headers=corporation).json()["responses"][
+        "corporation"] is None

@@ -158,3 +158,27 @@ def test_the_background_scheduler_expires_lapsed_urgencies(service_app, provider
     wait_for_relay(intake)
     messages = intake_events(kafka_bootstrap, {candidate["id"]})
     assert event_types(messages).count("urgency-expired") == 1
+
+
+def test_a_decision_recorded_afterwards_carries_its_own_date(intake, municipality, candidate,
+                                                             kafka_bootstrap):
+    decided_on = today_amsterdam() - timedelta(days=200)
+    response = decide(intake, municipality, candidate["id"], decidedOn=decided_on.isoformat())
+
+    assert response.status_code == 201, response.text
+    assert response.json()["decidedOn"] == decided_on.isoformat()
+    assert response.json()["validUntil"] == (decided_on + timedelta(days=90)).isoformat()
+    wait_for_relay(intake)
+    [granted] = [m.received.event for m in intake_events(kafka_bootstrap, {candidate["id"]})
+                 if type(m.received.event).__name__ == "UrgencyGranted"]
+    assert granted.granted_on == decided_on
+
+
+@pytest.mark.parametrize("days", [-1, 732])
+def test_a_decision_date_in_the_future_or_long_ago_is_refused(intake, municipality, candidate,
+                                                              days):
+    decided_on = today_amsterdam() - timedelta(days=days)
+    response = decide(intake, municipality, candidate["id"], decidedOn=decided_on.isoformat())
+    assert response.status_code == 422
+    assert response.headers["content-type"].startswith("application/problem+json")
+    assert "decidedOn" in [p["name"] for p in response.json()["invalidParams"]]

@@ -182,3 +182,21 @@ def test_poison_lands_in_the_dlq_with_its_reason_and_the_consumer_goes_on(
     assert events_on(kafka_bootstrap, topics.VACANCIES.name, {unknown, theirs, closed}) == []
     assert vacancies_of(registry, other_corporation, theirs) == []
     assert [v["status"] for v in vacancies_of(registry, corporation, mine)] == ["open"]
+
+
+def test_an_announcement_reported_afterwards_is_decided_on_its_own_day(registry, corporation,
+                                                                      kafka_bootstrap):
+    from shared.periods import today_amsterdam
+
+    bag_id, future_bag = put_dwelling(registry, corporation), put_dwelling(registry, corporation)
+    announced_on = date.fromisoformat(in_days(-40))
+    send(kafka_bootstrap, record(bag_id, announced_on=announced_on))
+    send(kafka_bootstrap, record(future_bag, announced_on=date.fromisoformat(in_days(1))))
+
+    wait_for_vacancy(registry, corporation, bag_id)
+    wait_for_relay(registry)
+    [message] = events_on(kafka_bootstrap, topics.VACANCIES.name, {bag_id})
+    assert today_amsterdam(message.event.announced_at) == announced_on
+    letters = dead_letters(kafka_bootstrap, {f"lefier:{future_bag}"}, expect=1)
+    assert "announcedOn" in json.dumps(letters)
+    assert vacancies_of(registry, corporation, future_bag) == []

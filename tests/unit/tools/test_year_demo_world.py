@@ -1,0 +1,59 @@
+"""The year demo's world and setup, without I/O: a shortened run is the year's world cut
+short, the imported stock gives the registry the scenario's targets, and a decline carries
+a code of the shared list."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from services.registry.domain.fairshare import MunicipalityInput, compute_targets
+from shared.decline_reasons import decline_reasons
+from tools.year_parties import answer_body
+from tools.year_setup import agreement_body, stock_rows
+from tools.year_world import first_days, whole_year
+
+WHOLE = whole_year(2026, 1)
+
+
+def test_a_shortened_world_is_the_first_days_of_the_whole_year():
+    short = first_days(WHOLE, 30)
+
+    assert short.days == 30 and short.end == date(2026, 1, 31)
+    assert short.vacancies == [f for f in WHOLE.vacancies if f.announced_on < short.end]
+    assert short.arrivals == [a for a in WHOLE.arrivals if a.granted_on < short.end]
+    assert 0 < len(short.vacancies) < len(WHOLE.vacancies)
+    some = short.arrivals[0].candidate.id, short.vacancies[0].vacancy.id
+    assert short.outcome(*some) == WHOLE.outcome(*some)  # the parties answer alike
+    assert short.targets()["GM0014"] == pytest.approx(WHOLE.targets()["GM0014"] * 30 / 365)
+
+
+def test_the_imported_stock_gives_the_registry_the_scenarios_targets():
+    rows = stock_rows(WHOLE)
+    counts = Counter(row[1] for corporation_rows in rows.values() for row in corporation_rows)
+    body = agreement_body(WHOLE)
+    scenario = WHOLE.scenario
+    # what the registry computes from its stock counts, the population and the terms
+    registry = compute_targets(
+        [MunicipalityInput(m.code, m.population, counts[m.code]) for m in scenario.municipalities],
+        body["keyWeights"], body["urgentShare"], expected_lettings=body["expectedLettings"],
+        cap_share=body["capShare"])
+
+    expected = {m.municipality: m.target for m in scenario.fair_share().municipalities}
+    assert {m.municipality: m.target for m in registry.municipalities} == expected
+    bags = [row[0] for corporation_rows in rows.values() for row in corporation_rows]
+    assert len(bags) == len(set(bags))  # one corporation per dwelling
+
+
+def test_every_decline_of_the_world_has_a_code_the_platform_knows():
+    reasons = decline_reasons()
+    for code in WHOLE.scenario.behaviour.decline_reasons:
+        body = answer_body("candidate", "declined", date(2026, 3, 1), code)
+        assert body["reasonCode"] in reasons.codes_for("candidate")
+    body = answer_body("corporation", "declined", date(2026, 3, 1), "corporation-screening")
+    assert body == {"decision": "declined", "decidedBy": "corporation", "on": "2026-03-01",
+                    "reasonCode": "corporation-screening"}
+    assert body["reasonCode"] in reasons.codes_for("corporation")
+    assert "reasonCode" not in answer_body("candidate", "accepted", date(2026, 3, 1), None)
