@@ -358,3 +358,26 @@ def run_forever(platform: Platform) -> None:
     finally:
         platform.stop()
         launcher_pid.unlink(missing_ok=True)
+
+
+@dataclass(frozen=True)
+class LocalPlatform:
+    """Where `make run` (`woonregie run`) serves, from the same WOONREGIE_RUN_* settings."""
+
+    ports: dict[str, int]
+    data_dir: Path | None  # None: WOONREGIE_DATA_DIR decides
+    bootstrap: str | None  # None: WOONREGIE_KAFKA_BOOTSTRAP decides
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{self.ports[service]}"
+
+
+def local_platform(data_dir: Path | None = None) -> LocalPlatform:
+    """The platform the CLI's clients (demo, users) talk to: WOONREGIE_DATA_DIR and
+    WOONREGIE_KAFKA_BOOTSTRAP when set, else what `make run` uses."""
+    run = RunSettings()
+    if data_dir is None and not os.environ.get("WOONREGIE_DATA_DIR"):
+        data_dir = run.data_dir
+    bootstrap = (None if os.environ.get("WOONREGIE_KAFKA_BOOTSTRAP")
+                 else f"127.0.0.1:{run.kafka_port}")
+    return LocalPlatform({name: run.port_of(name) for name in SERVICES}, data_dir, bootstrap)

@@ -34,12 +34,15 @@ def demo(
     seconds: Annotated[float | None, typer.Option(
         min=1, help="stop after this many seconds (default 60 unless --count)")] = None,
     count: Annotated[int | None, typer.Option(min=1, help="stop after this many actions")] = None,
-    registry_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8001",
-    intake_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8002",
-    allocation_url: Annotated[str, typer.Option()] = "http://127.0.0.1:8003",
+    registry_url: Annotated[str | None, typer.Option(
+        help="default: 127.0.0.1 on WOONREGIE_RUN_REGISTRY_PORT (8001), as `make run`")] = None,
+    intake_url: Annotated[str | None, typer.Option(
+        help="default: 127.0.0.1 on WOONREGIE_RUN_INTAKE_PORT (8002)")] = None,
+    allocation_url: Annotated[str | None, typer.Option(
+        help="default: 127.0.0.1 on WOONREGIE_RUN_ALLOCATION_PORT (8003)")] = None,
     data_dir: Annotated[Path | None, typer.Option(
         help="the platform's data folder, whose auth DB issues the demo's tokens "
-             "(default: WOONREGIE_DATA_DIR or the repo's data/)")] = None,
+             "(default: WOONREGIE_DATA_DIR, else `make run`'s WOONREGIE_RUN_DATA_DIR)")] = None,
     seed: Annotated[int | None, typer.Option(help="fixes the generated actors")] = None,
     leave_for_portal: Annotated[bool, typer.Option(
         help="leave the first corporation's proposals unanswered, for its person in the "
@@ -58,6 +61,14 @@ def demo(
 ) -> None:
     """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
     care providers, municipalities and the province would, so the dashboard moves."""
+    from shared.launcher import local_platform
+
+    target = local_platform(data_dir)
+    registry_url = registry_url or target.url("registry")
+    intake_url = intake_url or target.url("intake")
+    allocation_url = allocation_url or target.url("allocation")
+    data_dir = target.data_dir
+    kafka_bootstrap = kafka_bootstrap or target.bootstrap
     if year:
         # the year demo uses the simulator and several services' domains: it is a tool
         from tools.year_cli import run_year_demo
