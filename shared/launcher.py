@@ -313,7 +313,8 @@ def stop_recorded(run_dir: Path, timeout: float = 90.0) -> list[str]:
         with contextlib.suppress(ProcessLookupError):
             os.kill(launcher, signal.SIGTERM)
         if not wait_gone(launcher, timeout):
-            stop_pid(launcher)
+            with contextlib.suppress(ProcessLookupError):  # not a group leader: by pid
+                os.kill(launcher, signal.SIGKILL)
         stopped.append(LAUNCHER)
     for pid_file in sorted(run_dir.glob("*.pid"), key=lambda p: p.stem == "kafka"):
         pid = _recorded_pid(pid_file)

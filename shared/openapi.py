@@ -8,9 +8,11 @@ shares, so that a new route is documented without per-route work:
 - an `API-Version` header on every response (the ApiVersionHeader middleware sends it);
 - a `Problem` (RFC 9457) as `application/problem+json` for every error status an operation
   can return, read off its dependencies: 401/403 where a token is checked, 404 where a path
-  names a resource, 413/415 where a body is read, 400 and 422 where input is validated;
+  names a resource, 413/415 where a body is read, 400 and 422 where input is validated, and
+  what a dependency declares with `raises` (monitoring's filter: 404 for an unknown scope);
 - security per operation: none for the open ones, optional where a public view answers
-  anonymously (the route depends on `optional_caller` only), required otherwise.
+  anonymously (the route depends on `optional_caller` only), required otherwise;
+- a `/x.csv` alias of a `/x` that negotiates CSV is named in `/x`'s description, not listed.
 
 Invalid input is answered with 422 (RFC 9110: understood, but not processable), not the 400
 the Design Rules prefer; 400 is kept for requests that cannot be read at all.
@@ -22,15 +24,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 
-from fastapi import FastAPI
+from fastapi import FastAPI, routing
 from fastapi.dependencies.models import Dependant
 from fastapi.openapi.utils import get_openapi
-from fastapi import routing
 
 from shared import auth
 from shared.problems import PROBLEM_JSON
 
 PREFIX = "/v1"
+PROBLEM_STATUSES = "__problem_statuses__"  # set on a dependency by `raises`
 SECURITY_SCHEME = "HTTPBearer"
 CONTACT = {
     "name": "Woonregie, Koploperregio Groningen",
@@ -103,6 +105,7 @@ def complete(document: dict, operations: list[tuple[str, str, Dependant]]) -> di
     for path, method, dependant in operations:
         _complete_operation(document["paths"][path][method], dependant)
     document["paths"] = {_relative(path): item for path, item in document["paths"].items()}
+    _fold_csv_aliases(document["paths"])
     return _pascal_case_schema_names(document)
 
 
@@ -127,6 +130,8 @@ def _complete_operation(operation: dict, dependant: Dependant) -> None:
         statuses |= {422, 400}
     if "requestBody" in operation or _flat(dependant, "body_params"):
         statuses |= {400, 413, 415, 422}
+    for call in calls:
+        statuses |= set(getattr(call, PROBLEM_STATUSES, ()))
     responses = operation["responses"]
     for status in statuses:
         responses.setdefault(str(status), {})
@@ -159,6 +164,17 @@ def _set_security(operation: dict, access: str) -> None:
         operation["security"] = required
 
 
+def raises(*statuses: int):
+    """Decorator for a dependency: the problem statuses it may answer with, so that every
+    operation depending on it documents them (e.g. 404 for an unknown scope in a filter)."""
+
+    def mark(dependency):
+        setattr(dependency, PROBLEM_STATUSES, statuses)
+        return dependency
+
+    return mark
+
+
 def _access(calls: set) -> str:
     if auth.current_caller in calls:
         return "required"
@@ -177,6 +193,18 @@ def _flat(dependant: Dependant, kind: str) -> list:
     for sub in dependant.dependencies:
         found += _flat(sub, kind)
     return found
+
+
+def _fold_csv_aliases(paths: dict) -> None:
+    """`/x.csv` beside a `/x` that answers `Accept: text/csv` is the same report: it is named
+    in `/x`'s description instead of listed, since a dot in a resource segment breaks the
+    Design Rules' kebab-case paths."""
+    for path in [p for p in paths if p.endswith(".csv")]:
+        negotiated = paths.get(path[: -len(".csv")], {}).get("get")
+        if negotiated and "text/csv" in negotiated["responses"].get("200", {}).get("content", {}):
+            del paths[path]
+            negotiated["description"] = (negotiated.get("description", "") +
+                                         f"\n\nThe CSV is also at `{path}`.").strip()
 
 
 def _relative(path: str) -> str:

@@ -112,7 +112,7 @@ class LocalKeycloak:
     def log_file(self) -> Path:
         return self.workdir / "keycloak.log"
 
-    def start(self, timeout: float = 420.0) -> "LocalKeycloak":
+    def start(self, timeout: float = 900.0) -> "LocalKeycloak":
         home = resolve()
         imports = home / "data" / "import"
         imports.mkdir(parents=True, exist_ok=True)
@@ -125,8 +125,9 @@ class LocalKeycloak:
                    "--health-enabled=false", "--log-level=WARN"]
         self.workdir.mkdir(parents=True, exist_ok=True)
         with self.log_file.open("wb") as log:
+            # its own process group: kc.sh runs java as a child (and again after a rebuild)
             self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                            preexec_fn=_die_with_parent)
+                                            preexec_fn=_die_with_parent, start_new_session=True)
         self._wait_ready(timeout)
         return self
 
@@ -149,12 +150,18 @@ class LocalKeycloak:
             return ""
         return "\n".join(self.log_file.read_text(errors="replace").splitlines()[-lines:])
 
-    def stop(self, timeout: float = 30.0) -> None:
-        if self.process is None or self.process.poll() is not None:
+    def stop(self, timeout: float = 60.0) -> None:
+        """SIGTERM to kc.sh and java (its process group), SIGKILL to what is left after."""
+        if self.process is None:
             return
-        self.process.send_signal(signal.SIGTERM)
+        group = self.process.pid  # start_new_session: the group id is kc.sh's pid
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGTERM)
         try:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(group, signal.SIGKILL)  # java may outlive kc.sh; none may outlive us
+        with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(10)

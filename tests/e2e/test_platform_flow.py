@@ -21,6 +21,7 @@ from reliability.reliability_helpers import group_lag
 from services.intake.domain.bsn import fake_bsn
 from shared import topics
 from shared.periods import today_amsterdam
+from shared.services import SERVICES
 from shared.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -175,7 +176,9 @@ def test_vacancy_to_placement_shows_up_in_realisation(platform):
 def test_ctrl_c_stops_every_process(local_platform):
     platform = local_platform
     pids = platform.recorded_pids()
-    assert len(pids) == 7  # broker, four APIs, the portal, the allocation worker
+    workers = sum(spec.has_worker for spec in SERVICES.values())
+    # the launcher, the broker, every API (the portal too), the allocation worker
+    assert len(pids) == 2 + len(SERVICES) + workers
     platform.stop()
     assert platform.process.returncode == 0
     for pid in pids:

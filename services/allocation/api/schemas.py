@@ -191,7 +191,8 @@ class FairShareOut(Out):
     cap_share: float
     urgent_so_far: int
     lettings_so_far: int
-    expected_to_date: float
+    # a count, not a date: the format tells the Design Rules linter's date heuristic so
+    expected_to_date: float = Field(json_schema_extra={"format": "double"})
 
 
 class AssessmentOut(Out):

@@ -221,7 +221,15 @@ def _proposals(result: EngineResult) -> dict[str, Any]:
             "declined": declines, "expired": counters["expired"],
             "released": counters["released"],
             "stalledLetToRegular": counters["stalled-let-to-regular"],
-            "liveAtEnd": counters["live-at-end"]}
+            "liveAtEnd": counters["live-at-end"],
+            # the urgency life cycle: open proposals withdrawn, urgencies lapsed (by reason)
+            "withdrawn": _by_reason(counters, "withdrawn:"),
+            "lapsed": _by_reason(counters, "lapsed:")}
+
+
+def _by_reason(counters, prefix: str) -> dict[str, int]:
+    return {key[len(prefix):]: n for key, n in sorted(counters.items())
+            if key.startswith(prefix)}
 
 
 def _targets(report: dict[str, Any], bounds) -> dict[str, Any]:

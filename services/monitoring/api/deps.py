@@ -22,7 +22,7 @@ from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
-from shared.openapi import PERIOD
+from shared.openapi import PERIOD, raises
 from shared.periods import Period
 from shared.problems import Problem, invalid
 from shared.runtime import Runtime
@@ -45,6 +45,7 @@ RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
 LiveDep = Annotated[LiveModel, Depends(live_of)]
 
 
+@raises(404)  # an unknown scope
 def report_filter(
     runtime: RuntimeDep,
     period: Annotated[str | None, Query(

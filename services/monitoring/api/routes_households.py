@@ -15,6 +15,7 @@ from services.monitoring.domain import UnknownScope
 from services.monitoring.service import reports
 from services.monitoring.service.reports import ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
+from shared.openapi import CBS_CODE, enforced
 from shared.problems import Problem, invalid
 from shared.vocabulary import PROVINCE_SCOPE, is_cbs_code
 
@@ -22,7 +23,12 @@ router = APIRouter(tags=["monitoring"])
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 MAX_MONTHS = 120
 DOC = {200: {"content": {"application/json": {}, "text/csv": {}},
-             "description": "the figures (JSON, or CSV on Accept: text/csv)"}}
+             "description": "the figures (JSON, or CSV on Accept: text/csv)"},
+       404: {"description": "a municipality monitoring does not know"}}
+Municipality = Annotated[str | None, Query(description="a CBS code",
+                                           json_schema_extra={"pattern": CBS_CODE})]
+WINDOW = enforced(f"not before `from`, at most {MAX_MONTHS} months from it (default: "
+                  f"this year)")
 
 def months_between(first: str, last: str) -> list[str]:
     (y1, m1), (y2, m2) = (map(int, MONTH.fullmatch(v).groups()) for v in (first, last))
@@ -63,11 +69,12 @@ DESCRIPTION = (
 
 @router.get("/active-households", summary=SUMMARY, description=DESCRIPTION, responses=DOC)
 def active_households(request: Request, runtime: RuntimeDep, live: LiveDep,
-                      caller: OptionalCallerDep, municipality: str | None = None,
+                      caller: OptionalCallerDep, municipality: Municipality = None,
                       first: Annotated[str | None, Query(alias="from", pattern=MONTH.pattern,
                                                          description="YYYY-MM")] = None,
                       last: Annotated[str | None, Query(alias="to", pattern=MONTH.pattern,
-                                                        description="YYYY-MM")] = None
+                                                        description="YYYY-MM",
+                                                        json_schema_extra=WINDOW)] = None
                       ) -> Response:
     return _answer(request, runtime, live, caller, municipality, first, last,
                    wants_csv(request))
@@ -75,7 +82,7 @@ def active_households(request: Request, runtime: RuntimeDep, live: LiveDep,
 @router.get("/active-households.csv", summary=f"{SUMMARY} (CSV)", description=DESCRIPTION,
             responses={200: {"content": {"text/csv": {}}, "description": "CSV"}})
 def active_households_csv(request: Request, runtime: RuntimeDep, live: LiveDep,
-                          caller: OptionalCallerDep, municipality: str | None = None,
+                          caller: OptionalCallerDep, municipality: Municipality = None,
                           first: Annotated[str | None, Query(
                               alias="from", pattern=MONTH.pattern)] = None,
                           last: Annotated[str | None, Query(

@@ -21,6 +21,7 @@ from services.monitoring.api.exports import CSV_TYPE, json_response, to_csv, wan
 from services.monitoring.service import woonzorgvisie_reports as reports
 from services.monitoring.service.reports import Disclosure, Report
 from shared.auth import Caller, OptionalCallerDep
+from shared.openapi import PERIOD
 from shared.periods import Period
 from shared.problems import Problem, invalid
 from shared.vocabulary import Role
@@ -65,7 +66,8 @@ def _area(name: str, value: str | None, pattern: re.Pattern) -> str | None:
 def housing_gap(
     request: Request, runtime: RuntimeDep, live: LiveDep, caller: OptionalCallerDep,
     year: Annotated[int, Query(ge=2024, le=2040, description="the year to show")],
-    area: Annotated[str | None, Query(description="a municipality or wijk code")] = None,
+    area: Annotated[str | None, Query(description="a municipality or wijk code",
+                                      json_schema_extra={"pattern": _AREA.pattern})] = None,
     level: Annotated[str, Query(pattern="^(municipality|wijk)$")] = "municipality",
     format: Format = None,
 ) -> Response:
@@ -81,8 +83,10 @@ def housing_gap(
             responses=BOTH_DOC)
 def stapeling(
     request: Request, runtime: RuntimeDep, live: LiveDep, caller: OptionalCallerDep,
-    period: Annotated[str, Query(description="2026, 2026-H1 or 2026-H2")],
-    municipality: Annotated[str | None, Query(description="a CBS code")] = None,
+    period: Annotated[str, Query(description="2026, 2026-H1 or 2026-H2",
+                                 json_schema_extra={"pattern": PERIOD})],
+    municipality: Annotated[str | None, Query(
+        description="a CBS code", json_schema_extra={"pattern": _MUNICIPALITY.pattern})] = None,
     format: Format = None,
 ) -> Response:
     """Per wijk: shares of urgent and care-needing placements against the share of social
@@ -101,7 +105,8 @@ def stapeling(
             responses=BOTH_DOC)
 def programme_realisation(
     request: Request, runtime: RuntimeDep, live: LiveDep, caller: OptionalCallerDep,
-    municipality: Annotated[str | None, Query(description="a CBS code")] = None,
+    municipality: Annotated[str | None, Query(
+        description="a CBS code", json_schema_extra={"pattern": _MUNICIPALITY.pattern})] = None,
     format: Format = None,
 ) -> Response:
     """Per municipality, year and housing type: new homes planned, and delivered as they

@@ -175,8 +175,16 @@ def test_a_refusal_without_valid_reason_lapses_the_urgency_in_allocation_and_int
 
     [lapse] = eventually(lapsed_on_proposals, 30, 0.3, "a CandidateLapsed")
     assert (lapse.reason_code, lapse.count, lapse.municipality) == ("refusals", 1, "GM0014")
-    eventually(lambda: intake.get(f"/v1/candidates/{proposed.candidate_id}", headers=provider)
-               .json()["urgency"]["status"] == "lapsed", 30, 0.3, "intake records the lapse")
+    seen = []
+
+    def urgency_status():
+        response = intake.get(f"/v1/candidates/{proposed.candidate_id}", headers=provider)
+        seen.append((response.status_code, response.text[:300]))
+        return response.status_code == 200 and response.json()["urgency"]["status"]
+
+    assert eventually(lambda: urgency_status() == "lapsed", 30, 0.3,
+                      "intake records the lapse"), seen[-1]
+    assert all(status == 200 for status, _ in seen), seen
     eventually(lambda: [m for m in consume_all(kafka_bootstrap, CANDIDATES.name)
                         if m.key == proposed.candidate_id
                         and isinstance(m.event, ev.UrgencyLapsed)], 30, 0.5,

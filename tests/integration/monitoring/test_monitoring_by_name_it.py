@@ -80,6 +80,8 @@ def test_by_name_figures_per_month(monitoring, places, tokens, province):
 def test_another_municipality_and_bad_months_are_refused(monitoring, places, tokens):
     home, away = places
     own = tokens.issue(home, "municipality")
+    # once the placement into `away` is read, monitoring knows that municipality
+    eventually(lambda: households(monitoring, home, own)["2026-02"]["housed"] == 1)
     assert monitoring.get("/v1/active-households", headers=own,
                           params={"municipality": away}).status_code == 403
     for params, name in (({"municipality": home, "from": "2026-13"}, "from"),

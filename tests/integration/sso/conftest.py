@@ -61,7 +61,7 @@ class ServedPortal:
 
         upgrade(SERVICES["portal"].migrations, settings.db_url())
         self.port = free_port()
-        self.app = create_app(settings)
+        self.app = create_app(settings, with_notifications=False)  # no broker here
         config = uvicorn.Config(self.app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

@@ -99,3 +99,16 @@ def test_a_scenario_with_a_bad_policy_setting_is_refused_with_its_field(tmp_path
     assert result.exit_code == 2
     assert "decisionLeadDays" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_scenario_with_a_free_text_decline_reason_is_refused(tmp_path):
+    from services.allocation.simulator.scenario import SCENARIO_DIR
+
+    raw = json.loads((SCENARIO_DIR / "groningen.json").read_text())
+    raw["behaviour"]["declineReasons"]["te ver van werk"] = 0.1
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(raw))
+    result = CliRunner().invoke(_app(), ["simulate", "--scenario", str(bad), "--days", "5",
+                                         "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "declineReasons" in result.output and "te ver van werk" in result.output
