@@ -212,6 +212,17 @@ def test_province_sees_the_exact_realisation(platform, person):
                                         if r["municipality"] == "GM0014"))
 
 
+def test_municipality_sees_its_own_exact_realisation(platform, person):
+    own = platform.token("GM0014", "municipality")
+    api = platform.client("monitoring").get(
+        "/v1/realisation", headers=own,
+        params={"period": str(today_amsterdam().year), "scope": "GM0014"}).json()
+    gemeente = person("municipality")
+    gemeente.goto("/gemeente/realisatie")
+    assert gemeente.page.locator("#gerealiseerd").inner_text() == str(api["total"]["realised"])
+    assert api["total"]["realised"] >= 1
+
+
 def test_no_personal_data_in_addresses_logs_or_browser_storage(platform, story):
     assert story["urls"], "the browser tests ran first"
     for url in story["urls"]:
