@@ -254,7 +254,8 @@ class Platform:
         table.add_row("kafka (KRaft)", self.bootstrap, str(self.broker.pid if self.broker else ""))
         for child in self.children:
             port = self.settings.port_of(child.name.removesuffix("-worker"))
-            address = f"http://127.0.0.1:{port}/v1/docs" if child.health_url else "(worker)"
+            page = "/" if child.name == "portal" else "/v1/docs"  # people log in at the portal
+            address = f"http://127.0.0.1:{port}{page}" if child.health_url else "(worker)"
             table.add_row(child.name, address, str(child.process.pid))
         return table
 
@@ -346,6 +347,8 @@ def run_forever(platform: Platform) -> None:
         platform.start()
         console.print(platform.summary())
         console.print(
+            f"Portaal: http://127.0.0.1:{platform.settings.portal_port}/ (accounts: "
+            "[bold].venv/bin/woonregie demo[/bold] maakt er een per rol)\n"
             "Token halen: [bold].venv/bin/woonregie tokens issue --org GM0014 --role "
             "municipality[/bold]\nDashboard: "
             f"http://127.0.0.1:{platform.settings.monitoring_port}/   Stoppen: Ctrl-C of make stop"

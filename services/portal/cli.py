@@ -30,8 +30,11 @@ def register(app: typer.Typer) -> None:
 def _with_demo_accounts(feed: Callable) -> Callable:
     @functools.wraps(feed)
     def demo(*args, **kwargs):
+        from shared.launcher import local_platform
+
         feed(*args, **kwargs)
-        _print_logins(ensure_demo_accounts(kwargs.get("data_dir")))
+        platform = local_platform(kwargs.get("data_dir"))
+        _print_logins(ensure_demo_accounts(platform.data_dir), platform.url("portal"))
 
     return demo
 
@@ -53,15 +56,15 @@ def ensure_demo_accounts(data_dir: Path | None) -> list[tuple[str, str, str, str
     return logins
 
 
-def _print_logins(logins: list[tuple[str, str, str, str]]) -> None:
-    from shared.settings import PortalSettings
-
-    table = Table("e-mail", "wachtwoord", "rol", "organisatie", title="Inloggen in het portaal")
+def _print_logins(logins: list[tuple[str, str, str, str]], portal_url: str) -> None:
+    table = Table(title="Inloggen in het portaal")
+    for heading in ("e-mail", "wachtwoord", "rol", "organisatie"):
+        table.add_column(heading, no_wrap=True)  # a cut address or password is no use
     for row in logins:
         table.add_row(*row)
-    console.print(table)
-    console.print(f"Portaal: http://127.0.0.1:{PortalSettings().port}/inloggen "
-                  "(er wacht werk in elke rol)", highlight=False)
+    Console(width=max(console.width, 110)).print(table)
+    console.print(f"Portaal: {portal_url}/inloggen (er wacht werk in elke rol)",
+                  highlight=False)
 
 
 def account_service(data_dir: Path | None = None):

@@ -28,10 +28,20 @@ def agreement(platform: Platform, identity: Identity, scope: str, period: str) -
         raise
 
 
+STATUS_LABELS = {"on-track": "op schema", "behind": "achter", "ahead": "voor"}
+
+
 def _described(alert: dict) -> dict:
+    return {**alert, "message": f"{alert['emittedAt'][:10]} – {_alert_text(alert)}"}
+
+
+def _alert_text(alert: dict) -> str:
     where = alert.get("name") or alert.get("municipality") or alert.get("scope")
+    if alert.get("acceptedDays") is not None:
+        return (f"{where}: geaccepteerd voorstel al {alert['acceptedDays']} dagen zonder "
+                "verhuizing")
     if alert.get("proposalId"):
-        text = f"{where}: voorstel staat {alert.get('openDays')} dagen open"
-    else:
-        text = f"{where}: stand {alert.get('previousStatus') or '–'} → {alert.get('status')}"
-    return {**alert, "message": f"{alert['emittedAt'][:10]} – {text}"}
+        return f"{where}: voorstel staat {alert.get('openDays')} dagen open"
+    status = STATUS_LABELS.get(alert.get("status") or "", alert.get("status") or "–")
+    previous = STATUS_LABELS.get(alert.get("previousStatus") or "", "–")
+    return f"{where}: stand van {previous} naar {status}"
