@@ -15,6 +15,8 @@ from services.registry.api.schemas import (
     TargetsOut,
 )
 from services.registry.domain import commands as c
+from services.registry.domain.agreements import Agreement
+from services.registry.service.bus import MessageBus
 from shared.api import json_router
 from shared.openapi import PERIOD, enforced
 
@@ -50,7 +52,18 @@ def read_agreement(scope: Scope, period: PeriodLabel, caller: AnyRoleDep, bus: B
 def read_targets(scope: Scope, period: PeriodLabel, caller: AnyRoleDep, bus: BusDep,
                  version: Version = None):
     """Per municipality its key, target and carry-over, and how each was computed."""
-    agreement = bus.handle(c.ReadAgreement(scope, period, version))
+    return _targets_out(bus.handle(c.ReadAgreement(scope, period, version)), bus)
+
+
+@router.post("/agreements/{scope}/{period}/preview", response_model=TargetsOut)
+def preview_targets(scope: Scope, period: PeriodLabel, body: AgreementIn,
+                    caller: AgreementWriterDep, bus: BusDep):
+    """The targets a PUT of these terms would set now; nothing is stored or published."""
+    return _targets_out(bus.handle(c.PreviewAgreement(caller.org, scope, period, body.terms())),
+                        bus)
+
+
+def _targets_out(agreement: Agreement, bus: MessageBus) -> TargetsOut:
     names = {m.code: m.name for m in bus.handle(c.ListMunicipalities())}
     result = dict(agreement.result)
     breakdowns = result.pop("municipalities")

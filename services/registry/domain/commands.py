@@ -130,6 +130,16 @@ class PublishAgreement:
 
 
 @dataclass(frozen=True)
+class PreviewAgreement:
+    """The agreement PublishAgreement would store, computed but neither stored nor published."""
+
+    org: str
+    scope: str
+    period: str
+    terms: AgreementTerms
+
+
+@dataclass(frozen=True)
 class ReadAgreement:
     scope: str
     period: str

@@ -1,4 +1,4 @@
-"""Use cases of fair-share agreements: publish a new version, read a version."""
+"""Use cases of fair-share agreements: publish a new version, preview one, read a version."""
 
 from __future__ import annotations
 
@@ -19,6 +19,21 @@ from services.registry.service.uow import RegistryUnitOfWork
 def publish_agreement(cmd: c.PublishAgreement, uow: RegistryUnitOfWork,
                       deps: Deps) -> Agreement:
     """Compute the targets, store them as the next version and publish them."""
+    agreement = _next_version(cmd, uow, deps)
+    uow.agreements.add(agreement)
+    uow.emit(agreement_published(agreement))
+    uow.commit()
+    return agreement
+
+
+def preview_agreement(cmd: c.PreviewAgreement, uow: RegistryUnitOfWork,
+                      deps: Deps) -> Agreement:
+    """The version publish_agreement would store now; the unit of work is never committed."""
+    return _next_version(cmd, uow, deps)
+
+
+def _next_version(cmd: c.PublishAgreement | c.PreviewAgreement, uow: RegistryUnitOfWork,
+                  deps: Deps) -> Agreement:
     errors = []
     period = members = None
     try:
@@ -34,7 +49,7 @@ def publish_agreement(cmd: c.PublishAgreement, uow: RegistryUnitOfWork,
     result, basis = compute(cmd.terms, period, _inputs(uow, members, period),
                             turnover_rate=deps.turnover_rate,
                             stock_per_inhabitant=deps.stock_per_inhabitant)
-    agreement = Agreement(
+    return Agreement(
         scope=cmd.scope, period=period.label,
         version=uow.agreements.latest_version(cmd.scope, period.label) + 1,
         period_start=period.start, period_end=period.end, terms=cmd.terms,
@@ -42,10 +57,6 @@ def publish_agreement(cmd: c.PublishAgreement, uow: RegistryUnitOfWork,
         targets=tuple(result.municipality_targets()), basis=basis,
         published_by=cmd.org, published_at=deps.now(),
     )
-    uow.agreements.add(agreement)
-    uow.emit(agreement_published(agreement))
-    uow.commit()
-    return agreement
 
 
 def _inputs(uow: RegistryUnitOfWork, members, period) -> Inputs:

@@ -31,6 +31,7 @@ HANDLERS: dict[type, Callable] = {
     c.ListVacancies: vacancies.list_vacancies,
     c.PublishAgreement: agreements.publish_agreement,
     c.ReadAgreement: agreements.read_agreement,
+    c.PreviewAgreement: agreements.preview_agreement,
     c.ImportWoonzorgvisie: woonzorgvisie.import_woonzorgvisie,
 }
 
