@@ -45,3 +45,43 @@ def _alert_text(alert: dict) -> str:
     status = STATUS_LABELS.get(alert.get("status") or "", alert.get("status") or "–")
     previous = STATUS_LABELS.get(alert.get("previousStatus") or "", "–")
     return f"{where}: stand van {previous} naar {status}"
+
+
+def agreement_in_force(platform: Platform, identity: Identity, scope: str,
+                       period: str) -> dict | None:
+    """The latest version of the agreement for scope and period (its terms), if any."""
+    try:
+        return platform.get(identity, "registry", f"/agreements/{scope}/{period}")
+    except ApiError as error:
+        if error.status in (404, 422):
+            return None
+        raise
+
+
+def scopes(platform: Platform, identity: Identity) -> dict[str, str]:
+    """Agreement scopes a person may choose: the province and each woondeal region."""
+    regions = platform.get(identity, "registry", "/regions")
+    return {PROVINCE_SCOPE: "Hele provincie", **{r["id"]: r["name"] for r in regions}}
+
+
+def preview_targets(platform: Platform, identity: Identity, scope: str, period: str,
+                    terms: dict) -> dict:
+    return platform.call(identity, "registry", "POST",
+                         f"/agreements/{scope}/{period}/preview", json=terms)
+
+
+def save_agreement(platform: Platform, identity: Identity, scope: str, period: str,
+                   terms: dict) -> dict:
+    return platform.call(identity, "registry", "PUT", f"/agreements/{scope}/{period}",
+                         json=terms)
+
+
+def compared(current: dict | None, preview: dict) -> list[dict]:
+    """Per municipality of the preview: its current target (None: no agreement yet), the
+    previewed one and the difference."""
+    now = {t["municipality"]: t["target"] for t in (current or {}).get("targets", [])}
+    return [{"municipality": t["municipality"], "name": t["name"] or t["municipality"],
+             "current": now.get(t["municipality"]), "preview": t["target"],
+             "difference": (t["target"] - now[t["municipality"]]
+                            if t["municipality"] in now else None)}
+            for t in preview["targets"]]
