@@ -34,7 +34,7 @@ ORG = {"care-provider": "demo-beschermd-wonen-stad", "municipality": "GM0014",
 ROLE_FOR = {  # the role that may call an operation (paths relative to the server URL /v1)
     "registry": lambda method, path: (
         "admin" if path.startswith("/municipalities/") and method == "PUT"
-        else "province" if path.startswith("/agreements") and method == "PUT"
+        else "province" if path.startswith("/agreements") and method in ("PUT", "POST")
         else "corporation"),
     "intake": lambda method, path: (
         "municipality" if path.endswith("/urgency-decisions") else "care-provider"),

@@ -212,6 +212,16 @@ def test_province_sees_the_exact_realisation(platform, person):
                                         if r["municipality"] == "GM0014"))
 
 
+def test_province_previews_the_agreement_targets_before_saving(platform, person):
+    editor = person("province")
+    editor.goto("/provincie/afspraken")
+    editor.page.fill("#aandeel_urgent", "0,4")
+    with editor.page.expect_navigation():
+        editor.page.click("#voorbeeld")
+    editor.check()
+    assert editor.page.locator("#voorbeeld-GM0014").is_visible()
+
+
 def test_municipality_sees_its_own_exact_realisation(platform, person):
     own = platform.token("GM0014", "municipality")
     api = platform.client("monitoring").get(

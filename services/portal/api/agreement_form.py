@@ -7,6 +7,7 @@ agreement in force, so saving from the editor never silently drops one."""
 from __future__ import annotations
 
 from services.portal.api.forms import FormReader
+from services.portal.service.texts import PERIOD
 
 WEIGHTS = {"gewicht_inwoners": "population", "gewicht_voorraad": "socialStock",
            "gewicht_verhuringen": "lettings"}
@@ -33,6 +34,8 @@ def read_editor(reader: FormReader, scopes: dict[str, str]) -> tuple[str, str, d
     """Scope, period and the edited terms; the reader collects what is wrong."""
     scope = reader.choice("gebied", "een gebied", scopes)
     period = reader.text("periode", "de periode", max_length=10)
+    if period and not PERIOD.fullmatch(period):
+        reader.errors["periode"] = "Vul de periode in als jaar (2026) of halfjaar (2026-H1)."
     edited = {
         "urgentShare": reader.number("aandeel_urgent", "het aandeel urgent", low=0, high=1,
                                      whole=False),

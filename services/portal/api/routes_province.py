@@ -51,8 +51,8 @@ def agreement(request: Request, me: Me, platform: PlatformDep):
 
 @router.post("/afspraken", response_class=HTMLResponse)
 def edit_agreement(request: Request, me: Me, platform: PlatformDep, form: FormDep):
-    """"Voorbeeld berekenen" shows the targets the terms would give; "Opslaan" (confirmed)
-    sets them. The registry computes both, so the preview is what saving sets."""
+    """The editor's buttons: the preview shows the targets the terms would give, saving
+    (confirmed) sets them. The registry computes both, so the preview is what saving sets."""
     scopes = province.scopes(platform, me)
     reader = FormReader(form)
     scope, period, edited = read_editor(reader, scopes)

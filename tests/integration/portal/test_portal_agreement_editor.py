@@ -5,7 +5,7 @@ the confirm step, sets them; bad terms are shown beside the field."""
 from __future__ import annotations
 
 import pytest
-from portal_helpers import PASSWORD, log_in, portal_settings, post_form, ServiceApps
+from portal_helpers import PASSWORD, ServiceApps, log_in, portal_settings, post_form
 
 from services.portal.bootstrap import account_service_for
 
