@@ -134,7 +134,8 @@ EXPECTED: dict[str, dict[str, dict]] = {
                           "waiting-times.csv", "proposal-funnel", "proposal-funnel.csv",
                           "stock", "stock.csv", "alerts", "alerts.csv",
                           "origin-destination", "origin-destination.csv",
-                          "active-households", "active-households.csv")},
+                          "active-households", "active-households.csv",
+                          "decision-times", "decision-times.csv")},
         "GET /v1/filter-options": row(200, 200, 200, 200, 200, 200, 200),
         **{f"GET /v1/{report}": row(200, 200, 200, (200, 403), 200, 200, 200)
            for report in ("housing-gap", "stapeling", "programme-realisation")},

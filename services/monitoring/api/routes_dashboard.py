@@ -40,6 +40,7 @@ FIGURES = (
     ("stock", "stock", "chart_stock", ("stock",), False),
     ("households", "active-households", "chart_households", (), True),  # a table only
     ("moves", "origin-destination", "chart_moves", (), True),  # a table only
+    ("decisions", "decision-times", "chart_decisions", (), True),  # a table only
 )
 
 router = APIRouter(include_in_schema=False)

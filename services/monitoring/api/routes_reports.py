@@ -83,6 +83,13 @@ _report("/origin-destination", _read(reports.origin_destination),
 _report("/stock", _read(reports.stock), "Stock and vacancies per municipality",
         "Dwellings by accessibility class, open vacancies, and vacancies and lettings in the "
         "period. The target group filter does not apply.")
+_report("/decision-times", _read(reports.decision_times_report),
+        "Days from urgency application to the municipality's decision",
+        "Per deciding municipality: decisions in the period that answered an application, "
+        "median and p90 days from application to decision, granted and refused; and per "
+        "municipality of application the applications still waiting on the period's end "
+        "(or the latest date seen) with the oldest waiting days. The target group filter "
+        "does not apply.")
 
 
 def _alerts(runtime, live: LiveModel, f: ReportFilter, d: Disclosure, limit: int) -> Report:

@@ -56,7 +56,7 @@ from services.monitoring.domain.bands import (
     classify,
     expected_to_date,
 )
-from services.monitoring.domain import by_name
+from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain.records import (
     AgreementRecord,
     CandidatePlacedRecord,
@@ -73,6 +73,7 @@ from services.monitoring.domain.records import (
     ProposalExpiredRecord,
     UrgencyExpiredRecord,
     UrgencyStepRecord,
+    UrgencyAppliedRecord,
     UrgencyGrantedRecord,
     UrgencyRefusedRecord,
     VacancyAnnouncedRecord,
@@ -497,6 +498,7 @@ class MonitoringModel:
         self.waits: dict[str, WaitRecord] = {}
         self.proposals: dict[str, ProposalState] = {}
         self.by_name = by_name.ByNameList()
+        self.decisions = decision_times.DecisionTimes()
 
     # --- applying events ------------------------------------------------------------------
 
@@ -624,6 +626,8 @@ class MonitoringModel:
         candidate.municipality = rec.municipality
         candidate.last_granted_on = rec.granted_on
         self.by_name.record(rec.candidate_id, by_name.GRANTED, rec.granted_on, rec.municipality)
+        self.decisions.decided(rec.candidate_id, decision_times.GRANTED, rec.granted_on,
+                               rec.municipality)
         self._flow(FlowKind.URGENCY_GRANTED, rec.candidate_id, rec.granted_on,
                    rec.municipality, rec.category)
 
@@ -637,6 +641,8 @@ class MonitoringModel:
         elif candidate.status not in EXIT_STATUSES and candidate.status != CandidateStatus.URGENT:
             candidate.status = CandidateStatus.REFUSED
         self.by_name.record(rec.candidate_id, by_name.REFUSED, rec.refused_on, rec.municipality)
+        self.decisions.decided(rec.candidate_id, decision_times.REFUSED, rec.refused_on,
+                               rec.municipality)
         self._flow(FlowKind.URGENCY_REFUSED, rec.candidate_id, rec.refused_on,
                    rec.municipality, rec.category)
 
@@ -753,7 +759,12 @@ class MonitoringModel:
         self._tick(rec.on)
         self.by_name.record(rec.candidate_id, rec.kind, rec.on, rec.municipality)
 
+    def _on_applied(self, rec: UrgencyAppliedRecord) -> None:
+        self._tick(rec.applied_on)
+        self.decisions.applied(rec.candidate_id, rec.applied_on, rec.municipality)
+
     _HANDLERS = {
+        "intake.urgency-applied": _on_applied,
         "registry.municipality-upserted": _on_municipality,
         "registry.dwelling-upserted": _on_dwelling,
         "registry.vacancy-announced": _on_vacancy_announced,
@@ -801,6 +812,7 @@ class MonitoringModel:
             "waits": rows(self.waits),
             "proposals": rows(self.proposals),
             "byName": self.by_name.snapshot(),
+            "decisionTimes": self.decisions.snapshot(),
         }
 
     # --- scopes ---------------------------------------------------------------------------
@@ -1129,6 +1141,13 @@ class MonitoringModel:
                                 if (code, month) in table) for c in by_name.COLUMNS}}
                      for month in months]
         return rows
+
+    def decision_times(self, period: str, scope: str | None = None) -> list[dict[str, Any]]:
+        """Application to decision per municipality (see domain/decision_times.py)."""
+        window = Period.parse(period)
+        as_of = self.clock or window.end
+        return self.decisions.rows(window.start, window.end, as_of,
+                                   self.scope_municipalities(scope))
 
     def origin_destination(self, period: str, scope: str | None = None,
                            target_group: str | None = None) -> list[dict[str, Any]]:

@@ -273,6 +273,13 @@ class UrgencyGrantedRecord:
 
 
 @dataclass(frozen=True)
+class UrgencyAppliedRecord:
+    candidate_id: str
+    municipality: str
+    applied_on: date
+
+
+@dataclass(frozen=True)
 class UrgencyRefusedRecord:
     candidate_id: str
     municipality: str
@@ -522,9 +529,10 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "allocation.proposal-cancelled": lambda d: ProposalClosedRecord(
         _str(d, "proposalId"), _str(d, "vacancyId"), _str(d, "candidateId"),
         _str(d, "municipality"), _str(d, "reasonCode"), _date(d, "cancelledOn")),
+    "intake.urgency-applied": lambda d: UrgencyAppliedRecord(
+        _str(d, "candidateId"), _str(d, "municipality"), _date(d, "appliedOn")),
     # known event types that do not change monitoring's read models
     "allocation.candidate-lapsed": None,
-    "intake.urgency-applied": None,
     "monitoring.accepted-proposal-stalled": None,
     "intake.candidate-erased": None,
     "registry.feed-vacancy-reported": None,

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from services.monitoring.domain import by_name
+from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain import (
     ALL,
     REALISATION_COUNTS,
@@ -99,6 +99,7 @@ def known_municipalities(model: MonitoringModel) -> set[str]:
     codes.update(p.municipality for p in model.proposals.values())
     codes.update(w.municipality for w in model.waits.values())
     codes.update(c.municipality for c in model.candidates.values())  # the by-name list's
+    codes.update(model.decisions.municipalities())  # applications not yet decided
     return codes
 
 
@@ -197,6 +198,14 @@ def active_households(model: MonitoringModel, months: list[str], municipality: s
     document = {"municipality": municipality or ALL, "from": months[0], "to": months[-1],
                 **d.describe(), "rows": rows}
     return Report("active-households", document, rows)
+
+
+def decision_times_report(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> Report:
+    rows = d.rows(model.decision_times(f.period, f.scope), decision_times.COUNTS,
+                  decision_times.DEPENDENTS)
+    for row in rows:
+        row["name"] = model.name_of(row["municipality"])
+    return Report("decision-times", {**f.echo(), **d.describe(), "rows": rows}, rows)
 
 
 def stock(model: MonitoringModel, f: ReportFilter, d: Disclosure) -> Report:

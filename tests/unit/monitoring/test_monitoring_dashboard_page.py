@@ -95,3 +95,13 @@ def test_the_by_name_figures_and_the_moves_have_a_table_each():
     links = {a["href"] for a in parsed.all("a") if a.get("class") == "csv-link"}
     assert {"/v1/active-households.csv", "/v1/origin-destination.csv"} <= links
     assert TEXTS["nl"]["chart_households"] in text and TEXTS["nl"]["chart_moves"] in text
+
+
+def test_the_decision_times_have_a_table_with_dutch_caption():
+    text, parsed = page()
+    assert "table-decisions" in {d["id"] for d in parsed.all("div")
+                                 if d.get("class") == "table-wrap"}
+    assert "/v1/decision-times.csv" in {a["href"] for a in parsed.all("a")
+                                        if a.get("class") == "csv-link"}
+    assert TEXTS["nl"]["chart_decisions"] in text
+    assert set(TEXTS["nl"]) == set(TEXTS["en"])  # every column has both languages

@@ -403,6 +403,19 @@
     ], report.rows);
   }
 
+  function renderDecisions(report) {
+    function column(text, key, isCount) {
+      return { label: T[text], value: function (r) { return r[key]; }, count: isCount };
+    }
+    table("table-decisions", T.chart_decisions, [
+      { label: T.municipality, value: function (r) { return r.name ? r.name + " (" + r.municipality + ")" : r.municipality; } },
+      column("decision_count", "decisions", true), column("decision_median", "medianDays", false),
+      column("decision_p90", "p90Days", false), column("decision_granted", "granted", true),
+      column("decision_refused", "refused", true), column("decision_waiting", "waiting", true),
+      column("decision_oldest", "oldestWaitingDays", false)
+    ], report.rows);
+  }
+
   function renderAlerts(alerts) {
     var list = document.getElementById("alerts-list");
     var items = alerts.alerts.map(function (alert) {
@@ -441,7 +454,8 @@
       getJson("filter-options"), getJson("realisation", params), getJson("realisation-series", params),
       getJson("flows", params), getJson("waiting-times", params), getJson("proposal-funnel", params),
       getJson("stock", params), getJson("alerts", params),
-      getJson("active-households", householdParams(params)), getJson("origin-destination", params)
+      getJson("active-households", householdParams(params)), getJson("origin-destination", params),
+      getJson("decision-times", params)
     ]).then(function (answers) {
       disclosureSuppressed = answers[1].disclosure !== "exact";
       updateOptions(answers[0]);
@@ -455,6 +469,7 @@
       renderAlerts(answers[7]);
       renderHouseholds(answers[8]);
       renderMoves(answers[9]);
+      renderDecisions(answers[10]);
       document.getElementById("load-error").hidden = true;
       document.getElementById("updated").textContent =
         say(T.updated_at, { time: new Date().toLocaleTimeString(locale) });
