@@ -82,6 +82,7 @@ EXPECTED: dict[str, dict[str, dict]] = {
         "PUT /v1/agreements/{scope}/{period}": row(401, 403, 403, 403, 403, 201, 201),
         "GET /v1/agreements/{scope}/{period}": row(401, 200, 200, 200, 200, 200, 200),
         "GET /v1/agreements/{scope}/{period}/targets": row(401, 200, 200, 200, 200, 200, 200),
+        "POST /v1/agreements/{scope}/{period}/preview": row(401, 403, 403, 403, 403, 200, 200),
         # woonzorgvisie: province, or a municipality for its own areas (another's: row error)
         **{f"POST /v1/{kind}-imports": row(401, 403, 403, (201, 422), 403, 201, 403)
            for kind in ("housing-need", "population-forecast", "building-programme")},
@@ -365,6 +366,12 @@ def build_request(world: World, service: str, endpoint: str, role: str, own: boo
                         "categories": [{"category": "beschermd-wonen", "validityDays": 90}]}
                 return Request(template.replace("{scope}", "province").replace(
                     "{period}", period), json=body)
+            if method == "POST":  # a preview: a PUT's body, nothing stored
+                return Request(template.replace("{scope}", "province").replace(
+                    "{period}", str(year)), json={
+                        "urgentShare": 0.3, "expectedLettings": 100,
+                        "keyWeights": {"population": 1.0},
+                        "categories": [{"category": "beschermd-wonen", "validityDays": 90}]})
             world.shared("agreement", lambda: world.ok(
                 "registry", "PUT", f"/v1/agreements/province/{year}", PR,
                 json={"urgentShare": 0.3, "expectedLettings": 100,
