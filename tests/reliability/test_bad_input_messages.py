@@ -30,6 +30,7 @@ from reliability_helpers import (
 )
 from services.allocation.worker.topics import CONSUMED as ALLOCATION_CONSUMED
 from services.monitoring.adapters.consumer import CONSUMED_TOPICS as MONITORING_CONSUMED
+from services.portal.notifications.consumer import TOPICS as PORTAL_CONSUMED
 from shared import events as ev
 from shared import topics
 from shared.envelope import encode
@@ -41,10 +42,13 @@ pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow]
 SOURCE = "urn:woonregie:tests:poison"
 OVERSIZED = 900_000
 
+PORTAL = "portal-notifications"
 # consumer name (in the DLQ letter and the ledger) -> (service database, consumer group)
 GROUP_CONSUMERS = {
     "registry.vacancy-feed": ("registry", "registry-feed"),
     "intake.placements": ("intake", "intake"),
+    "intake.urgency-inputs": ("intake", "intake"),  # agreements (validity) and lapses
+    PORTAL: (PORTAL, PORTAL),  # the portal's notices: their own database and group
     "allocation.inputs": ("allocation", "allocation"),
 }
 MONITORING = "monitoring.read-model"
@@ -55,9 +59,10 @@ CONSUMERS = {
     topics.MUNICIPALITIES.name: {"allocation.inputs", MONITORING},
     topics.DWELLINGS.name: {MONITORING},
     topics.VACANCIES.name: {"allocation.inputs", MONITORING},
-    topics.AGREEMENTS.name: {"allocation.inputs", MONITORING},
-    topics.CANDIDATES.name: {"allocation.inputs", MONITORING},
-    topics.PROPOSALS.name: {MONITORING},
+    topics.AGREEMENTS.name: {"allocation.inputs", "intake.urgency-inputs", MONITORING},
+    topics.CANDIDATES.name: {"allocation.inputs", PORTAL, MONITORING},
+    topics.PROPOSALS.name: {"intake.urgency-inputs", PORTAL, MONITORING},
+    topics.ALERTS.name: {PORTAL},
     topics.PLACEMENTS.name: {"intake.placements", MONITORING},
     topics.WOONZORGVISIE.name: {MONITORING},
 }
@@ -83,6 +88,7 @@ def test_a_dead_letter_of_an_oversized_message_fits_the_dlq():
 def test_the_table_covers_every_consumed_topic():
     consumed = {topics.VACANCY_FEED.name, topics.PLACEMENTS.name}  # registry's and intake's
     consumed |= {t.name for t in ALLOCATION_CONSUMED} | {t.name for t in MONITORING_CONSUMED}
+    consumed |= set(PORTAL_CONSUMED)
     assert set(CONSUMERS) == consumed
     for name, consumers in CONSUMERS.items():
         assert (MONITORING in consumers) == (name in {t.name for t in MONITORING_CONSUMED})
@@ -123,6 +129,9 @@ def marker_event(topic: str, feed_bag_id: str, municipality: ev.MunicipalityUpse
         topics.PROPOSALS.name: lambda: ev.VacancyLabelled(
             vacancy_id=fake, bag_id=facts.bag_id, municipality="GM0014", labelled=False,
             reason="test marker", decided_on=today),
+        topics.ALERTS.name: lambda: ev.ProposalStalled(
+            scope="province", proposal_id=fake, vacancy_id=fake, municipality="GM0014",
+            open_days=1),
         topics.PLACEMENTS.name: lambda: ev.CandidatePlaced(
             placement_id=fake, proposal_id=fake, vacancy_id=fake, bag_id=facts.bag_id,
             candidate_id=fake, municipality="GM0014", origin_municipality="GM0014",
