@@ -10,10 +10,10 @@ from datetime import date
 from services.allocation.adapters.aggregate_store import AggregateCache
 from services.allocation.adapters.tables import INFRA
 from services.allocation.domain import AllocationPolicy, Pacing
-from services.allocation.service.bus import MessageBus
-from services.allocation.service.handlers import Deps, on_event
+from services.allocation.service.handlers import HANDLERS, RETRY, Deps, on_event
 from services.allocation.service.processing import PatientProcessor
 from services.allocation.service.uow import AllocationUnitOfWork
+from shared.bus import MessageBus
 from shared.consuming import EventProcessor
 from shared.db import make_engine
 from shared.dlq import DeadLetter
@@ -39,7 +39,7 @@ def bootstrap(settings: AllocationSettings, *, producer_factory: Callable | None
                       uow_class=AllocationUnitOfWork.bound(cache, policy),
                       producer_factory=producer_factory)
     deps = Deps(scope=scope, policy=policy, today=today)
-    runtime.extras.update(bus=MessageBus(runtime.uow, deps), deps=deps, cache=cache)
+    runtime.extras.update(bus=MessageBus(runtime.uow, HANDLERS, deps, RETRY), deps=deps, cache=cache)
     return runtime
 
 

@@ -11,10 +11,16 @@ from services.intake.adapters.keys import resolve_keys
 from services.intake.adapters.tables import INFRA
 from services.intake.domain.geography import load_geography
 from services.intake.domain.income import load_income_limits
-from services.intake.service.bus import MessageBus
-from services.intake.service.handlers import Deps, on_placement_event, on_urgency_input
+from services.intake.service.handlers import (
+    HANDLERS,
+    RETRY,
+    Deps,
+    on_placement_event,
+    on_urgency_input,
+)
 from services.intake.service.uow import IntakeUnitOfWork
 from shared import topics
+from shared.bus import MessageBus
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -34,7 +40,7 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
     deps = Deps(pseudonym_key=keys.pseudonym_key, limits=load_income_limits(),
                 geography=load_geography(),
                 urgency_validity_days=settings.default_urgency_validity_days, clock=clock)
-    bus = MessageBus(runtime.uow, deps)
+    bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
     runtime.extras.update(
         bus=bus,
         expiry=ExpiryScheduler(bus, settings.expiry_check_seconds),

@@ -8,10 +8,11 @@ from datetime import date
 from services.registry.adapters.background import FeedConsumer, ReferenceSeed
 from services.registry.adapters.tables import INFRA
 from services.registry.domain.reference import load_reference_data
-from services.registry.service.bus import MessageBus
 from services.registry.service.deps import Deps
 from services.registry.service.feed import handle_feed_record
+from services.registry.service.handlers import HANDLERS, RETRY
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.bus import MessageBus
 from shared.consuming import EventProcessor
 from shared.db import make_engine
 from shared.periods import today_amsterdam
@@ -28,7 +29,7 @@ def bootstrap(settings: RegistrySettings, *, producer_factory: Callable | None =
     reference = load_reference_data(settings.reference_data_path)
     deps = Deps(reference=reference, turnover_rate=settings.turnover_rate,
                 stock_per_inhabitant=settings.social_stock_per_inhabitant, today=today)
-    bus = MessageBus(runtime.uow, deps)
+    bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
     runtime.extras.update(
         bus=bus,
         reference=reference,

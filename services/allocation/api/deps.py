@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.allocation.service.bus import MessageBus
+from shared.bus import MessageBus
 from shared.auth import Caller, CallerDep, require_roles
 from shared.vocabulary import Role
 

@@ -8,6 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.exc import IntegrityError
+
+from services.allocation.adapters.aggregate_store import VersionConflict
 from services.allocation.adapters.tables import PlacementRow, ProposalRow
 from services.allocation.domain import AllocationError, AllocationPolicy, Decision, ids
 from services.allocation.service import commands as c
@@ -24,6 +27,7 @@ from services.allocation.service.access import (
 from services.allocation.service.changes import change
 from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
 from services.allocation.service.uow import AllocationUnitOfWork
+from shared.bus import Retry
 from shared.consuming import Rejected
 from shared.decline_reasons import decline_reasons
 from shared.envelope import Received
@@ -225,3 +229,5 @@ HANDLERS: dict[type, Callable] = {
     c.ExpireDueProposals: expire_due,
     c.DecideDueVacancies: decide_due,
 }
+# another writer saving the scope in between: the redo sees the newer state and decides anew
+RETRY = Retry(attempts=10, on=(VersionConflict, IntegrityError))

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from services.intake.domain.commands import Caller as CommandCaller
-from services.intake.service.bus import MessageBus
 from shared.auth import Caller, require_roles
+from shared.bus import MessageBus
 from shared.openapi import enforced
 from shared.runtime import Runtime
 from shared.vocabulary import Role

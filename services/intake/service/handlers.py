@@ -37,6 +37,7 @@ from services.intake.domain.validity import AgreementTerms, Validity, agreed_val
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
+from shared.bus import Retry
 from shared.envelope import Received
 from shared.events import (
     AgreementPublished,
@@ -482,3 +483,4 @@ HANDLERS: dict[type, Callable[..., Reply]] = {
 # Writes that may lose a race on a unique key (pseudonym, Idempotency-Key): run once more,
 # and the second run sees the winner (409 duplicate, or a replay of the first answer).
 RETRY_ON_CONFLICT = (c.RegisterCandidate, c.ImportCandidates)
+RETRY = Retry(attempts=2, only=RETRY_ON_CONFLICT)

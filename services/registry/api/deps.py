@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from services.registry.domain.reference import ReferenceData
-from services.registry.service.bus import MessageBus
+from shared.bus import MessageBus
 from shared.auth import Caller, CallerDep, require_roles
 from shared.runtime import Runtime
 from shared.vocabulary import Role
