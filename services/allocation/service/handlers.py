@@ -124,13 +124,13 @@ def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps
 def _check_decline_input(cmd: c.RespondToProposal) -> None:
     if cmd.decision is not Decision.DECLINED:
         if cmd.note:
-            raise InvalidInput("note", "a note goes with a decline only")
+            raise InvalidInput.of("note", "a note goes with a decline only")
         return
     if not cmd.reason_code:
-        raise InvalidInput("reasonCode", "required when the proposal is declined")
+        raise InvalidInput.of("reasonCode", "required when the proposal is declined")
     allowed = decline_reasons().codes_for(cmd.decided_by.value)
     if cmd.reason_code not in allowed:
-        raise InvalidInput("reasonCode", f"unknown code {cmd.reason_code!r} for the "
+        raise InvalidInput.of("reasonCode", f"unknown code {cmd.reason_code!r} for the "
                                          f"{cmd.decided_by}; allowed: {', '.join(allowed)}")
 
 
@@ -143,9 +143,9 @@ def _answer_day(on: date | None, today: date, row: ProposalRow) -> date:
     if on is None:
         return today
     if on > today:
-        raise InvalidInput("on", "lies in the future")
+        raise InvalidInput.of("on", "lies in the future")
     if on < row.proposed_on:
-        raise InvalidInput("on", f"the answer cannot precede the proposal "
+        raise InvalidInput.of("on", f"the answer cannot precede the proposal "
                                  f"({row.proposed_on.isoformat()})")
     return on
 
@@ -156,7 +156,7 @@ def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
     if not may_report_move_in(cmd.caller, row):
         raise Forbidden("only the dwelling's corporation reports the move-in")
     if cmd.move_in_date < row.proposed_on:
-        raise InvalidInput("date", f"the move-in cannot precede the proposal "
+        raise InvalidInput.of("date", f"the move-in cannot precede the proposal "
                                    f"({row.proposed_on.isoformat()})")
     change(uow, deps.scope, lambda a: a.move_in(cmd.proposal_id, cmd.move_in_date),
            cause=f"move-in:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])

@@ -60,7 +60,7 @@ def import_dwellings(cmd: c.ImportDwellings, uow: RegistryUnitOfWork,
         found = (dwelling_errors(row.dwelling, known) if row.dwelling is not None
                  else list(row.errors) + _raw_errors(row, known))
         if found:
-            errors.extend(RowError(row.number, e.field, e.message) for e in found)
+            errors.extend(RowError(row.number, e.field, e.reason) for e in found)
             continue
         bag_id = row.dwelling.bag_id
         other = existing.get(bag_id)
