@@ -41,14 +41,6 @@ class ListDeclineReasons:
 
 
 @dataclass(frozen=True)
-class ProposalDetail:
-    """A proposal as one caller may see it: `notes` is None unless the caller is a party."""
-
-    row: object  # ProposalRow
-    notes: list | None = None
-
-
-@dataclass(frozen=True)
 class ReportMoveIn:
     caller: Caller
     proposal_id: str
