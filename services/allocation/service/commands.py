@@ -82,11 +82,3 @@ class ExpireDueProposals:
 @dataclass(frozen=True)
 class DecideDueVacancies:
     today: date | None = None  # None: today in Amsterdam
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    page_size: int
-    total: int

@@ -38,6 +38,7 @@ from shared.bus import Retry
 from shared.consuming import Rejected
 from shared.decline_reasons import decline_reasons
 from shared.envelope import Received
+from shared.pagination import Page
 from shared.periods import today_amsterdam
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy
 
@@ -92,10 +93,10 @@ def decide_due(cmd: c.DecideDueVacancies, uow: AllocationUnitOfWork, deps: Deps)
 # --- API ------------------------------------------------------------------------------------
 
 
-def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) -> Page:
     rows, total = uow.proposals.page(audience_of(cmd.caller), cmd.status, cmd.page,
                                      cmd.page_size)
-    return c.Page([copy_of(ProposalView, r) for r in rows], cmd.page, cmd.page_size, total)
+    return Page([copy_of(ProposalView, r) for r in rows], cmd.page, cmd.page_size, total)
 
 
 def read_proposal(cmd: c.ReadProposal, uow: AllocationUnitOfWork, deps: Deps
@@ -204,9 +205,9 @@ def assess(cmd: c.AssessCandidate, uow: AllocationUnitOfWork, deps: Deps):
         uow.allocators.give_back(allocator)
 
 
-def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> Page:
     rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
-    return c.Page([copy_of(PlacementView, r) for r in rows], cmd.page, cmd.page_size, total)
+    return Page([copy_of(PlacementView, r) for r in rows], cmd.page, cmd.page_size, total)
 
 
 def read_placement(cmd: c.ReadPlacement, uow: AllocationUnitOfWork, deps: Deps

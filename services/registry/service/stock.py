@@ -21,9 +21,10 @@ from services.registry.domain.errors import (
 )
 from services.registry.domain.fairshare import FieldError
 from services.registry.domain.rules import bag_id_error, municipality_error
-from services.registry.service.deps import Deps, Page
+from services.registry.service.deps import Deps
 from services.registry.service.events import dwelling_upserted
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.pagination import Page
 
 
 @dataclass(frozen=True)
