@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.intake.adapters.background import ExpiryScheduler, PlacementConsumer
@@ -27,10 +28,18 @@ from shared.runtime import Runtime
 from shared.settings import IntakeSettings
 
 
+@dataclass
+class IntakeRuntime(Runtime):
+    bus: MessageBus[Deps] = field(init=False)
+    expiry: ExpiryScheduler = field(init=False)
+    placements: PlacementConsumer = field(init=False)
+    urgency_inputs: PlacementConsumer = field(init=False)
+
+
 def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = None,
-              clock: Callable[[], date] = today_amsterdam) -> Runtime:
+              clock: Callable[[], date] = today_amsterdam) -> IntakeRuntime:
     keys = resolve_keys(settings)
-    runtime = Runtime(
+    runtime = IntakeRuntime(
         settings=settings,
         engine=make_engine(settings.db_url()),
         infra=INFRA,
@@ -40,28 +49,24 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
     deps = Deps(pseudonym_key=keys.pseudonym_key, limits=load_income_limits(),
                 geography=load_geography(),
                 urgency_validity_days=settings.default_urgency_validity_days, clock=clock)
-    bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
-    runtime.extras.update(
-        bus=bus,
-        expiry=ExpiryScheduler(bus, settings.expiry_check_seconds),
-        placements=PlacementConsumer(
-            settings, consumer_name=f"{settings.service_name}.placements",
-            uow_factory=runtime.uow,
-            handler=lambda uow, received: on_placement_event(uow, received, deps),
-            producer_factory=runtime.producer_factory,
-        ),
-        urgency_inputs=PlacementConsumer(
-            settings, consumer_name=f"{settings.service_name}.urgency-inputs",
-            uow_factory=runtime.uow,
-            handler=lambda uow, received: on_urgency_input(uow, received, deps),
-            producer_factory=runtime.producer_factory,
-            topic_names=(topics.AGREEMENTS.name, topics.PROPOSALS.name),
-        ),
+    runtime.bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
+    runtime.expiry = ExpiryScheduler(runtime.bus, settings.expiry_check_seconds)
+    runtime.placements = PlacementConsumer(
+        settings, consumer_name=f"{settings.service_name}.placements",
+        uow_factory=runtime.uow,
+        handler=lambda uow, received: on_placement_event(uow, received, deps),
+        producer_factory=runtime.producer_factory,
+    )
+    runtime.urgency_inputs = PlacementConsumer(
+        settings, consumer_name=f"{settings.service_name}.urgency-inputs",
+        uow_factory=runtime.uow,
+        handler=lambda uow, received: on_urgency_input(uow, received, deps),
+        producer_factory=runtime.producer_factory,
+        topic_names=(topics.AGREEMENTS.name, topics.PROPOSALS.name),
     )
     return runtime
 
 
-def lifecycles(runtime: Runtime) -> list:
+def lifecycles(runtime: IntakeRuntime) -> list:
     """What runs beside the API, in start order."""
-    return [runtime.relay, runtime.extras["expiry"], runtime.extras["placements"],
-            runtime.extras["urgency_inputs"]]
+    return [runtime.relay, runtime.expiry, runtime.placements, runtime.urgency_inputs]
