@@ -14,7 +14,9 @@ into a cache folder (default `<repo>/.cache/kafka/<version>`) and run with
 With `sasl_users` the client listener is SASL_PLAINTEXT (PLAIN or SCRAM-SHA-256/512); SCRAM
 users are written into the metadata log at format time (`StorageTool --add-scram`). The
 controller listener stays PLAINTEXT on 127.0.0.1. With `tls` (a `BrokerTls`: PKCS#12 key store,
-PEM trust store) the client listener is SSL, or SASL_SSL with `sasl_users`.
+PEM trust store) the client listener is SSL, or SASL_SSL with `sasl_users`. With `super_users`
+the StandardAuthorizer is on: those users (and the broker) may do anything, everyone else only
+what an ACL allows (`shared.kafka_admin.grant_corporation_feed`).
 
 Start-up is tuned for tests: a dynamic class-data-sharing archive per jar folder (dumped by
 the first clean stop, `class_data_sharing=False` to turn off) and C1-only JIT
@@ -237,6 +239,7 @@ class LocalBroker:
         sasl_mechanism: str = "SCRAM-SHA-256",
         extra_config: dict[str, str] | None = None,
         tls: BrokerTls | None = None,
+        super_users: list[str] | None = None,
         detach: bool = False,
         class_data_sharing: bool = True,
         fast_start: bool = True,
@@ -247,6 +250,7 @@ class LocalBroker:
         self.jvm_opts = list(jvm_opts or [])
         self.extra_config = dict(extra_config or {})
         self.tls = tls
+        self.super_users = list(super_users or [])
         self.detach = detach
         self.class_data_sharing = class_data_sharing
         self.fast_start = fast_start
@@ -387,8 +391,20 @@ class LocalBroker:
             }
         if self.tls:
             props |= self._tls_properties()
+        if self.super_users:
+            props |= self._authorizer_properties()
         props |= self.extra_config
         return props
+
+    def _authorizer_properties(self) -> dict[str, str]:
+        # ANONYMOUS is whoever uses the PLAINTEXT controller listener on 127.0.0.1: the node
+        # itself registering with its controller; clients come in through SASL only
+        supers = [BROKER_USER, "ANONYMOUS", *self.super_users]
+        return {
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "super.users": ";".join(f"User:{user}" for user in supers),
+            "allow.everyone.if.no.acl.found": "false",
+        }
 
     def _tls_properties(self) -> dict[str, str]:
         return {
