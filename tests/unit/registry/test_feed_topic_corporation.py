@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from services.registry.adapters.background import corporation_mismatch
+from services.registry.adapters.feed import corporation_mismatch
 from shared import topics
 from shared.consuming import Inbound
 from shared.envelope import encode
