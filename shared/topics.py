@@ -108,6 +108,10 @@ CORPORATION_FEED_PATTERN = (
 FEED_SUBSCRIPTION = rf"{CORPORATION_FEED_PATTERN}|^{re.escape(VACANCY_FEED.name)}$"
 
 
+# the feeds as one AsyncAPI channel with a parameter (docs/asyncapi.yaml)
+CORPORATION_FEED_ADDRESS = f"{CORPORATION_FEED_PREFIX}{{corporation}}.{CORPORATION_FEED_VERSION}"
+
+
 def corporation_feed_prefix(corporation: str) -> str:
     """The PREFIXED ACL resource of a corporation's feeds (every version)."""
     if not re.fullmatch(CORPORATION_NAME, corporation):
