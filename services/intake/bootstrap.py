@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.intake.adapters.background import ExpiryScheduler, PlacementConsumer
+from services.intake.adapters.background import ExpiryScheduler
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.keys import resolve_keys
 from services.intake.adapters.tables import INFRA
@@ -22,6 +22,7 @@ from services.intake.service.handlers import (
 from services.intake.service.uow import IntakeUnitOfWork
 from shared import topics
 from shared.bus import MessageBus
+from shared.consuming import ConsumerThread, event_consumer
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -32,8 +33,8 @@ from shared.settings import IntakeSettings
 class IntakeRuntime(Runtime):
     bus: MessageBus[Deps] = field(init=False)
     expiry: ExpiryScheduler = field(init=False)
-    placements: PlacementConsumer = field(init=False)
-    urgency_inputs: PlacementConsumer = field(init=False)
+    placements: ConsumerThread = field(init=False)
+    urgency_inputs: ConsumerThread = field(init=False)
 
 
 def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = None,
@@ -51,18 +52,18 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
                 urgency_validity_days=settings.default_urgency_validity_days, clock=clock)
     runtime.bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
     runtime.expiry = ExpiryScheduler(runtime.bus, settings.expiry_check_seconds)
-    runtime.placements = PlacementConsumer(
-        settings, consumer_name=f"{settings.service_name}.placements",
-        uow_factory=runtime.uow,
+    runtime.placements = event_consumer(
+        f"{settings.service_name}.placements", settings, (topics.PLACEMENTS.name,),
+        group_id=settings.consumer_group, uow_factory=runtime.uow,
         handler=lambda uow, received: on_placement_event(uow, received, deps),
         producer_factory=runtime.producer_factory,
     )
-    runtime.urgency_inputs = PlacementConsumer(
-        settings, consumer_name=f"{settings.service_name}.urgency-inputs",
-        uow_factory=runtime.uow,
+    runtime.urgency_inputs = event_consumer(
+        f"{settings.service_name}.urgency-inputs", settings,
+        (topics.AGREEMENTS.name, topics.PROPOSALS.name),
+        group_id=settings.consumer_group, uow_factory=runtime.uow,
         handler=lambda uow, received: on_urgency_input(uow, received, deps),
         producer_factory=runtime.producer_factory,
-        topic_names=(topics.AGREEMENTS.name, topics.PROPOSALS.name),
     )
     return runtime
 

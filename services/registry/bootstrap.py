@@ -6,7 +6,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
-from services.registry.adapters.background import FeedConsumer, ReferenceSeed
+from services.registry.adapters.background import ReferenceSeed
+from services.registry.adapters.feed import feed_consumer
 from services.registry.adapters.tables import INFRA
 from services.registry.domain.reference import ReferenceData, load_reference_data
 from services.registry.service.deps import Deps
@@ -14,7 +15,7 @@ from services.registry.service.feed import handle_feed_record
 from services.registry.service.handlers import HANDLERS, RETRY
 from services.registry.service.uow import RegistryUnitOfWork
 from shared.bus import MessageBus
-from shared.consuming import EventProcessor
+from shared.consuming import ConsumerThread
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -28,7 +29,7 @@ class RegistryRuntime(Runtime):
     bus: MessageBus[Deps] = field(init=False)
     reference: ReferenceData = field(init=False)
     seed: ReferenceSeed = field(init=False)
-    feed: FeedConsumer = field(init=False)
+    feed: ConsumerThread = field(init=False)
 
 
 def bootstrap(settings: RegistrySettings, *, producer_factory: Callable | None = None,
@@ -42,10 +43,10 @@ def bootstrap(settings: RegistrySettings, *, producer_factory: Callable | None =
     runtime.bus = MessageBus(runtime.uow, HANDLERS, deps, RETRY)
     runtime.reference = reference
     runtime.seed = ReferenceSeed(runtime.bus, reference)
-    runtime.feed = FeedConsumer(settings, lambda: EventProcessor(
-        FEED_CONSUMER, runtime.uow,
-        lambda uow, received: handle_feed_record(uow, received, deps),
-        runtime.dead_letters))
+    runtime.feed = feed_consumer(
+        FEED_CONSUMER, settings, uow_factory=runtime.uow,
+        handler=lambda uow, received: handle_feed_record(uow, received, deps),
+        producer_factory=runtime.producer_factory)
     return runtime
 
 
