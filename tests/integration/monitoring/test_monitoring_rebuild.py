@@ -8,6 +8,7 @@ is refused without --force."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import time
@@ -68,6 +69,17 @@ def run_rebuild(bootstrap: str, data_dir, *options: str) -> subprocess.Completed
                           timeout=180)
 
 
+def documented_rebuild(bootstrap: str, data_dir) -> subprocess.CompletedProcess:
+    """The bash block under `<!-- rebuild-test:monitoring -->` in docs/OPERATIONS.md."""
+    doc = (REPO_ROOT / "docs" / "OPERATIONS.md").read_text()
+    match = re.search(r"<!-- rebuild-test:monitoring -->\s*```bash\n(.*?)```", doc, re.S)
+    assert match
+    env = {**os.environ, "WOONREGIE_KAFKA_BOOTSTRAP": bootstrap,
+           "WOONREGIE_DATA_DIR": str(data_dir), "WOONREGIE_LOG_JSON": "false"}
+    return subprocess.run(["bash", "-euc", match.group(1)], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=180)
+
+
 def durable_state(url: str) -> dict:
     """What monitoring keeps in its database, in a comparable form."""
     engine = create_engine(url)
@@ -124,7 +136,7 @@ def test_rebuilt_monitoring_equals_the_live_one(own_broker, tmp_path, auth_db_ur
         live_reports = reports(live, province)
 
     data_dir = tmp_path / "ops"
-    done = run_rebuild(own_broker, data_dir)
+    done = documented_rebuild(own_broker, data_dir)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "registry.vacancies.v1:" in done.stdout and "skipped 1" in done.stdout
     assert "next steps" in done.stdout and "totaal" in done.stdout  # the progress bar
