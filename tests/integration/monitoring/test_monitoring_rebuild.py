@@ -22,8 +22,6 @@ from factories import sample_events
 from monitoring_helpers import RunningMonitoring, Scenario, eventually, publish, replayed
 from platform_fixtures import service_settings
 from shared import topics
-from shared.broker import LocalBroker
-from shared.kafka_admin import ensure_topics
 from shared.settings import REPO_ROOT
 
 pytestmark = pytest.mark.kafka
@@ -32,17 +30,6 @@ REPORTS = ("/v1/realisation", "/v1/realisation-series", "/v1/flows", "/v1/waitin
            "/v1/proposal-funnel", "/v1/origin-destination", "/v1/stock", "/v1/alerts",
            "/v1/active-households", "/v1/decision-times", "/v1/filter-options",
            "/v1/stapeling", "/v1/programme-realisation", "/v1/housing-gap")
-
-
-@pytest.fixture(scope="module")
-def own_broker(tmp_path_factory):
-    broker = LocalBroker(tmp_path_factory.mktemp("rebuild-kafka"))
-    broker.start()
-    try:
-        ensure_topics(broker.bootstrap)
-        yield broker.bootstrap
-    finally:
-        broker.stop()
 
 
 def traffic(scenario: Scenario) -> list:
