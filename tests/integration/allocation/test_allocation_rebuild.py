@@ -2,7 +2,8 @@
 traffic through the real worker (a process) and the API (answers, a decline with its
 follow-up proposal, a move-in), then the rebuild from the topics into an empty database; an
 allocation API on the rebuilt database answers every proposal and placement as the live one
-does, nothing is left to publish again, a poison record is skipped and counted, and a second
+does, its aggregate (vacancies, candidates, proposals, counts) equals the live one, nothing
+is left to publish again, a poison record is skipped and counted, and a second
 rebuild (--force) gives the same."""
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from platform_fixtures import service_settings
 from shared import events as ev
 from shared.settings import REPO_ROOT
 from shared.topics import CANDIDATES
-from shared.vocabulary import IncomeClass, TargetGroup
+from shared.vocabulary import PROVINCE_SCOPE, IncomeClass, TargetGroup
 
 pytestmark = pytest.mark.kafka
 
@@ -69,6 +70,21 @@ def open_proposal(api, headers, candidate_id: str) -> str:
     items = api.get("/v1/proposals", params={"status": "open"}, headers=headers).json()["items"]
     found = [item["id"] for item in items if item["candidateId"] == candidate_id]
     return found[0] if found else None
+
+
+def aggregate(database_url: str, tmp_path, auth_db_url) -> dict:
+    """The scope's whole aggregate (vacancies, candidates, proposals, counts) through the
+    service's repository, as comparable data."""
+    from services.allocation.bootstrap import bootstrap
+
+    settings = service_settings("allocation", tmp_path, "127.0.0.1:1", auth_db_url,
+                                database_url)
+    runtime = bootstrap(settings)
+    try:
+        with runtime.uow() as uow:
+            return uow.allocators.get(PROVINCE_SCOPE).snapshot()
+    finally:
+        runtime.engine.dispose()
 
 
 def unpublished(database_url: str) -> int:
@@ -130,6 +146,7 @@ def test_rebuilt_allocation_answers_as_the_live_one(own_broker, tmp_path, auth_d
     finally:
         workers.stop_all()
     assert len(live["details"]) == 3 and len(live["placements"]["items"]) == 1
+    live_state = aggregate(workers.database_url, tmp_path, auth_db_url)
 
     data_dir = tmp_path / "ops"
     done = run_rebuild(own_broker, data_dir)
@@ -138,6 +155,7 @@ def test_rebuilt_allocation_answers_as_the_live_one(own_broker, tmp_path, auth_d
     assert "skipped 1" in done.stdout and "next steps" in done.stdout
     rebuilt_url = f"sqlite:///{data_dir / 'allocation.rebuilt.db'}"
     assert unpublished(rebuilt_url) == 0  # what it emitted is on the topics already
+    assert aggregate(rebuilt_url, tmp_path, auth_db_url) == live_state
     with allocation_api(tmp_path / "rebuilt", own_broker, auth_db_url, rebuilt_url) as api:
         assert answers(api, admin) == live
 
