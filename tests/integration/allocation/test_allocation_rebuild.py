@@ -29,7 +29,7 @@ from fastapi.testclient import TestClient
 from kafka_helpers import produce
 from sqlalchemy import create_engine, text
 
-from platform_fixtures import service_settings
+from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
 from shared import events as ev
 from shared.settings import REPO_ROOT
 from shared.topics import CANDIDATES
@@ -162,4 +162,12 @@ def test_rebuilt_allocation_answers_as_the_live_one(own_broker, tmp_path, auth_d
     again = run_rebuild(own_broker, data_dir, "--force")
     assert again.returncode == 0, again.stdout + again.stderr
     with allocation_api(tmp_path / "again", own_broker, auth_db_url, rebuilt_url) as api:
+        assert answers(api, admin) == live
+
+    # another target by URL: a PostgreSQL database where CI provides a server
+    other_url = fresh_postgres_database() if POSTGRES_URL else f"sqlite:///{tmp_path / 'o.db'}"
+    other = run_rebuild(own_broker, data_dir, "--database-url", other_url)
+    assert other.returncode == 0, other.stdout + other.stderr
+    assert aggregate(other_url, tmp_path, auth_db_url) == live_state
+    with allocation_api(tmp_path / "other", own_broker, auth_db_url, other_url) as api:
         assert answers(api, admin) == live

@@ -20,8 +20,11 @@ from sqlalchemy import create_engine, select, text
 
 from factories import sample_events
 from monitoring_helpers import RunningMonitoring, Scenario, eventually, publish, replayed
-from platform_fixtures import service_settings
+from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
+from services.monitoring.adapters.dead_letters import LEDGER_NAME
+from services.monitoring.adapters.tables import INFRA, AlertRow, BandStatusRow
 from shared import topics
+from shared.db import make_engine
 from shared.settings import REPO_ROOT
 
 pytestmark = pytest.mark.kafka
@@ -68,18 +71,20 @@ def documented_rebuild(bootstrap: str, data_dir) -> subprocess.CompletedProcess:
 
 
 def durable_state(url: str) -> dict:
-    """What monitoring keeps in its database, in a comparable form."""
-    engine = create_engine(url)
+    """What monitoring keeps in its database, in a comparable form (through its tables, so
+    SQLite and PostgreSQL compare alike)."""
+    engine = make_engine(url)
     with engine.connect() as db:
         state = {
-            "alerts": [dict(r._mapping) for r in db.execute(text(
-                "SELECT id, kind, scope, period, municipality, proposal_id, data, emitted_at "
-                "FROM alerts ORDER BY id"))],
-            "bands": db.execute(text("SELECT scope, period, municipality, status "
-                                     "FROM band_statuses ORDER BY 1, 2, 3")).all(),
-            "dead_letters": db.execute(text(
-                "SELECT event_id FROM processed_events WHERE consumer = "
-                "'monitoring.dead-letters' ORDER BY 1")).all(),
+            "alerts": [r._asdict() for r in db.execute(
+                select(*(c for c in AlertRow.__table__.c)).order_by(AlertRow.id))],
+            "bands": db.execute(select(BandStatusRow.scope, BandStatusRow.period,
+                                       BandStatusRow.municipality, BandStatusRow.status)
+                                .order_by(BandStatusRow.scope, BandStatusRow.period,
+                                          BandStatusRow.municipality)).all(),
+            "dead_letters": db.scalars(select(INFRA.ledger.c.event_id).where(
+                INFRA.ledger.c.consumer == LEDGER_NAME).order_by(INFRA.ledger.c.event_id)
+            ).all(),
         }
     engine.dispose()
     return state
@@ -135,8 +140,10 @@ def test_rebuilt_monitoring_equals_the_live_one(own_broker, tmp_path, auth_db_ur
     again = run_rebuild(own_broker, data_dir, "--force")
     assert again.returncode == 0, again.stdout + again.stderr
     assert durable_state(rebuilt_url) == before
-    second_url = f"sqlite:///{tmp_path / 'second.db'}"
-    assert run_rebuild(own_broker, data_dir, "--database-url", second_url).returncode == 0
+    # another target by URL: a PostgreSQL database where CI provides a server
+    second_url = fresh_postgres_database() if POSTGRES_URL else f"sqlite:///{tmp_path / 's.db'}"
+    second = run_rebuild(own_broker, data_dir, "--database-url", second_url)
+    assert second.returncode == 0, second.stdout + second.stderr
     assert durable_state(second_url) == before
 
     rebuilt_settings = live_settings.model_copy(update={"database_url": rebuilt_url})
