@@ -196,6 +196,8 @@ def rebuild(
 ) -> None:
     """Rebuild a service's state from the topics (offset 0 to the end now) into an empty
     database, and print how to switch to it (docs/OPERATIONS.md)."""
+    from kafka.errors import KafkaError
+
     from shared.rebuild_target import TargetNotEmpty
     from shared.topic_scan import MissingTopics
 
@@ -203,8 +205,8 @@ def rebuild(
         raise typer.BadParameter(f"{service!r} has no rebuild; one of {', '.join(REBUILDABLE)}")
     try:
         importlib.import_module(f"services.{service}.rebuild").run(database_url, force, console)
-    except (TargetNotEmpty, MissingTopics) as exc:
-        console.print(f"rebuild refused: {exc}", highlight=False)
+    except (TargetNotEmpty, MissingTopics, KafkaError) as exc:
+        console.print(f"rebuild not done: {exc}", highlight=False)
         raise typer.Exit(1) from exc
 
 

@@ -56,6 +56,7 @@ from shared.topic_scan import scan_topics
 from shared.vocabulary import DecidedBy
 
 OUTPUTS = (topics.PROPOSALS, topics.PLACEMENTS)
+OUTPUT_NAMES = frozenset(t.name for t in OUTPUTS)
 # the last recorded event of a proposal -> the status it leaves it in
 RECORDED_STATUS: dict[type[ev.Event], str] = {
     ev.CandidateProposed: "open", ev.ProposalAccepted: "accepted",
@@ -98,7 +99,7 @@ class Step:
 
     @property
     def is_input(self) -> bool:
-        return self.record.topic not in {t.name for t in OUTPUTS}
+        return self.record.topic not in OUTPUT_NAMES
 
 
 def rebuild(settings: AllocationSettings, target_url: str, *, force: bool = False,
@@ -126,9 +127,8 @@ def _no_producer():
 def _in_time_order(records: list[object], report: RebuildReport) -> list[Step]:
     """Inputs at their publication, allocation's results at the moment it emitted them."""
     steps = []
-    outputs = {t.name for t in OUTPUTS}
     for seq, record in enumerate(records):
-        if record.topic not in outputs:
+        if record.topic not in OUTPUT_NAMES:
             steps.append(Step(_from_ms(record.timestamp), seq, record))
             continue
         try:

@@ -34,7 +34,6 @@ from services.monitoring.service.stapeling_alerts import STAPELING_FLAGGED
 from shared import events as ev
 from shared import topics
 from shared.envelope import PoisonMessage, decode
-from shared.periods import today_amsterdam
 from shared.rebuild_target import default_target_url, prepare_target
 from shared.services import SERVICES
 from shared.settings import MonitoringSettings
@@ -81,7 +80,7 @@ def rebuild(settings: MonitoringSettings, target_url: str, *, force: bool = Fals
             console: Console | None = None) -> RebuildReport:
     prepare_target(target_url, SERVICES["monitoring"].migrations, force=force)
     runtime = bootstrap(settings.model_copy(update={"database_url": target_url}),
-                        producer_factory=_no_producer, today=today_amsterdam)
+                        producer_factory=_no_producer)
     consumer = runtime.extras["consumer"]
     consumer.dead_letters = SkippedRecords(runtime.uow)
     report = RebuildReport()
