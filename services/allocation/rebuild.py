@@ -14,7 +14,7 @@ moment it was published, an answer at the moment allocation emitted it), and the
   every entry point takes (`ProposalAccepted`: both parties accept that day;
   `ProposalDeclined`: the party declines with the code; `ProposalExpired`: the day's expiry;
   `ProposalCancelled`, `CandidatePlaced`);
-- held-back vacancies are decided when the replay reaches a new day, as the timer does;
+- held-back vacancies are decided on every day the replay passes, as the timer does;
 - what the domain decides itself (labels, proposals, withdrawals, lapses) is not applied but
   compared: proposal ids follow from (vacancy, candidate, attempt), so the rebuilt proposals
   and their statuses are checked against the ones on the topic, and every difference counted.
@@ -31,7 +31,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from rich.console import Console
 from sqlalchemy import select, update
@@ -175,13 +175,17 @@ class Replay:
             self._apply(command, f"rebuild:{step.received.id}")
 
     def _new_day(self, day: date) -> None:
-        """The timer's due work: held-back vacancies whose decision day has come."""
+        """The timer's due work: held-back vacancies whose decision day has come, decided on
+        each day the replay passes (the live timer ran on days without any record too)."""
         if self.day is not None and day <= self.day:
             return
         self._flush()
+        first = day if self.day is None else self.day + timedelta(days=1)
         self.day = day
-        self._change(lambda a: a.decide_due(day), f"rebuild-decide:{day.isoformat()}",
-                     skip_if_quiet=True)
+        for offset in range((day - first).days + 1):
+            due = first + timedelta(days=offset)
+            self._change(lambda a, d=due: a.decide_due(d), f"rebuild-decide:{due.isoformat()}",
+                         skip_if_quiet=True)
 
     def _flush(self) -> None:
         if not self.pending:
