@@ -24,6 +24,7 @@ party alone (no event until both accepted), the free-text notes of a decline (ke
 topics on purpose), and the exact interleaving the live worker saw between partitions.
 The events the rebuild emits are already on the topics (or differ, and are counted): they are
 marked published, so a service started on the rebuilt database does not send them again.
+All records are held in memory to be put in time order.
 """
 
 from __future__ import annotations
@@ -77,8 +78,8 @@ class RebuildReport:
 
 
 class SkippedRecords:
-    """Stands in for the DLQ: the live worker sent these there already; here they are
-    counted (the processor records them in its ledger, as the live one did)."""
+    """Stands in for the DLQ: the live worker sent these there already; here they are only
+    counted (a rejected event still goes in the ledger, as in the live one)."""
 
     def __init__(self):
         self.reasons: list[str] = []
