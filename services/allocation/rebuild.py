@@ -153,7 +153,7 @@ class Replay:
     def __init__(self, runtime, report: RebuildReport):
         self.runtime = runtime
         self.report = report
-        self.deps: Deps = runtime.extras["deps"]
+        self.deps: Deps = runtime.deps
         self.processor = inputs_processor(runtime).processor  # the worker's own
         self.processor.dead_letters = SkippedRecords()
         self.pending: list[Inbound] = []

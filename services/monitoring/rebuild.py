@@ -81,7 +81,7 @@ def rebuild(settings: MonitoringSettings, target_url: str, *, force: bool = Fals
     prepare_target(target_url, SERVICES["monitoring"].migrations, force=force)
     runtime = bootstrap(settings.model_copy(update={"database_url": target_url}),
                         producer_factory=_no_producer)
-    consumer = runtime.extras["consumer"]
+    consumer = runtime.consumer
     consumer.dead_letters = SkippedRecords(runtime.uow)
     report = RebuildReport()
 
@@ -92,7 +92,7 @@ def rebuild(settings: MonitoringSettings, target_url: str, *, force: bool = Fals
     scanned = scan_topics(settings, [t.name for t in CONSUMED_TOPICS], handle,
                           console=console, label="monitoring ← ")
     report.read.update(scanned.read)
-    restorer = AlertRestorer(runtime.extras["live"], runtime.uow)
+    restorer = AlertRestorer(runtime.live, runtime.uow)
     scanned = scan_topics(settings, [topics.ALERTS.name], lambda r: restorer.restore(r, report),
                           console=console, label="alert log ← ")
     report.read.update(scanned.read)

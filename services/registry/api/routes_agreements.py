@@ -16,7 +16,6 @@ from services.registry.api.schemas import (
 )
 from services.registry.domain import commands as c
 from services.registry.domain.agreements import Agreement
-from services.registry.service.bus import MessageBus
 from shared.api import json_router
 from shared.openapi import PERIOD, enforced
 

@@ -15,13 +15,14 @@ from services.registry.domain.rules import (
     date_window_error,
 )
 from services.registry.domain.vacancies import Vacancy, VacancySource
-from services.registry.service.deps import Deps, Page
+from services.registry.service.deps import Deps
 from services.registry.service.events import (
     vacancy_announced,
     vacancy_let,
     vacancy_withdrawn,
 )
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.pagination import Page
 from shared.periods import AMSTERDAM
 from shared.vocabulary import TenantType
 

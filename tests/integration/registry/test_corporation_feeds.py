@@ -134,4 +134,4 @@ def test_registry_reads_every_feed_and_dead_letters_a_record_claiming_another_co
     assert "corporation 'nijestee' in the record" in letter["error"]
     assert "feed of 'lefier'" in letter["error"]
     assert open_vacancies(registry, nijestee_token, theirs) == []
-    assert runtime_of(registry).extras["feed"].processor.counts["handled"] == 2
+    assert runtime_of(registry).feed.processor.counts["handled"] == 2

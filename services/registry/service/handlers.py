@@ -1,19 +1,16 @@
-"""The message bus: runs a command's handler in a fresh unit of work (HANDLERS: all of
-them in one place). A write that loses a race on a unique key is retried: the retry sees
+"""Every command of the registry and the handler that carries it out, in one place (run by
+shared.bus.MessageBus). A write that loses a race on a unique key is retried: the retry sees
 the winner's row and answers accordingly (409, the next version number, ...)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy.exc import IntegrityError
-
 from services.registry.domain import commands as c
 from services.registry.service import agreements, reference, stock, vacancies, woonzorgvisie
-from services.registry.service.deps import Deps
-from services.registry.service.uow import RegistryUnitOfWork
+from shared.bus import Retry
 
-ATTEMPTS = 5
+RETRY = Retry(attempts=5)
 
 HANDLERS: dict[type, Callable] = {
     c.SeedReferenceData: reference.seed_reference_data,
@@ -35,19 +32,3 @@ HANDLERS: dict[type, Callable] = {
     c.ImportWoonzorgvisie: woonzorgvisie.import_woonzorgvisie,
 }
 
-
-class MessageBus:
-    def __init__(self, uow_factory: Callable[[], RegistryUnitOfWork], deps: Deps):
-        self.uow_factory = uow_factory
-        self.deps = deps
-
-    def handle(self, command):
-        handler = HANDLERS[type(command)]
-        for attempt in range(1, ATTEMPTS + 1):
-            with self.uow_factory() as uow:
-                try:
-                    return handler(command, uow, self.deps)
-                except IntegrityError:
-                    if attempt == ATTEMPTS:
-                        raise
-        raise AssertionError("unreachable")
