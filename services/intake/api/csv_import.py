@@ -13,8 +13,8 @@ import re
 from pydantic import ValidationError
 
 from services.intake.api.schemas import CandidateIn
-from services.intake.domain.commands import ImportRow
 from services.intake.domain.errors import FieldError
+from services.intake.service.commands import ImportRow
 from shared.csv_files import boolean_of, cell_count_error, read_table
 
 MAX_ROWS = 5000

@@ -7,7 +7,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from services.intake.bootstrap import IntakeRuntime
-from services.intake.domain.commands import Caller as CommandCaller
+from services.intake.service.commands import Caller as CommandCaller
 from shared.auth import Caller, require_roles
 from shared.bus import MessageBus
 from shared.openapi import enforced

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
-from services.intake.domain import commands as c
 from services.intake.domain.errors import (
     Collected,
     DuplicatePerson,
@@ -34,7 +33,12 @@ from services.intake.domain.rules import (
     situation_errors,
     urgency_valid_until,
 )
-from services.intake.domain.validity import AgreementTerms, Validity, agreed_validity_days
+from services.intake.domain.validity import (
+    AgreementTerms,
+    Validity,
+    agreed_validity_days,
+)
+from services.intake.service import commands as c
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view

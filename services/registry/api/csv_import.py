@@ -12,7 +12,7 @@ import re
 from pydantic import ValidationError
 
 from services.registry.api.schemas import DwellingIn
-from services.registry.domain.commands import ImportRow
+from services.registry.service.commands import ImportRow
 from shared.csv_files import boolean_of, cell_count_error, read_table
 from shared.errors import FieldError
 

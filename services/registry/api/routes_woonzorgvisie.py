@@ -11,10 +11,10 @@ from pydantic.alias_generators import to_camel
 from starlette.concurrency import run_in_threadpool
 
 from services.registry.api.csv_import import MAX_ROWS
-from services.registry.api.routes_imports import CSV_TYPES
 from services.registry.api.deps import BusDep
-from services.registry.domain.commands import ImportWoonzorgvisie
+from services.registry.api.routes_imports import CSV_TYPES
 from services.registry.domain.woonzorgvisie import COLUMNS, ImportKind
+from services.registry.service.commands import ImportWoonzorgvisie
 from shared.auth import Caller, require_roles
 from shared.csv_files import read_table
 from shared.problems import Problem

@@ -6,8 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.registry.domain import commands as c
-from services.registry.service import agreements, reference, stock, vacancies, woonzorgvisie
+from services.registry.service import (
+    agreements,
+    reference,
+    stock,
+    vacancies,
+    woonzorgvisie,
+)
+from services.registry.service import commands as c
 from shared.bus import Retry
 
 RETRY = Retry(attempts=5)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.registry.domain import commands as c
 from services.registry.domain.dwellings import (
     Dwelling,
     Upsert,
@@ -21,6 +20,7 @@ from services.registry.domain.errors import (
 )
 from services.registry.domain.fairshare import FieldError
 from services.registry.domain.rules import bag_id_error, municipality_error
+from services.registry.service import commands as c
 from services.registry.service.deps import Deps
 from services.registry.service.events import dwelling_upserted
 from services.registry.service.uow import RegistryUnitOfWork

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from intake_helpers import candidate_body, event_types, intake_events, wait_for_relay, wait_until
+from intake_helpers import (
+    candidate_body,
+    event_types,
+    intake_events,
+    wait_for_relay,
+    wait_until,
+)
 from sqlalchemy import update
 
 from services.intake.adapters.tables import CandidateRow
-from services.intake.domain.commands import ExpireUrgencies
+from services.intake.service.commands import ExpireUrgencies
 from shared.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
