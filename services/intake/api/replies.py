@@ -8,9 +8,13 @@ from fastapi.responses import JSONResponse
 
 from services.intake.service.handlers import Created, Done, Found, Result
 from shared.api import PREFIX
+from shared.pagination import Page
 
 
-def respond(result: Result, *, location_of_id: bool = False) -> Response:
+def respond(result: Result | Page[dict], *, location_of_id: bool = False) -> Response:
+    if isinstance(result, Page):
+        return JSONResponse({"items": result.items, "page": result.page,
+                             "pageSize": result.page_size, "total": result.total})
     if isinstance(result, Done):
         return Response(status_code=204)
     if isinstance(result, Found):

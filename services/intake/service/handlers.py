@@ -58,6 +58,7 @@ from shared.events import (
     UrgencyRefused,
     UrgencyRevoked,
 )
+from shared.pagination import Page
 from shared.periods import today_amsterdam, utcnow
 from shared.vocabulary import Role
 
@@ -206,7 +207,7 @@ def read(cmd: c.ReadCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     return Found(candidate_view(candidate))
 
 
-def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Result:
+def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Page[dict]:
     """An organisation's own candidates; a municipality's worklist (registered there)
     shows no personal data, so it needs no access-log rows."""
     offset = (cmd.page - 1) * cmd.page_size
@@ -220,8 +221,7 @@ def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) ->
         items = [candidate_view(candidate) for candidate in found]
         _log_access(uow, cmd.caller, [x.id for x in found if x.person], "listed", cmd.purpose)
     uow.commit()
-    return Found({"items": items, "page": cmd.page, "pageSize": cmd.page_size,
-                       "total": total})
+    return Page(items, cmd.page, cmd.page_size, total)
 
 
 # --- changes ------------------------------------------------------------------------------
