@@ -18,12 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
-from weakref import WeakKeyDictionary
 
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
-from . import assessment, controller, ids, lapse, ranking, rules
+from . import assessment, controller, ids, lapse, ranking, rules, stored
 from .controller import FairShareState, LabelDecision
 from .counting import LettingLedger, Outcome
 from .errors import (
@@ -94,7 +93,7 @@ class Assessment:
 class _ActiveIndex:
     """The active candidates of one Allocator, grouped by `rules.profile_of` (`rules.Group`),
     so that an assessment neither walks the placed and withdrawn ones nor asks every rule
-    per candidate. Derived data, not state: kept beside the Allocator (`_INDEXES`), built
+    per candidate. Derived data, not state: the Allocator owns it (`_index`, never stored), built
     from `_candidates` on first use and kept up to date by the commands that change a
     candidate (`_refile`, `_touch`); built again when `_candidates` is replaced or changes
     size behind the commands' back."""
@@ -131,9 +130,6 @@ class _ActiveIndex:
             group.changed()
 
 
-_INDEXES: WeakKeyDictionary[Allocator, _ActiveIndex] = WeakKeyDictionary()
-
-
 class Allocator:
     def __init__(self, scope: str = PROVINCE_SCOPE, policy: AllocationPolicy | None = None):
         self.scope = scope
@@ -149,6 +145,30 @@ class Allocator:
         self._live_by_candidate: dict[str, str] = {}
         self._placements: dict[str, Placement] = {}
         self._ledger = LettingLedger()
+        self._index: _ActiveIndex | None = None  # derived: the active candidates by profile
+        self._stored = stored.StoredMemo()  # derived: what was last stored, per entity
+
+    # --- storage (the adapters see documents and records, never the attributes) -------------
+
+    def to_document(self) -> dict:
+        """The whole aggregate as one plain JSON-able document."""
+        return stored.to_document(self)
+
+    @classmethod
+    def from_document(cls, document: dict, policy: AllocationPolicy | None = None
+                      ) -> Allocator:
+        return stored.from_document(document, policy)
+
+    def stored_changes(self) -> stored.StoredChanges:
+        """The entity records changed, added or gone since the last call (or the restore);
+        the caller stores them, or drops this Allocator (the next one restores afresh)."""
+        return stored.changes(self)
+
+    @classmethod
+    def from_records(cls, scope: str, records: Iterable[stored.Record],
+                     policy: AllocationPolicy | None = None) -> Allocator:
+        """Restore from the records `stored_changes` gave, in their `seq` order."""
+        return stored.from_records(scope, records, policy)
 
     # --- reference data ---------------------------------------------------------------------
 
@@ -543,27 +563,27 @@ class Allocator:
         return Assessment(ranked, len(eligible), excluded)
 
     def _active_index(self) -> _ActiveIndex:
-        index = _INDEXES.get(self)
+        index = self._index
         if (index is None or index.source is not self._candidates
                 or index.size != len(self._candidates)):
-            index = _INDEXES[self] = _ActiveIndex(self._candidates)
+            index = self._index = _ActiveIndex(self._candidates)
         return index
 
     def _refile(self, candidate: Candidate, added: bool = False) -> None:
         """After a command changed a candidate's status, profile or urgency (or added it)."""
-        index = _INDEXES.get(self)
+        index = self._index
         if index is None:
             return
         if index.source is not self._candidates or index.size + added != len(
                 self._candidates):
-            del _INDEXES[self]  # out of step: built again on next use
+            self._index = None  # out of step: built again on next use
             return
         index.size += added
         index.refile(candidate)
 
     def _touch(self, candidate: Candidate) -> None:
         """After a command changed a candidate's parking."""
-        index = _INDEXES.get(self)
+        index = self._index
         if index is not None:
             index.touch(candidate)
 
