@@ -98,11 +98,12 @@ class _ActiveIndex:
     candidate (`_refile`, `_touch`); built again when `_candidates` is replaced or changes
     size behind the commands' back."""
 
-    __slots__ = ("source", "size", "groups", "group_of")
+    __slots__ = ("source", "size", "groups", "group_of", "memo")
 
-    def __init__(self, candidates: dict[str, Candidate]):
+    def __init__(self, candidates: dict[str, Candidate], memo: rules.RuleMemo):
         self.source = candidates
         self.size = len(candidates)
+        self.memo = memo  # the rules' caches, kept when the index is built again
         self.groups: dict[object, rules.Group] = {}  # profile -> its active candidates
         self.group_of: dict[str, rules.Group] = {}  # active candidate id -> its group
         for candidate in candidates.values():
@@ -116,7 +117,7 @@ class _ActiveIndex:
             if not old.members:
                 del self.groups[old.profile]
         if candidate.status is CandidateStatus.ACTIVE:
-            profile = rules.profile_of(candidate)
+            profile = rules.profile_of(candidate, self.memo)
             group = self.groups.get(profile)
             if group is None:
                 group = self.groups[profile] = rules.Group(profile)
@@ -551,7 +552,7 @@ class Allocator:
         context = self._eligibility_context(vacancy, today, agreement)
         index = self._active_index()
         eligible, excluded = rules.assess_groups(index.groups.values(), index.group_of,
-                                                 vacancy, context)
+                                                 vacancy, context, index.memo)
         if not eligible:
             return Assessment([], 0, excluded)
         ranking_context = ranking.RankingContext(
@@ -566,7 +567,8 @@ class Allocator:
         index = self._index
         if (index is None or index.source is not self._candidates
                 or index.size != len(self._candidates)):
-            index = self._index = _ActiveIndex(self._candidates)
+            memo = index.memo if index is not None else rules.RuleMemo()
+            index = self._index = _ActiveIndex(self._candidates, memo)
         return index
 
     def _refile(self, candidate: Candidate, added: bool = False) -> None:
