@@ -122,7 +122,10 @@ class _ActiveIndex:
             if group is None:
                 group = self.groups[profile] = rules.Group(profile)
             group.members[candidate.id] = candidate
-            group.changed()
+            if group is old:  # refiled in place: its verdicts may have changed
+                group.changed()
+            else:
+                group.added(candidate)
             self.group_of[candidate.id] = group
 
     def touch(self, candidate: Candidate) -> None:

@@ -7,7 +7,7 @@ explanation, so "why not this client?" is answered by them.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -373,32 +373,39 @@ class Group:
     def changed(self) -> None:
         self._day = None
 
+    def added(self, candidate: Candidate) -> None:
+        """A new member (already in `members`): classified on its own while the day's
+        verdicts are current, so a growing group is not walked again for every newcomer."""
+        if self._day is None:
+            return
+        self._count(candidate, self._day)
+        if candidate.available_from is not None:
+            insort(self._available, candidate.available_from)
+
     def _on(self, today: date) -> None:
-        no_urgency = expired = parked = 0
-        clean = []
-        available = []
+        self._counts = [0, 0, 0]  # no urgency, expired, parked
+        self._clean = []
         for candidate in self.members.values():
-            ok = True
-            urgency = candidate.urgency
-            if urgency is None or urgency.granted_on > today:
-                no_urgency += 1
-                ok = False
-            elif today > urgency.valid_until:
-                expired += 1
-                ok = False
-            parked_until = candidate.parked_until
-            if parked_until is not None and today <= parked_until:
-                parked += 1
-                ok = False
-            if ok:
-                clean.append(candidate)
-            if candidate.available_from is not None:
-                available.append(candidate.available_from)
-        available.sort()
-        self._counts = (no_urgency, expired, parked)
-        self._clean = clean
-        self._available = available
+            self._count(candidate, today)
+        self._available = sorted(candidate.available_from for candidate in self.members.values()
+                                 if candidate.available_from is not None)
         self._day = today
+
+    def _count(self, candidate: Candidate, today: date) -> None:
+        ok = True
+        urgency = candidate.urgency
+        if urgency is None or urgency.granted_on > today:
+            self._counts[0] += 1
+            ok = False
+        elif today > urgency.valid_until:
+            self._counts[1] += 1
+            ok = False
+        parked_until = candidate.parked_until
+        if parked_until is not None and today <= parked_until:
+            self._counts[2] += 1
+            ok = False
+        if ok:
+            self._clean.append(candidate)
 
 
 def assess(
