@@ -184,8 +184,8 @@ def topics(
 
 
 def _add_service_commands() -> None:
-    """Services may add commands (simulate, demo) through a `cli` module of their own."""
-    for module in ("services.allocation.cli", "services.portal.cli"):
+    """The tools (simulate, demo) and the portal (users) add commands through a `cli` module."""
+    for module in ("tools.cli", "services.portal.cli"):
         try:
             extension = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -6,14 +6,13 @@ from collections.abc import Callable
 from datetime import date
 
 from services.registry.adapters.background import ReferenceSeed
+from services.registry.adapters.feed import feed_consumer
 from services.registry.adapters.tables import INFRA
 from services.registry.domain.reference import load_reference_data
 from services.registry.service.bus import MessageBus
 from services.registry.service.deps import Deps
 from services.registry.service.feed import handle_feed_record
 from services.registry.service.uow import RegistryUnitOfWork
-from shared import topics
-from shared.consuming import event_consumer
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -34,9 +33,8 @@ def bootstrap(settings: RegistrySettings, *, producer_factory: Callable | None =
         bus=bus,
         reference=reference,
         seed=ReferenceSeed(bus, reference),
-        feed=event_consumer(
-            FEED_CONSUMER, settings, (topics.VACANCY_FEED.name,),
-            group_id=settings.feed_consumer_group, uow_factory=runtime.uow,
+        feed=feed_consumer(
+            FEED_CONSUMER, settings, uow_factory=runtime.uow,
             handler=lambda uow, received: handle_feed_record(uow, received, deps),
             producer_factory=runtime.producer_factory),
     )
