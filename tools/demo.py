@@ -26,8 +26,16 @@ CARE_PROVIDER = "demo-beschermd-wonen-stad"  # beschermd wonen, serves these fou
 MUNICIPALITIES = ("GM0014", "GM1969", "GM1966", "GM1952")
 CORPORATIONS = ("lefier", "nijestee", "de-huismeesters", "patrimonium")
 PROVINCE_ORG = "provincie-groningen"
+CARE_OFFICE = "menzis"  # Zorgkantoor Menzis registers Wlz clients who need a care-suited home
 FIRST_NAMES = ("Anna", "Bram", "Chantal", "Dirk", "Eva", "Femke", "Gert", "Henk", "Ilse", "Jan")
 LAST_NAMES = ("de Vries", "Bakker", "Smit", "Mulder", "Dijkstra", "Bos", "Visser", "Meijer")
+
+
+_SHELTERED_CLIENT = {"targetGroup": "beschermd-wonen",
+                     "needs": {"accessibility": "geen", "ambulantSupport": True,
+                               "careProvider": CARE_PROVIDER}}
+_OLDER_CLIENT = {"targetGroup": "ouderen",
+                 "needs": {"accessibility": "nultreden", "ambulantSupport": True}}
 
 
 @dataclass
@@ -123,22 +131,24 @@ class DemoFeed:
             self._error(f"woonzorgvisie example: {exc}")
         yield
 
-    def new_candidate(self, municipality: str | None = None, grant: bool = True
-                      ) -> Iterator[None]:
-        """A care provider registers a client; the municipality grants urgency (unless not
-        `grant`: then the decision waits in the municipality's queue)."""
+    def new_candidate(self, municipality: str | None = None, grant: bool = True, *,
+                      by_care_office: bool = False) -> Iterator[None]:
+        """A care provider (or, `by_care_office`, the zorgkantoor for an older client) registers
+        a client; the municipality grants urgency (unless not `grant`: then the decision waits
+        in the municipality's queue)."""
         municipality = municipality or self.rng.choice(MUNICIPALITIES)
-        care = self.headers(CARE_PROVIDER, Role.CARE_PROVIDER)
+        care = (self.headers(CARE_OFFICE, Role.CARE_OFFICE) if by_care_office
+                else self.headers(CARE_PROVIDER, Role.CARE_PROVIDER))
         for _attempt in range(3):
             response = self._call(self.intake, "POST", "/v1/candidates", ok=(201,),
                                   expected_failures=(409,), headers=care, json={
                 "bsn": fake_bsn(self.rng),
                 "name": f"{self.rng.choice(FIRST_NAMES)} {self.rng.choice(LAST_NAMES)}",
-                "birthYear": self.rng.randint(1960, 2004), "householdSize": 1,
+                "birthYear": (self.rng.randint(1940, 1955) if by_care_office
+                              else self.rng.randint(1960, 2004)),
+                "householdSize": 1,
                 "yearlyIncome": self.rng.randrange(15000, 24000, 500),
-                "targetGroup": "beschermd-wonen",
-                "needs": {"accessibility": "geen", "ambulantSupport": True,
-                          "careProvider": CARE_PROVIDER},
+                **(_OLDER_CLIENT if by_care_office else _SHELTERED_CLIENT),
                 "registrationMunicipality": municipality, "availableFrom": str(self.today),
             })
             yield
@@ -224,10 +234,12 @@ class DemoFeed:
 
     def leave_work_waiting(self, corporation_org: str = CORPORATIONS[0],
                            municipality: str = MUNICIPALITIES[0]) -> Iterator[None]:
-        """After a run: work for people in the portal. Two urgency requests wait for the
-        municipality, and two vacancies of one corporation get proposals nobody answers."""
+        """After a run: work for people in the portal. Two urgency requests of the care
+        provider and one of the zorgkantoor wait for the municipality, and two vacancies of
+        one corporation get proposals nobody answers."""
         for _ in range(2):
             yield from self.new_candidate(municipality, grant=False)
+        yield from self.new_candidate(municipality, grant=False, by_care_office=True)
         for _ in range(2):
             yield from self.new_vacancy(corporation_org)
 

@@ -74,3 +74,15 @@ def test_a_demo_run_leaves_every_topic_with_one_record_per_event_id(platform, de
         records[topic.name] = sum(ids.values())
     assert records["allocation.proposals.v1"] > 20, records  # the demo did make proposals
     assert all(n == 0 for n in doubled.values()), (doubled, records)
+
+
+def test_the_demo_leaves_the_care_office_a_client_waiting_for_a_decision(platform,
+                                                                           demo_output):
+    """The zorgkantoor's demo account has work too: a client it registered whose urgency
+    decision waits, seen in intake through its own token."""
+    listed = platform.client("intake").get("/v1/candidates",
+                                           headers=platform.token("menzis", "care-office"))
+    assert listed.status_code == 200, listed.text
+    clients = listed.json()["items"]
+    assert len(clients) == 1, clients
+    assert clients[0]["targetGroup"] == "ouderen"
