@@ -82,7 +82,10 @@ class Reply:
 
 
 def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
-    fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation), deps.pseudonym_key)
+    # a given date is part of the request: the same key with another date is another request
+    dated = f"|registeredOn:{cmd.registered_on}" if cmd.registered_on else ""
+    fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation) + dated,
+                                 deps.pseudonym_key)
     replay = _replay(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, deps)
     if replay:
         return replay
@@ -90,6 +93,7 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
     found = Collected(person_errors(cmd.person, today)
                       + situation_errors(cmd.situation, deps.geography))
     found.raise_if_any()
+    registered_on = decision_date(cmd.registered_on, today, "registeredOn")
     pseudonym = pseudonym_of(cmd.person.bsn, deps.pseudonym_key)
     existing = uow.candidates.id_with_pseudonym(pseudonym)
     if existing:
@@ -102,8 +106,8 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
         existing_id, existing_org = existing
         # the registering organisation may learn its own id; anyone else learns nothing
         raise DuplicatePerson(existing_id if existing_org == cmd.caller.org else None)
-    candidate = _add_candidate(uow, cmd.caller, cmd.person, cmd.situation, pseudonym, today,
-                               deps, cmd.purpose)
+    candidate = _add_candidate(uow, cmd.caller, cmd.person, cmd.situation, pseudonym,
+                               registered_on, deps, cmd.purpose)
     body = candidate_view(candidate)
     _remember(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, 201, body,
               candidate.id, deps)
