@@ -380,7 +380,7 @@ def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) 
             uow.candidates.save(candidate)
             uow.emit(UrgencyExpired(candidate_id=candidate.id,
                                     municipality=candidate.urgency.municipality,
-                                    expired_on=today))
+                                    expired_on=candidate.urgency.expired_on))
             expired.append(candidate.id)
     uow.idempotency.purge_before(utcnow() - IDEMPOTENCY_RETENTION)
     uow.commit()
