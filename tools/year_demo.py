@@ -41,8 +41,12 @@ from tools.year_parties import answer_body, candidate_body, registrar, urgency_b
 from tools.year_setup import import_stock, publish_agreement
 
 WITHDRAWING_SHARE = 0.1  # of the candidates still waiting at the end, without a proposal
-# requests in flight at once: the services answer in threads, so the client's and the
-# network's share of each call overlaps with the server's work of the others
+# registrations in flight at once: intake answers in threads and each registration writes
+# its own rows, so the client's and the network's share of each call overlaps with the
+# server's work of the others. Answers and move-ins go one at a time: each changes
+# allocation's one aggregate of the province, and calls in flight together miss its cache
+# (it is handed to one request at a time), read it whole from the database and wait for
+# SQLite's write lock (the profile of allocation's API during a run showed both).
 CONCURRENCY = 4
 
 
@@ -181,26 +185,13 @@ class YearDemo:
             self._let_regular(day)
         with self._timed("answer"):
             while self.agenda and self.agenda[0].day <= day:
-                self._concurrently(self._act_in_order, self._due_per_proposal(day))
+                self._act(heapq.heappop(self.agenda))
                 self.news = True
         if self.news:  # only answers and announcements lead to new proposals
             with self._timed("look"):
                 self._look_at_proposals(day)
             self.news = False
         self.stats.days_done += 1
-
-    def _due_per_proposal(self, day: date) -> list[list[Action]]:
-        """The actions due by `day`, per proposal in their order: one proposal's answers and
-        move-in depend on each other, different proposals' do not."""
-        per_proposal: dict[str, list[Action]] = {}
-        while self.agenda and self.agenda[0].day <= day:
-            action = heapq.heappop(self.agenda)
-            per_proposal.setdefault(action.proposal_id, []).append(action)
-        return list(per_proposal.values())
-
-    def _act_in_order(self, actions: list[Action]) -> None:
-        for action in actions:
-            self._act(action)
 
     def _concurrently(self, work: Callable, items: Iterable) -> None:
         items = list(items)
