@@ -215,3 +215,77 @@ def run_consumer_loop(consumer, processor: EventProcessor, stop: threading.Event
                 processor.process(Inbound.from_kafka_python(record))
         if batches:
             consumer.commit()
+
+
+class ConsumerThread:
+    """A kafka-python consumer group on a daemon thread beside an API (a `Lifecycle`).
+
+    Each round opens a consumer and a processor, and reads until stopped. On a broker or
+    database failure the round ends, both are closed, and the next round reconnects: the
+    records whose offsets were not committed come back, and the ledger drops the repeats.
+    """
+
+    def __init__(self, name: str, open_consumer: Callable[[], object],
+                 open_processor: Callable[[], EventProcessor], *,
+                 retry_seconds: float = 2.0, join_seconds: float = 5.0):
+        self.name = name
+        self.open_consumer = open_consumer
+        self.open_processor = open_processor
+        self.retry_seconds = retry_seconds
+        self.join_seconds = join_seconds
+        self.processor: EventProcessor | None = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        if self._thread:
+            # a round polls every 0.5 s; only a client still looking for an absent broker
+            # takes longer, and that daemon thread has nothing left to lose
+            self._thread.join(self.join_seconds)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            consumer = None
+            self.processor = None
+            try:
+                self.processor = self.open_processor()
+                consumer = self.open_consumer()
+                run_consumer_loop(consumer, self.processor, self._stop)
+            except Exception as exc:  # broker away or a database error: reconnect, redeliver
+                log.warning("consumer failed; reconnecting",
+                            extra={"consumer": self.name, "error": repr(exc)[:500]})
+                self._stop.wait(self.retry_seconds)
+            finally:
+                _close(consumer, autocommit=False)
+                if self.processor is not None:  # its dead-letter producer ends with the round
+                    _close(self.processor.dead_letters.producer, timeout=2)
+
+
+def _close(client, **options) -> None:
+    if client is None:
+        return
+    try:
+        client.close(**options)
+    except Exception:  # closing after a failure may fail as well; the client is dropped
+        pass
+
+
+def event_consumer(name: str, settings, topic_names: Sequence[str], *, group_id: str,
+                   uow_factory: Callable[[], SqlUnitOfWork], handler: Handler,
+                   producer_factory: Callable[[], object]) -> ConsumerThread:
+    """A `ConsumerThread` reading `topic_names` in `group_id`, each event through `handler`
+    in a unit of work under the ledger name `name`, poison to the DLQ."""
+    from shared.kafka_clients import make_consumer
+
+    return ConsumerThread(
+        name,
+        lambda: make_consumer(settings, *topic_names, group_id=group_id),
+        lambda: EventProcessor(name, uow_factory, handler,
+                               DeadLetterPublisher(producer_factory())),
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from services.intake.adapters.background import ExpiryScheduler, PlacementConsumer
+from services.intake.adapters.background import ExpiryScheduler
 from services.intake.adapters.crypto import PersonalDataCipher
 from services.intake.adapters.keys import resolve_keys
 from services.intake.adapters.tables import INFRA
@@ -15,6 +15,7 @@ from services.intake.service.bus import MessageBus
 from services.intake.service.handlers import Deps, on_placement_event, on_urgency_input
 from services.intake.service.uow import IntakeUnitOfWork
 from shared import topics
+from shared.consuming import event_consumer
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -38,18 +39,18 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
     runtime.extras.update(
         bus=bus,
         expiry=ExpiryScheduler(bus, settings.expiry_check_seconds),
-        placements=PlacementConsumer(
-            settings, consumer_name=f"{settings.service_name}.placements",
-            uow_factory=runtime.uow,
+        placements=event_consumer(
+            f"{settings.service_name}.placements", settings, (topics.PLACEMENTS.name,),
+            group_id=settings.consumer_group, uow_factory=runtime.uow,
             handler=lambda uow, received: on_placement_event(uow, received, deps),
             producer_factory=runtime.producer_factory,
         ),
-        urgency_inputs=PlacementConsumer(
-            settings, consumer_name=f"{settings.service_name}.urgency-inputs",
-            uow_factory=runtime.uow,
+        urgency_inputs=event_consumer(
+            f"{settings.service_name}.urgency-inputs", settings,
+            (topics.AGREEMENTS.name, topics.PROPOSALS.name),
+            group_id=settings.consumer_group, uow_factory=runtime.uow,
             handler=lambda uow, received: on_urgency_input(uow, received, deps),
             producer_factory=runtime.producer_factory,
-            topic_names=(topics.AGREEMENTS.name, topics.PROPOSALS.name),
         ),
     )
     return runtime

@@ -5,14 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
-from services.registry.adapters.background import FeedConsumer, ReferenceSeed
+from services.registry.adapters.background import ReferenceSeed
 from services.registry.adapters.tables import INFRA
 from services.registry.domain.reference import load_reference_data
 from services.registry.service.bus import MessageBus
 from services.registry.service.deps import Deps
 from services.registry.service.feed import handle_feed_record
 from services.registry.service.uow import RegistryUnitOfWork
-from shared.consuming import EventProcessor
+from shared import topics
+from shared.consuming import event_consumer
 from shared.db import make_engine
 from shared.periods import today_amsterdam
 from shared.runtime import Runtime
@@ -33,10 +34,11 @@ def bootstrap(settings: RegistrySettings, *, producer_factory: Callable | None =
         bus=bus,
         reference=reference,
         seed=ReferenceSeed(bus, reference),
-        feed=FeedConsumer(settings, lambda: EventProcessor(
-            FEED_CONSUMER, runtime.uow,
-            lambda uow, received: handle_feed_record(uow, received, deps),
-            runtime.dead_letters)),
+        feed=event_consumer(
+            FEED_CONSUMER, settings, (topics.VACANCY_FEED.name,),
+            group_id=settings.feed_consumer_group, uow_factory=runtime.uow,
+            handler=lambda uow, received: handle_feed_record(uow, received, deps),
+            producer_factory=runtime.producer_factory),
     )
     return runtime
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from services.portal.notifications.consumer import NotificationConsumer
+from services.portal.notifications.consumer import notification_consumer
 from services.portal.notifications.mail import NoticeMailer, Recipients
 from services.portal.notifications.store import (
     INFRA,
@@ -56,8 +56,8 @@ class Notifications:
     def lifecycles(self) -> list[Lifecycle]:
         """The consumer, and the mailer when `smtp_host` is set: start and stop with the app."""
         settings = self.runtime.settings
-        running: list[Lifecycle] = [NotificationConsumer(settings, self.runtime.uow,
-                                                         self.runtime.producer_factory)]
+        running: list[Lifecycle] = [notification_consumer(settings, self.runtime.uow,
+                                                          self.runtime.producer_factory)]
         if settings.smtp_host:
             running.append(NoticeMailer(settings, self.runtime.uow, self.recipients))
         return running

@@ -8,18 +8,14 @@ each event raises or settles notices (services.portal.notifications.model).
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 
 from services.portal.notifications.model import notices_for, settled_by
 from services.portal.notifications.store import NotificationsUnitOfWork
 from shared import topics
-from shared.api import Lifecycle
-from shared.consuming import EventProcessor, run_consumer_loop
-from shared.dlq import DeadLetterPublisher
+from shared.consuming import ConsumerThread, event_consumer
 from shared.envelope import Received
 from shared.events import CandidateProposed, ProposalStalled
-from shared.kafka_clients import make_consumer
 
 log = logging.getLogger(__name__)
 CONSUMER_NAME = "portal-notifications"
@@ -43,50 +39,10 @@ def apply_event(uow: NotificationsUnitOfWork, received: Received) -> None:
         uow.notices.settle(settles)
 
 
-class NotificationConsumer(Lifecycle):
-    def __init__(self, settings, uow_factory: Callable, producer_factory: Callable, *,
-                 consumer_factory: Callable = make_consumer):
-        self.settings = settings
-        self.uow_factory = uow_factory
-        self.producer_factory = producer_factory
-        self.consumer_factory = consumer_factory
-        self._stop = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._run, name="portal-notifications",
-                                        daemon=True)
-        self._thread.start()
-
-    def stop(self) -> None:
-        self._stop.set()
-        if self._thread:
-            self._thread.join(5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            consumer = producer = None
-            try:
-                producer = self.producer_factory()  # for the DLQ; closed with the loop
-                processor = EventProcessor(CONSUMER_NAME, self.uow_factory, apply_event,
-                                           DeadLetterPublisher(producer))
-                consumer = self.consumer_factory(
-                    self.settings, *TOPICS, group_id=self.settings.notifications_consumer_group)
-                run_consumer_loop(consumer, processor, self._stop)
-            except Exception as exc:  # broker away or a database error: reconnect, redeliver
-                log.warning("notifications consumer failed; restarting",
-                            extra={"error": repr(exc)[:500]})
-                self._stop.wait(2.0)
-            finally:
-                _close(consumer, autocommit=False)
-                _close(producer, timeout=2)
-
-
-def _close(client, **options) -> None:
-    if client is None:
-        return
-    try:
-        client.close(**options)
-    except Exception:  # closing after a failure may fail as well; the client is dropped
-        pass
+def notification_consumer(settings, uow_factory: Callable,
+                          producer_factory: Callable) -> ConsumerThread:
+    """The consumer thread that keeps the notices, in its own consumer group."""
+    return event_consumer(CONSUMER_NAME, settings, TOPICS,
+                          group_id=settings.notifications_consumer_group,
+                          uow_factory=uow_factory, handler=apply_event,
+                          producer_factory=producer_factory)
