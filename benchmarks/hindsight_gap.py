@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from services.allocation.simulator import World, run_policy, setup, solve_bound  # noqa: E402
-from services.allocation.simulator.report import waiting_cost  # noqa: E402
-from services.allocation.simulator.scenario import parse_scenario, scenario_path  # noqa: E402
+from tools.simulator import World, run_policy, setup, solve_bound  # noqa: E402
+from tools.simulator.report import waiting_cost  # noqa: E402
+from tools.simulator.scenario import parse_scenario, scenario_path  # noqa: E402
 from services.registry.domain import default_reference_data  # noqa: E402
 
 

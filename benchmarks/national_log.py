@@ -22,10 +22,10 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.allocation.domain import AllocationPolicy
 from services.allocation.service.outbound import to_contract
-from services.allocation.simulator.engine import Engine
-from services.allocation.simulator.policies import setup
-from services.allocation.simulator.scenario import SCENARIO_DIR, parse_scenario
-from services.allocation.simulator.world import World
+from tools.simulator.engine import Engine
+from tools.simulator.policies import setup
+from tools.simulator.scenario import SCENARIO_DIR, parse_scenario
+from tools.simulator.world import World
 from services.registry.domain import parse_reference_data
 from shared import events as ev
 from shared.envelope import encode

@@ -46,6 +46,18 @@ if ! keep kafka_keystore.pem; then
   cat kafka.key kafka.pem > kafka_keystore.pem  # Kafka's PEM keystore: key, then chain
   rm -f kafka.key kafka.pem
 fi
+# the corporations' feed listener (EXTERNAL), reached by the name the corporations use
+if ! keep kafka_external_keystore.pem; then
+  sign kafka-external "DNS:${KAFKA_EXTERNAL_HOST:-$host}"
+  cat kafka-external.key kafka-external.pem > kafka_external_keystore.pem
+  rm -f kafka-external.key kafka-external.pem
+fi
+# one Kafka user per corporation's feed: "corporation password" lines (kafka-acls job)
+if ! keep kafka_feed_users; then
+  for corporation in ${FEED_CORPORATIONS:-lefier nijestee}; do
+    printf '%s %s\n' "$corporation" "$(random)"
+  done > kafka_feed_users
+fi
 if ! keep tls_certificate.pem; then
   sign proxy "DNS:$host"
   mv proxy.pem tls_certificate.pem

@@ -30,8 +30,9 @@ fields they do not know (minor, additive changes) and send a major version they 
 the topic's dead-letter queue (`<topic>.dlq`), with the reason. No topic carries personal
 data: a candidate is known by the pseudonymous id intake hands out.
 
-Corporations stream their vacancies to `registry.vacancy-feed.v1`
-(docs/INTEGRATION.md shows how); everything else is written by the platform's services.
+Corporations stream their vacancies to their own topic `registry.feed.{corporation}.v1`
+(or the shared `registry.vacancy-feed.v1`; docs/INTEGRATION.md shows how); everything else is
+written by the platform's services.
 """
 FEED_RULES = """\
 A record the registry cannot apply goes to `registry.vacancy-feed.v1.dlq` with the reason.
@@ -65,6 +66,9 @@ def asyncapi_document() -> dict:
         channels[_id(topic.name)] = _channel(topic, names)
         channels[_id(topic.dlq.name)] = _channel(topic.dlq, ["DeadLetter"])
         operations |= _operations(topic, names)
+        if topic is topics.VACANCY_FEED:
+            channels[FEED_CHANNEL] = _corporation_feed_channel(names)
+            operations |= _corporation_feed_operation(names)
     return {
         "asyncapi": ASYNCAPI_VERSION,
         "info": {"title": "Woonregie topics", "version": API_VERSION,
@@ -157,6 +161,40 @@ def _channel(topic: topics.Topic, message_names: list[str]) -> dict:
     }
 
 
+FEED_CHANNEL = "registry-feed-corporation-v1"
+CORPORATION_FEED_RULES = """\
+Each corporation's own feed: its Kafka user may write only topics starting with
+`registry.feed.{corporation}.` (a prefixed ACL), so the topic name says who wrote a record. A
+record whose `corporation` is not the topic's goes to `registry.vacancy-feed.v1.dlq` with the
+reason; otherwise the rules of `registry.vacancy-feed.v1` apply.
+"""
+
+
+def _corporation_feed_channel(message_names: list[str]) -> dict:
+    feed = topics.VACANCY_FEED
+    channel = _channel(feed, message_names)
+    channel |= {
+        "address": topics.CORPORATION_FEED_ADDRESS,
+        "title": topics.CORPORATION_FEED_ADDRESS,
+        "description": f"{CORPORATION_FEED_RULES}\n{FEED_RULES}\nKey: {feed.key}.",
+        "parameters": {"corporation": {
+            "description": "the corporation's organisation id, as in its API token "
+                           "(lower case letters, digits and -)",
+            "examples": ["lefier"]}},
+    }
+    channel["bindings"]["kafka"].pop("topic")  # one topic per corporation
+    return channel
+
+
+def _corporation_feed_operation(names: list[str]) -> dict:
+    return {f"receive-{FEED_CHANNEL}": {
+        "action": "receive",
+        "channel": {"$ref": f"#/channels/{FEED_CHANNEL}"},
+        "summary": f"each corporation writes its own {topics.CORPORATION_FEED_ADDRESS}",
+        "messages": [{"$ref": f"#/channels/{FEED_CHANNEL}/messages/{name}"} for name in names],
+    }}
+
+
 def _operations(topic: topics.Topic, names: list[str]) -> dict:
     channel, dlq = _id(topic.name), _id(topic.dlq.name)
     inbound = topic.name in INBOUND
@@ -203,8 +241,9 @@ SERVERS = {
     "production": {
         "host": "{broker}", "protocol": "kafka-secure", "protocolVersion": "4.4.0",
         "description": "A production cluster: TLS (SASL_SSL) with SASL authentication; "
-                       "each organisation gets its own credentials and ACLs (corporations "
-                       "write only registry.vacancy-feed.v1).",
+                       "each organisation gets its own credentials and ACLs (a corporation "
+                       "writes only its own registry.feed.{corporation}.v1, through the "
+                       "EXTERNAL listener).",
         "variables": {"broker": {"default": "kafka.example.org:9093",
                                  "description": "the bootstrap server of the cluster"}},
         "security": [{"$ref": f"#/components/securitySchemes/{name}"}

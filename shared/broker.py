@@ -13,7 +13,10 @@ into a cache folder (default `<repo>/.cache/kafka/<version>`) and run with
 
 With `sasl_users` the client listener is SASL_PLAINTEXT (PLAIN or SCRAM-SHA-256/512); SCRAM
 users are written into the metadata log at format time (`StorageTool --add-scram`). The
-controller listener stays PLAINTEXT on 127.0.0.1.
+controller listener stays PLAINTEXT on 127.0.0.1. With `tls` (a `BrokerTls`: PKCS#12 key store,
+PEM trust store) the client listener is SSL, or SASL_SSL with `sasl_users`. With `super_users`
+the StandardAuthorizer is on: those users (and the broker) may do anything, everyone else only
+what an ACL allows (`shared.kafka_admin.grant_corporation_feed`).
 
 Start-up is tuned for tests: a dynamic class-data-sharing archive per jar folder (dumped by
 the first clean stop, `class_data_sharing=False` to turn off) and C1-only JIT
@@ -39,6 +42,7 @@ import tempfile
 import threading
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +58,18 @@ _STAMP = ".resolved"
 
 class BrokerError(RuntimeError):
     pass
+
+
+@dataclass(frozen=True)
+class BrokerTls:
+    """Files of the client listener: `keystore` a PKCS#12 file with the broker's private key
+    and certificate chain, encrypted with `password` (Java 17 cannot read PBES2-encrypted PEM
+    keys); `cafile` the PEM of the CA that signed it, the broker's trust store and its
+    clients'."""
+
+    keystore: Path
+    password: str
+    cafile: Path
 
 
 # --- ports ----------------------------------------------------------------------------------
@@ -222,6 +238,8 @@ class LocalBroker:
         sasl_users: dict[str, str] | None = None,
         sasl_mechanism: str = "SCRAM-SHA-256",
         extra_config: dict[str, str] | None = None,
+        tls: BrokerTls | None = None,
+        super_users: list[str] | None = None,
         detach: bool = False,
         class_data_sharing: bool = True,
         fast_start: bool = True,
@@ -231,6 +249,8 @@ class LocalBroker:
         self.heap = heap
         self.jvm_opts = list(jvm_opts or [])
         self.extra_config = dict(extra_config or {})
+        self.tls = tls
+        self.super_users = list(super_users or [])
         self.detach = detach
         self.class_data_sharing = class_data_sharing
         self.fast_start = fast_start
@@ -285,20 +305,24 @@ class LocalBroker:
 
     @property
     def listener(self) -> str:
+        if self.tls:
+            return "SASL_SSL" if self.sasl_users else "SSL"
         return "SASL_PLAINTEXT" if self.sasl_users else "PLAINTEXT"
 
     def client_security(self, user: str | None = None) -> dict:
         """kafka-python/aiokafka keyword arguments for a client of this broker (same shape as
         `WoonregieSettings.kafka_security()`); `user` defaults to the first configured user."""
-        if not self.sasl_users:
-            return {"security_protocol": "PLAINTEXT"}
-        user = user or next(iter(self.sasl_users))
-        return {
-            "security_protocol": "SASL_PLAINTEXT",
-            "sasl_mechanism": self.sasl_mechanism,
-            "sasl_plain_username": user,
-            "sasl_plain_password": self.sasl_users[user],
-        }
+        options: dict = {"security_protocol": self.listener}
+        if self.tls:
+            options["ssl_cafile"] = str(self.tls.cafile)
+        if self.sasl_users:
+            user = user or next(iter(self.sasl_users))
+            options |= {
+                "sasl_mechanism": self.sasl_mechanism,
+                "sasl_plain_username": user,
+                "sasl_plain_password": self.sasl_users[user],
+            }
+        return options
 
     # configuration
     def _load_state(self) -> dict:
@@ -365,8 +389,34 @@ class LocalBroker:
                 "sasl.mechanism.inter.broker.protocol": mechanism,
                 f"{prefix}.sasl.jaas.config": jaas,
             }
+        if self.tls:
+            props |= self._tls_properties()
+        if self.super_users:
+            props |= self._authorizer_properties()
         props |= self.extra_config
         return props
+
+    def _authorizer_properties(self) -> dict[str, str]:
+        # ANONYMOUS is whoever uses the PLAINTEXT controller listener on 127.0.0.1: the node
+        # itself registering with its controller; clients come in through SASL only
+        supers = [BROKER_USER, "ANONYMOUS", *self.super_users]
+        return {
+            "authorizer.class.name": "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "super.users": ";".join(f"User:{user}" for user in supers),
+            "allow.everyone.if.no.acl.found": "false",
+        }
+
+    def _tls_properties(self) -> dict[str, str]:
+        return {
+            "ssl.keystore.type": "PKCS12",
+            "ssl.keystore.location": str(Path(self.tls.keystore).resolve()),
+            "ssl.keystore.password": self.tls.password,
+            "ssl.key.password": self.tls.password,
+            "ssl.truststore.type": "PEM",
+            "ssl.truststore.location": str(Path(self.tls.cafile).resolve()),
+            # the broker is its own client (inter-broker listener): it checks its host name too
+            "ssl.endpoint.identification.algorithm": "https",
+        }
 
     def write_config(self) -> Path:
         self.workdir.mkdir(parents=True, exist_ok=True)

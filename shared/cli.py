@@ -183,9 +183,36 @@ def topics(
     console.print("topics in place")
 
 
+REBUILDABLE = ("monitoring", "allocation")
+
+
+@app.command()
+def rebuild(
+    service: Annotated[str, typer.Argument(help=f"one of: {', '.join(REBUILDABLE)}")],
+    database_url: Annotated[str | None, typer.Option(
+        help="the empty database to rebuild into; default <data_dir>/<service>.rebuilt.db")
+    ] = None,
+    force: Annotated[bool, typer.Option(help="empty a target that holds rows first")] = False,
+) -> None:
+    """Rebuild a service's state from the topics (offset 0 to the end now) into an empty
+    database, and print how to switch to it (docs/OPERATIONS.md)."""
+    from kafka.errors import KafkaError
+
+    from shared.rebuild_target import TargetNotEmpty
+    from shared.topic_scan import MissingTopics
+
+    if service not in REBUILDABLE:
+        raise typer.BadParameter(f"{service!r} has no rebuild; one of {', '.join(REBUILDABLE)}")
+    try:
+        importlib.import_module(f"services.{service}.rebuild").run(database_url, force, console)
+    except (TargetNotEmpty, MissingTopics, KafkaError) as exc:
+        console.print(f"rebuild not done: {exc}", highlight=False)
+        raise typer.Exit(1) from exc
+
+
 def _add_service_commands() -> None:
-    """Services may add commands (simulate, demo) through a `cli` module of their own."""
-    for module in ("services.allocation.cli", "services.portal.cli"):
+    """The tools (simulate, demo) and the portal (users) add commands through a `cli` module."""
+    for module in ("tools.cli", "services.portal.cli"):
         try:
             extension = importlib.import_module(module)
         except ModuleNotFoundError as exc:

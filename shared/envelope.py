@@ -7,7 +7,6 @@ read; consumers send such messages to the DLQ.
 
 from __future__ import annotations
 
-import json
 import re
 import uuid
 from dataclasses import dataclass
@@ -101,24 +100,29 @@ def event_class_for(type_name: str) -> type[Event]:
 
 
 def decode(raw: bytes | str | None) -> Received:
+    """One JSON parse per message: the envelope is validated straight from the bytes
+    (pydantic's own parser), then its `data` as the event class its type names."""
     if raw is None or raw in (b"", ""):
         raise PoisonMessage("empty message")
     try:
-        document = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PoisonMessage(f"not JSON: {exc}") from exc
-    if not isinstance(document, dict):
-        raise PoisonMessage("not a CloudEvents JSON object")
-    try:
-        envelope = CloudEvent.model_validate(document)
+        envelope = CloudEvent.model_validate_json(raw)
     except ValidationError as exc:
-        raise PoisonMessage(f"invalid CloudEvents envelope: {_summary(exc)}") from exc
+        raise PoisonMessage(_envelope_reason(exc)) from exc
     cls = event_class_for(envelope.type)
     try:
         event = cls.model_validate(envelope.data)
     except ValidationError as exc:
         raise PoisonMessage(f"invalid {envelope.type} data: {_summary(exc)}") from exc
     return Received(envelope=envelope, event=event)
+
+
+def _envelope_reason(exc: ValidationError) -> str:
+    first = exc.errors()[0]
+    if first["type"] == "json_invalid":
+        return f"not JSON: {first['msg']}"
+    if first["type"] == "model_type" and not first["loc"]:
+        return "not a CloudEvents JSON object"
+    return f"invalid CloudEvents envelope: {_summary(exc)}"
 
 
 def _summary(exc: ValidationError) -> str:

@@ -10,10 +10,21 @@ from __future__ import annotations
 import time
 from collections.abc import Iterable
 
-from kafka.admin import ConfigResource, ConfigResourceType, KafkaAdminClient
+from kafka.admin import (
+    ACL,
+    ACLFilter,
+    ACLOperation,
+    ACLPermissionType,
+    ACLResourcePatternType,
+    ConfigResource,
+    ConfigResourceType,
+    KafkaAdminClient,
+    ResourcePattern,
+    ResourceType,
+)
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.topics import ALL_TOPICS, Topic
+from shared.topics import ALL_TOPICS, Topic, corporation_feed_prefix
 
 
 def admin_client(bootstrap: str, **security) -> KafkaAdminClient:
@@ -96,6 +107,36 @@ def topic_configs(bootstrap: str, names: Iterable[str], **security) -> dict[str,
         name: {key: entry.get("value") for key, entry in by_topic.get(name, {}).items()}
         for name in names
     }
+
+
+def corporation_feed_acls(corporation: str, user: str) -> list[ACL]:
+    """What a corporation's Kafka user may do: write (and see) the topics that start with its
+    feed prefix, `registry.feed.<corporation>.`, and nothing else."""
+    pattern = ResourcePattern(ResourceType.TOPIC, corporation_feed_prefix(corporation),
+                              ACLResourcePatternType.PREFIXED)
+    return [ACL(f"User:{user}", "*", operation, ACLPermissionType.ALLOW, pattern)
+            for operation in (ACLOperation.WRITE, ACLOperation.DESCRIBE)]
+
+
+def grant_corporation_feed(bootstrap: str, corporation: str, user: str, *,
+                           timeout: float = 15.0, **security) -> None:
+    """Create the corporation's prefixed ACLs (creating them again changes nothing) and wait
+    until the broker's authorizer applies them (it loads them from the metadata log)."""
+    wanted = corporation_feed_acls(corporation, user)
+    with admin_client(bootstrap, **security) as admin:
+        result = admin.create_acls(wanted)
+        if result["failed"]:
+            raise KafkaError(f"ACLs for {corporation}'s feed not created: {result['failed']}")
+        deadline = time.monotonic() + timeout
+        while not set(wanted) <= set(admin.describe_acls(_filter_of(wanted[0]))[0]):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"ACLs for {corporation}'s feed not applied in {timeout}s")
+            time.sleep(0.2)
+
+
+def _filter_of(acl: ACL) -> ACLFilter:
+    return ACLFilter(acl.principal, None, ACLOperation.ANY, ACLPermissionType.ANY,
+                     acl.resource_pattern)
 
 
 def main(argv: list[str] | None = None) -> int:

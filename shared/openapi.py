@@ -53,6 +53,8 @@ PROBLEM_SCHEMA = {
         "detail": {"type": "string", "description": "what went wrong in this request"},
         "instance": {"type": "string", "description": "the path of the request"},
         "invalidParams": {"type": "array", "items": {"$ref": "#/components/schemas/InvalidParam"}},
+        "code": {"type": "string", "description": "what kind of refusal, e.g. `not-found`, "
+                                                  "`invalid-input`, `proposal-not-open`"},
     },
 }
 INVALID_PARAM_SCHEMA = {

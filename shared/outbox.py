@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from datetime import datetime
 
 from sqlalchemy import (
     JSON,
@@ -56,9 +57,11 @@ def outbox_table(metadata: MetaData) -> Table:
     )
 
 
-def outbox_values(event: Event, *, source: str, event_id: str | None = None) -> dict:
-    """The outbox row for `event` (insert it in the caller's transaction)."""
-    envelope = envelope_for(event, source=source, event_id=event_id)
+def outbox_values(event: Event, *, source: str, event_id: str | None = None,
+                  time: datetime | None = None) -> dict:
+    """The outbox row for `event` (insert it in the caller's transaction); `time`: the
+    envelope's time when the caller records the same moment elsewhere (default: now)."""
+    envelope = envelope_for(event, source=source, event_id=event_id, time=time)
     tag_event(envelope.id)
     return dict(
         event_id=envelope.id,

@@ -9,6 +9,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import ServiceError
+
 log = logging.getLogger(__name__)
 PROBLEM_JSON = "application/problem+json"
 
@@ -58,6 +60,12 @@ def problem_response(request: Request, problem: Problem) -> JSONResponse:
                         headers=problem.headers)
 
 
+def problem_of(error: ServiceError) -> Problem:
+    """The same fields for the same kind of error, in every service."""
+    return Problem(error.status, detail=error.detail or None,
+                   invalid_params=error.invalid_params(), code=error.code, **error.extra)
+
+
 def _validation_params(exc: RequestValidationError) -> list[dict]:
     params = []
     for error in exc.errors():
@@ -74,6 +82,10 @@ def install_problem_handlers(app: FastAPI) -> None:
     @app.exception_handler(Problem)
     async def _problem(request: Request, exc: Problem):
         return problem_response(request, exc)
+
+    @app.exception_handler(ServiceError)
+    async def _service_error(request: Request, exc: ServiceError):
+        return problem_response(request, problem_of(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _validation(request: Request, exc: RequestValidationError):

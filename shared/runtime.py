@@ -1,13 +1,15 @@
 """What a service's bootstrap wires: database, unit of work, outbox relay, Kafka clients.
 
 Each service's `bootstrap.py` builds one `Runtime` with its own unit-of-work class; tests
-build it with a temporary database and the test broker, or a fake producer factory.
+build it with a temporary database and the test broker, or a fake producer factory. A service
+that wires more (its bus, background consumers, read models) subclasses `Runtime` with typed
+fields (`field(init=False)`, set by its bootstrap), so nothing is looked up by a string.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from functools import cached_property
 
 from sqlalchemy import Engine
@@ -26,11 +28,16 @@ class Runtime:
     infra: InfraTables
     uow_class: type[SqlUnitOfWork] = SqlUnitOfWork
     producer_factory: Callable | None = None
-    extras: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.producer_factory is None:
             self.producer_factory = lambda: make_producer(self.settings)
+
+    @property
+    def extras(self) -> dict:
+        """The service's own parts by name, read-only, for code older than the typed
+        runtimes: read the attributes instead (`runtime.bus`, not `extras["bus"]`)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name not in _BASE}
 
     @property
     def source(self) -> str:
@@ -55,3 +62,6 @@ class Runtime:
     @cached_property
     def dead_letters(self) -> DeadLetterPublisher:
         return DeadLetterPublisher(self.producer_factory())
+
+
+_BASE = frozenset(f.name for f in fields(Runtime))

@@ -107,6 +107,9 @@ class RegistrySettings(WoonregieSettings):
                     "dwellings (2017) over 602,833 inhabitants (2025)",
     )
     feed_consumer_group: str = "registry-feed"
+    feed_topics_refresh_ms: int = Field(
+        default=30_000, ge=500,
+        description="how often registry looks for new corporations' feed topics (by pattern)")
 
 
 class IntakeSettings(WoonregieSettings):

@@ -6,6 +6,7 @@ never written by hand.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -93,5 +94,46 @@ ALL_TOPICS: tuple[Topic, ...] = MAIN_TOPICS + tuple(t.dlq for t in MAIN_TOPICS)
 BY_NAME: dict[str, Topic] = {t.name: t for t in ALL_TOPICS}
 
 
+# --- the corporations' own feeds -------------------------------------------------------------
+# One inbound topic per corporation, `registry.feed.<corporation>.v1`: a corporation's Kafka user
+# may write only topics starting with `registry.feed.<corporation>.` (a PREFIXED ACL), so the
+# topic name says who wrote a record. Registry reads them all by pattern; their dead letters go
+# to the feed's DLQ (a corporation may not write there).
+CORPORATION_FEED_PREFIX = "registry.feed."
+CORPORATION_FEED_VERSION = "v1"
+CORPORATION_NAME = r"[a-z0-9][a-z0-9-]*"
+CORPORATION_FEED_PATTERN = (
+    rf"^{re.escape(CORPORATION_FEED_PREFIX)}({CORPORATION_NAME})\.{CORPORATION_FEED_VERSION}$")
+# what registry subscribes to: every corporation's feed and the shared feed topic
+FEED_SUBSCRIPTION = rf"{CORPORATION_FEED_PATTERN}|^{re.escape(VACANCY_FEED.name)}$"
+
+
+# the feeds as one AsyncAPI channel with a parameter (docs/asyncapi.yaml)
+CORPORATION_FEED_ADDRESS = f"{CORPORATION_FEED_PREFIX}{{corporation}}.{CORPORATION_FEED_VERSION}"
+
+
+def corporation_feed_prefix(corporation: str) -> str:
+    """The PREFIXED ACL resource of a corporation's feeds (every version)."""
+    if not re.fullmatch(CORPORATION_NAME, corporation):
+        raise ValueError(f"corporation {corporation!r}: lower case letters, digits and -")
+    return f"{CORPORATION_FEED_PREFIX}{corporation}."
+
+
+def corporation_feed(corporation: str) -> Topic:
+    return Topic(
+        f"{corporation_feed_prefix(corporation)}{CORPORATION_FEED_VERSION}",
+        VACANCY_FEED.key, VACANCY_FEED.partitions,
+        description=f"inbound: the vacancies of corporation {corporation}; only it writes here",
+    )
+
+
+def corporation_of_feed(topic_name: str) -> str | None:
+    """The corporation whose feed topic this is; None for any other topic."""
+    match = re.fullmatch(CORPORATION_FEED_PATTERN, topic_name)
+    return match.group(1) if match else None
+
+
 def dlq_of(topic_name: str) -> Topic:
+    if corporation_of_feed(topic_name):
+        return VACANCY_FEED.dlq
     return BY_NAME[topic_name].dlq

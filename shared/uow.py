@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session
@@ -58,8 +59,9 @@ class SqlUnitOfWork:
     def _open_repositories(self) -> None:
         """Subclasses attach their repositories to `self.session` here."""
 
-    def emit(self, event: Event, *, event_id: str | None = None) -> str:
-        values = outbox_values(event, source=self.source, event_id=event_id)
+    def emit(self, event: Event, *, event_id: str | None = None,
+             time: datetime | None = None) -> str:
+        values = outbox_values(event, source=self.source, event_id=event_id, time=time)
         self._outbox_rows.append(values)
         self.emitted.append(values["event_id"])
         return values["event_id"]

@@ -97,3 +97,20 @@ def service_app(tmp_path, kafka_bootstrap, auth_db_url):
     for client in clients:
         client.__exit__(None, None, None)
 
+
+
+@pytest.fixture(scope="module")
+def own_broker(tmp_path_factory):
+    """A broker of the test module's own, with every registry topic: for tests that compare
+    everything on the topics (a rebuild from offset 0), which other tests' messages on the
+    session broker would disturb."""
+    from shared.broker import LocalBroker
+    from shared.kafka_admin import ensure_topics
+
+    broker = LocalBroker(tmp_path_factory.mktemp("own-kafka"))
+    broker.start()
+    try:
+        ensure_topics(broker.bootstrap)
+        yield broker.bootstrap
+    finally:
+        broker.stop()

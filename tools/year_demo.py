@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from services.allocation.simulator.world import (
+from tools.simulator.world import (
     CANDIDATE_DECLINES,
     CORPORATION_DECLINES,
     NO_RESPONSE,

@@ -10,7 +10,7 @@ from datetime import date
 
 from services.allocation.domain import Candidate
 from services.intake.domain.bsn import fake_bsn
-from services.allocation.simulator.world import VacancyFacts
+from tools.simulator.world import VacancyFacts
 from shared.vocabulary import Role
 
 FIRST_NAMES = ("Anna", "Bram", "Chantal", "Dirk", "Eva", "Femke", "Gert", "Henk", "Ilse", "Jan")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from services.allocation.simulator.world import World
+from tools.simulator.world import World
 from tools.year_http import PartyApi
 from tools.year_parties import dwellings_csv, vacancy_row
 

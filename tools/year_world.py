@@ -7,8 +7,8 @@ the simulator's report for a horizon is made on this same cut world."""
 
 from __future__ import annotations
 
-from services.allocation.simulator import load_scenario
-from services.allocation.simulator.world import World
+from tools.simulator import load_scenario
+from tools.simulator.world import World
 
 SCENARIO = "groningen"
 

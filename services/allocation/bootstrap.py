@@ -5,15 +5,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.allocation.adapters.aggregate_store import AggregateCache
 from services.allocation.adapters.tables import INFRA
 from services.allocation.domain import AllocationPolicy, Pacing
-from services.allocation.service.bus import MessageBus
-from services.allocation.service.handlers import Deps, on_event
+from services.allocation.service.handlers import HANDLERS, RETRY, Deps, on_event
 from services.allocation.service.processing import PatientProcessor
 from services.allocation.service.uow import AllocationUnitOfWork
+from shared.bus import MessageBus
 from shared.consuming import EventProcessor
 from shared.db import make_engine
 from shared.dlq import DeadLetter
@@ -27,27 +28,35 @@ from shared.vocabulary import PROVINCE_SCOPE
 INPUTS_CONSUMER = "allocation.inputs"
 
 
+@dataclass
+class AllocationRuntime(Runtime):
+    bus: MessageBus[Deps] = field(init=False)
+    deps: Deps = field(init=False)
+    cache: AggregateCache = field(init=False)
+
+
 def bootstrap(settings: AllocationSettings, *, producer_factory: Callable | None = None,
               today: Callable[[], date] = today_amsterdam,
-              scope: str = PROVINCE_SCOPE) -> Runtime:
+              scope: str = PROVINCE_SCOPE) -> AllocationRuntime:
     policy = AllocationPolicy(proposal_expiry_days=settings.proposal_expiry_days,
                               pacing=Pacing(settings.pacing),
                               band_tolerance=settings.band_tolerance,
                               decision_lead_days=settings.decision_lead_days)
     cache = AggregateCache()
-    runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
-                      uow_class=AllocationUnitOfWork.bound(cache, policy),
-                      producer_factory=producer_factory)
-    deps = Deps(scope=scope, policy=policy, today=today)
-    runtime.extras.update(bus=MessageBus(runtime.uow, deps), deps=deps, cache=cache)
+    runtime = AllocationRuntime(settings=settings, engine=make_engine(settings.db_url()),
+                                infra=INFRA, uow_class=AllocationUnitOfWork.bound(cache, policy),
+                                producer_factory=producer_factory)
+    runtime.deps = Deps(scope=scope, policy=policy, today=today)
+    runtime.bus = MessageBus(runtime.uow, HANDLERS, runtime.deps, RETRY)
+    runtime.cache = cache
     return runtime
 
 
-def inputs_processor(runtime: Runtime, stop: threading.Event | None = None
+def inputs_processor(runtime: AllocationRuntime, stop: threading.Event | None = None
                      ) -> PatientProcessor:
     """What the worker runs for each consumed message: EventProcessor (decode, DLQ, ledger,
     handler) made patient with conflicts and infrastructure outages."""
-    deps: Deps = runtime.extras["deps"]
+    deps = runtime.deps
     processor = EventProcessor(INPUTS_CONSUMER, runtime.uow,
                                lambda uow, received: on_event(uow, received, deps),
                                LazyDeadLetters(runtime),

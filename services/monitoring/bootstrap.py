@@ -8,6 +8,7 @@ alerts and the alert log that keeps a restart from alerting twice.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import date
 
 from services.monitoring.adapters.consumer import CONSUMER_NAME, ReadModelConsumer
@@ -26,11 +27,21 @@ from shared.runtime import Runtime
 from shared.settings import MonitoringSettings
 
 
+@dataclass
+class MonitoringRuntime(Runtime):
+    live: LiveModel = field(init=False)
+    metrics: MonitoringMetrics = field(init=False)
+    alerts: AlertChecker = field(init=False)
+    consumer: ReadModelConsumer = field(init=False)
+    today: Callable[[], date] = field(init=False)
+
+
 def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None = None,
               consumer_factory: Callable = make_consumer,
-              today: Callable[[], date] = today_amsterdam) -> Runtime:
-    runtime = Runtime(settings=settings, engine=make_engine(settings.db_url()), infra=INFRA,
-                      uow_class=MonitoringUnitOfWork, producer_factory=producer_factory)
+              today: Callable[[], date] = today_amsterdam) -> MonitoringRuntime:
+    runtime = MonitoringRuntime(settings=settings, engine=make_engine(settings.db_url()),
+                                infra=INFRA, uow_class=MonitoringUnitOfWork,
+                                producer_factory=producer_factory)
     live = LiveModel(BandPolicy(relative=settings.band_relative_tolerance,
                                 minimum=settings.band_minimum_tolerance))
     metrics = MonitoringMetrics(live, threshold=settings.suppression_threshold,
@@ -42,11 +53,11 @@ def bootstrap(settings: MonitoringSettings, *, producer_factory: Callable | None
     stapeling = StapelingAlerts(live, runtime.uow, on_alert=metrics.alert_emitted)
     consumer = ReadModelConsumer(settings, live, dead_letters, metrics, checker,
                                  consumer_factory=consumer_factory, stapeling=stapeling)
-    runtime.extras.update(live=live, metrics=metrics, alerts=checker, consumer=consumer,
-                          today=today)
+    runtime.live, runtime.metrics, runtime.alerts = live, metrics, checker
+    runtime.consumer, runtime.today = consumer, today
     return runtime
 
 
-def lifecycles(runtime: Runtime) -> list:
+def lifecycles(runtime: MonitoringRuntime) -> list:
     """What runs beside the API, in start order."""
-    return [runtime.relay, runtime.extras["consumer"]]
+    return [runtime.relay, runtime.consumer]

@@ -1,5 +1,5 @@
 """The demo's people: one local account per role, for the organisations the demo feed uses
-(services/allocation/demo.py), so each finds work waiting after `woonregie demo`."""
+(tools/demo.py), so each finds work waiting after `woonregie demo`."""
 
 from __future__ import annotations
 

@@ -54,7 +54,8 @@ def test_every_event_type_of_shared_events_is_found():
 
 def test_every_topic_dlq_and_event_type_is_documented(document):
     addresses = {channel["address"] for channel in document["channels"].values()}
-    assert addresses == {topic.name for topic in topics.ALL_TOPICS}
+    assert addresses == {topic.name for topic in topics.ALL_TOPICS} | {
+        topics.CORPORATION_FEED_ADDRESS}
     names = {message["name"] for message in document["components"]["messages"].values()}
     assert names == {cls.type_name() for cls in event_classes()} | {"dead-letter"}
     for cls in event_classes():
@@ -65,6 +66,11 @@ def test_every_topic_dlq_and_event_type_is_documented(document):
     feed = document["channels"]["registry-vacancy-feed-v1"]
     assert "registered first" in feed["description"]
     assert document["operations"]["receive-registry-vacancy-feed-v1"]["action"] == "receive"
+    own_feed = document["channels"]["registry-feed-corporation-v1"]
+    assert own_feed["address"] == "registry.feed.{corporation}.v1"
+    assert "corporation" in own_feed["parameters"] and "FeedVacancyReported" in own_feed["messages"]
+    assert "prefixed ACL" in own_feed["description"]
+    assert document["operations"]["receive-registry-feed-corporation-v1"]["action"] == "receive"
     assert document["servers"]["production"]["security"]
 
 
@@ -105,7 +111,7 @@ def test_the_asyncapi_parser_accepts_the_document():
                             text=True, timeout=300, cwd=REPO_ROOT)
     report = json.loads(result.stdout)
     assert result.returncode == 0 and report["valid"], report["diagnostics"]
-    assert report["channels"] == len(topics.ALL_TOPICS)
+    assert report["channels"] == len(topics.ALL_TOPICS) + 1  # + the corporations' own feeds
     assert report["messages"] == len(event_classes()) + 1
 
 

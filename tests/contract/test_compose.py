@@ -247,3 +247,58 @@ def test_settings_read_secret_files_from_the_secrets_dir(secrets_folder):
     assert result.stdout.splitlines() == [
         (secrets_folder / "intake_database_url").read_text().strip(),
         (secrets_folder / "pseudonym_key").read_text().strip()]
+
+
+# --- the corporations' feed: external listener and prefixed ACLs (issue 14) -------------------
+
+
+def test_the_corporations_feed_has_an_external_sasl_ssl_listener_and_no_open_access():
+    kafka = SERVICES_ALL["kafka"]["environment"]
+    assert "EXTERNAL:SASL_SSL" in kafka["KAFKA_LISTENER_SECURITY_PROTOCOL_MAP"]
+    assert "EXTERNAL://" in kafka["KAFKA_ADVERTISED_LISTENERS"]
+    assert kafka["KAFKA_LISTENER_NAME_EXTERNAL_SSL_KEYSTORE_LOCATION"].startswith("/run/secrets/")
+    assert kafka["KAFKA_AUTHORIZER_CLASS_NAME"].endswith("StandardAuthorizer")
+    assert kafka["KAFKA_ALLOW_EVERYONE_IF_NO_ACL_FOUND"] == "false"
+    service_user = OURS["registry"]["environment"]["WOONREGIE_KAFKA_SASL_USERNAME"]
+    assert f"User:{service_user}" in kafka["KAFKA_SUPER_USERS"].split(";")
+    assert "9095:9095" in SERVICES_ALL["kafka"]["ports"]
+    # the feed topics' ACLs and topics exist before the services start
+    topics_job = SERVICES_ALL["kafka-topics"]["depends_on"]
+    assert topics_job["kafka-acls"]["condition"] == "service_completed_successfully"
+
+
+def test_the_acl_job_gives_each_corporation_only_its_own_feed_prefix(secrets_folder, tmp_path):
+    """deploy/kafka/feed-acls.sh, run with stand-ins for Kafka's tools that record their
+    arguments: per corporation of the secret a SCRAM user, a PREFIXED write ACL on exactly
+    shared.topics' prefix, and the topic shared.topics names."""
+    from shared import topics
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    calls = tmp_path / "calls"
+    for tool in ("kafka-configs.sh", "kafka-acls.sh", "kafka-topics.sh"):
+        stub = bin_dir / tool
+        stub.write_text(f'#!/bin/sh\necho "{tool} $*" >> {calls}\n')
+        stub.chmod(0o755)
+    job = SERVICES_ALL["kafka-acls"]
+    script = next(volume.split(":")[0] for volume in job["volumes"]
+                  if volume.endswith(f"{job['entrypoint'][1]}:ro"))
+    result = subprocess.run(
+        ["sh", str(REPO_ROOT / script)], capture_output=True, text=True, timeout=60,
+        env={"PATH": "/usr/bin:/bin", "KAFKA_BIN": str(bin_dir),
+             "KAFKA_FEED_USERS_FILE": str(secrets_folder / "kafka_feed_users")})
+    assert result.returncode == 0, result.stderr
+    lines = calls.read_text().splitlines()
+    corporations = [line.split()[0] for line in
+                    (secrets_folder / "kafka_feed_users").read_text().splitlines()]
+    assert corporations and len(lines) == 3 * len(corporations)
+    for corporation in corporations:
+        acl = next(line for line in lines if line.startswith("kafka-acls.sh")
+                   and f"User:feed-{corporation} " in line)
+        assert f"--topic {topics.corporation_feed_prefix(corporation)} " in acl
+        assert "--resource-pattern-type prefixed" in acl and "--operation Write" in acl
+        assert any(line.startswith("kafka-topics.sh") and
+                   f"--topic {topics.corporation_feed(corporation).name} " in line
+                   for line in lines)
+        assert any(line.startswith("kafka-configs.sh") and f"feed-{corporation} " in line
+                   and "SCRAM-SHA-512=" in line for line in lines)

@@ -30,7 +30,7 @@ def platform(tmp_path_factory):
 def demo_output(platform) -> str:
     import typer
 
-    from services.allocation.cli import register
+    from tools.cli import register
 
     app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.cli.main)
     register(app)

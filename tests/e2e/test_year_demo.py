@@ -49,7 +49,7 @@ def platform(tmp_path_factory):
 def run_year_demo(platform) -> dict[str, int]:
     import typer
 
-    from services.allocation.cli import register
+    from tools.cli import register
 
     app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.cli.main)
     register(app)
@@ -68,9 +68,9 @@ def run_year_demo(platform) -> dict[str, int]:
 def simulated_report() -> dict:
     """The simulator's report for the same world, under the platform's own policy settings."""
     from services.allocation.domain import AllocationPolicy, Pacing
-    from services.allocation.simulator.engine import run_policy
-    from services.allocation.simulator.policies import setup
-    from services.allocation.simulator.report import policy_report
+    from tools.simulator.engine import run_policy
+    from tools.simulator.policies import setup
+    from tools.simulator.report import policy_report
     from shared.settings import AllocationSettings
     from tools.year_world import first_days, whole_year
 

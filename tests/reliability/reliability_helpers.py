@@ -14,6 +14,7 @@ import os
 import random
 import signal
 import sqlite3
+import sys
 import time
 import uuid
 from dataclasses import dataclass
@@ -324,3 +325,27 @@ def run_cli(env: dict[str, str], *args: str):
     from shared.cli import app
 
     return CliRunner().invoke(app, list(args), env=env)
+
+
+# --- one service as its own process -----------------------------------------------------------
+
+
+def start_child(name: str, args: list[str], env: dict[str, str], data_dir: Path,
+                port: int | None) -> Child:
+    """`woonregie <args>` (serve X, worker X) configured only through `env`."""
+    full_env = {**os.environ, **env, "WOONREGIE_DATA_DIR": str(data_dir)}
+    if port is not None:
+        full_env["WOONREGIE_PORT"] = str(port)
+    child = Child(name, [sys.executable, "-m", "shared.cli", *args], full_env,
+                  data_dir / "logs" / f"{name}.log",
+                  health_url=f"http://127.0.0.1:{port}/v1/health" if port else None)
+    child.start()
+    return child
+
+
+def healthy(child: Child) -> bool:
+    assert child.process.poll() is None, child.log_file.read_text()[-3000:]
+    try:
+        return httpx.get(child.health_url, timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False

@@ -15,12 +15,9 @@ settings (SASL_SSL).
 
 from __future__ import annotations
 
-import os
 import sqlite3
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest
@@ -31,9 +28,11 @@ from reliability_helpers import (
     candidate_body,
     dwelling_body,
     group_lag,
+    healthy,
     issue_token_cli,
     metric_values,
     new_bag_id,
+    start_child,
     wait_until,
 )
 from services.allocation.worker.topics import CONSUMED as ALLOCATION_CONSUMED
@@ -58,26 +57,6 @@ def sasl_env(bootstrap: str, password: str = PASSWORD) -> dict[str, str]:
         "WOONREGIE_KAFKA_SASL_USERNAME": USER,
         "WOONREGIE_KAFKA_SASL_PASSWORD": password,
     }
-
-
-def start_child(name: str, args: list[str], env: dict[str, str], data_dir: Path,
-                port: int | None) -> Child:
-    full_env = {**os.environ, **env, "WOONREGIE_DATA_DIR": str(data_dir)}
-    if port is not None:
-        full_env["WOONREGIE_PORT"] = str(port)
-    child = Child(name, [sys.executable, "-m", "shared.cli", *args], full_env,
-                  data_dir / "logs" / f"{name}.log",
-                  health_url=f"http://127.0.0.1:{port}/v1/health" if port else None)
-    child.start()
-    return child
-
-
-def healthy(child: Child) -> bool:
-    assert child.process.poll() is None, child.log_file.read_text()[-3000:]
-    try:
-        return httpx.get(child.health_url, timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 @pytest.fixture

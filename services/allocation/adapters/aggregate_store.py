@@ -1,7 +1,9 @@
-"""Storing the scope's Allocator: one JSON row per scope with an integer version.
+"""Storing the scope's Allocator: a version row per scope, and one row per entity.
 
-The row is written once per unit of work, at its commit (`flush`), and only when the row
-still has the version `get` read (optimistic concurrency). Two writers that raced (two
+The domain says what changed (`Allocator.stored_changes`: the entities added, changed or
+gone since it was last stored), so a unit of work writes only those rows, not the whole
+aggregate. The version row is written once per unit of work, at its commit (`flush`), and
+only when the row still has the version `get` read (optimistic concurrency). Two writers that raced (two
 workers, a worker and the API) find out there: one commits, the other gets `VersionConflict`
 and redoes its work on the newer state. A unit of work may apply many commands (the worker
 applies a whole batch of consumed events): every `save` counts one version, and the flush
@@ -17,20 +19,21 @@ dropped and the next use re-parses.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
+from itertools import groupby
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.allocation.adapters import state_codec
-from services.allocation.adapters.tables import AllocatorStateRow
+from services.allocation.adapters.tables import AllocatorEntityRow, AllocatorStateRow
 from services.allocation.domain import AllocationPolicy, Allocator
+from services.allocation.domain.stored import StoredChanges
 from shared.periods import utcnow
 
 STATE = AllocatorStateRow.__table__
+ENTITIES = AllocatorEntityRow.__table__
 
 
 class VersionConflict(Exception):
@@ -89,9 +92,7 @@ class AllocatorStore:
         else:
             allocator = self.cache.take(scope, version)
             if allocator is None:
-                document = self.session.scalar(
-                    select(STATE.c.state).where(STATE.c.scope == scope))
-                allocator = state_codec.from_document(json.loads(document), self.policy)
+                allocator = self._restore(scope)
         self._held[scope] = allocator
         return allocator
 
@@ -111,19 +112,20 @@ class AllocatorStore:
         for scope, saves in list(self._saves.items()):
             allocator = self._held[scope]
             read = self._versions[scope]
-            document = state_codec.to_json(allocator)
             if read == 0:
                 try:
                     self.session.execute(insert(STATE).values(
-                        scope=scope, version=saves, state=document, updated_at=utcnow()))
+                        scope=scope, version=saves, updated_at=utcnow()))
                 except IntegrityError as exc:
                     raise VersionConflict(f"scope {scope} was created concurrently") from exc
             else:
                 result = self.session.execute(
                     update(STATE).where(STATE.c.scope == scope, STATE.c.version == read)
-                    .values(version=read + saves, state=document, updated_at=utcnow()))
+                    .values(version=read + saves, updated_at=utcnow()))
                 if result.rowcount != 1:
                     raise VersionConflict(f"scope {scope} changed since version {read}")
+            # after the version check: a conflict means another writer holds the rows
+            self._write(scope, allocator.stored_changes())
             saved = read + saves
             self._versions[scope] = saved
             del self._saves[scope]
@@ -147,8 +149,27 @@ class AllocatorStore:
 
     def peek(self, scope: str) -> tuple[int, Allocator | None]:
         """Version and a fresh copy, for reading only (tests, diagnostics)."""
-        row = self.session.execute(
-            select(STATE.c.version, STATE.c.state).where(STATE.c.scope == scope)).first()
-        if row is None:
+        version = self.session.scalar(select(STATE.c.version).where(STATE.c.scope == scope))
+        if version is None:
             return 0, None
-        return row.version, state_codec.from_document(json.loads(row.state), self.policy)
+        return version, self._restore(scope)
+
+    def _restore(self, scope: str) -> Allocator:
+        rows = self.session.execute(
+            select(ENTITIES.c.kind, ENTITIES.c.key, ENTITIES.c.seq, ENTITIES.c.body)
+            .where(ENTITIES.c.scope == scope).order_by(ENTITIES.c.seq))
+        return Allocator.from_records(scope, (tuple(row) for row in rows), self.policy)
+
+    def _write(self, scope: str, changes: StoredChanges) -> None:
+        """Changed rows are deleted and inserted again (portable: no dialect's upsert)."""
+        gone = changes.deletes + [(kind, key) for kind, key, _, _ in changes.upserts]
+        for kind, pairs in groupby(sorted(gone), key=lambda pair: pair[0]):
+            keys = [key for _, key in pairs]
+            for start in range(0, len(keys), 500):  # below every database's bound on binds
+                self.session.execute(delete(ENTITIES).where(
+                    ENTITIES.c.scope == scope, ENTITIES.c.kind == kind,
+                    ENTITIES.c.key.in_(keys[start:start + 500])))
+        if changes.upserts:
+            self.session.execute(insert(ENTITIES), [
+                {"scope": scope, "kind": kind, "key": key, "seq": seq, "body": body}
+                for kind, key, seq, body in changes.upserts])

@@ -20,15 +20,29 @@ INFRA = InfraTables.on(Base.metadata)
 
 
 class AllocatorStateRow(Base, table=True):
-    """One scope's Allocator as a JSON document; `version` guards concurrent writers."""
+    """One scope's Allocator: its `version` guards concurrent writers; its entities are
+    `AllocatorEntityRow`s."""
 
     __tablename__ = "allocator_state"
 
     scope: str = Field(primary_key=True, max_length=60)
     version: int = Field(ge=1)
-    # Text, not JSON: loaded only when the in-memory copy is stale, and parsed by us
-    state: str = Field(sa_column=Column(Text, nullable=False))
     updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AllocatorEntityRow(Base, table=True):
+    """One entity of a scope's Allocator (a candidate, a vacancy, a proposal, ...) as the
+    domain stores it (`Allocator.stored_changes`): a batch writes only the entities it
+    changed. `seq` is the order the aggregate first held it in, the order it is restored in."""
+
+    __tablename__ = "allocator_entities"
+
+    scope: str = Field(primary_key=True, max_length=60)
+    kind: str = Field(primary_key=True, max_length=20)
+    key: str = Field(primary_key=True, max_length=100)
+    seq: int
+    # Text, not JSON: loaded only when the in-memory copy is stale, and parsed by the domain
+    body: str = Field(sa_column=Column(Text, nullable=False))
 
 
 class ProposalRow(Base, table=True):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.allocation.api import routes_assessments, routes_placements, routes_proposals
-from services.allocation.api.errors import install_allocation_error_handlers
 from services.allocation.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
 from shared.settings import AllocationSettings
@@ -28,5 +27,4 @@ def create_app(settings: AllocationSettings | None = None, **fakes) -> FastAPI:
         lifecycles=lambda app: lifecycles(app.state.runtime),
     )
     app.state.runtime = bootstrap(settings, **fakes)
-    install_allocation_error_handlers(app)
     return app

@@ -6,13 +6,15 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from services.allocation.service.bus import MessageBus
+from services.allocation.bootstrap import AllocationRuntime
 from shared.auth import Caller, CallerDep, require_roles
+from shared.bus import MessageBus
 from shared.vocabulary import Role
 
 
 def bus_of(request: Request) -> MessageBus:
-    return request.app.state.runtime.extras["bus"]
+    runtime: AllocationRuntime = request.app.state.runtime
+    return runtime.bus
 
 
 BusDep = Annotated[MessageBus, Depends(bus_of)]

@@ -40,7 +40,7 @@ def list_proposals(caller: ReaderDep, bus: BusDep, status: ProposalStatus | None
 def read_proposal(proposal_id: ProposalId, caller: ReaderDep, bus: BusDep):
     """One proposal with its explanation: the ranking and what excluded the others."""
     detail = bus.handle(c.ReadProposal(caller, proposal_id))
-    return ProposalOut.of(detail.row, detail.notes)
+    return ProposalOut.of(detail.proposal, detail.notes)
 
 
 @router.post("/proposals/{id}/responses", response_model=ProposalOut,
@@ -52,7 +52,7 @@ def respond(proposal_id: ProposalId, body: ResponseIn, caller: ResponderDep, bus
     detail = bus.handle(c.RespondToProposal(caller, proposal_id, body.decision, body.decided_by,
                                             body.reason_code, body.note,
                                             on=body.on))
-    return ProposalOut.of(detail.row, detail.notes)
+    return ProposalOut.of(detail.proposal, detail.notes)
 
 
 @router.get("/decline-reasons")

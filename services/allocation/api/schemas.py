@@ -10,7 +10,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
+from services.allocation.service.views import DeclineNote, PlacementView, ProposalView
 from services.allocation.domain import CancellationReason, Decision
 from shared.openapi import enforced
 from shared.vocabulary import DecidedBy
@@ -112,7 +112,7 @@ class ProposalSummaryOut(Out):
     responses: ResponsesOut
 
     @classmethod
-    def of(cls, row: ProposalRow) -> "ProposalSummaryOut":
+    def of(cls, row: ProposalView) -> "ProposalSummaryOut":
         return cls.model_validate(_proposal_fields(row))
 
 
@@ -124,7 +124,8 @@ class ProposalOut(ProposalSummaryOut):
         default=None, description="notes given with a decline; only for the proposal's parties")
 
     @classmethod
-    def of(cls, row: ProposalRow, notes: list[DeclineNoteRow] | None = None) -> "ProposalOut":
+    def of(cls, row: ProposalView, notes: list[DeclineNote] | None = None
+           ) -> "ProposalOut":
         return cls.model_validate(_proposal_fields(row) | {
             "closed_by": row.closed_by, "close_reason": row.close_reason,
             "explanation": row.explanation,
@@ -153,7 +154,7 @@ class PlacementOut(Out):
     move_in_date: date
 
     @classmethod
-    def of(cls, row: PlacementRow) -> "PlacementOut":
+    def of(cls, row: PlacementView) -> "PlacementOut":
         return cls(id=row.id, proposal_id=row.proposal_id, vacancy_id=row.vacancy_id,
                    bag_id=row.bag_id, candidate_id=row.candidate_id,
                    municipality=row.municipality, origin_municipality=row.origin_municipality,
@@ -168,7 +169,7 @@ class PlacementPage(Out):
     total: int
 
 
-def _proposal_fields(row: ProposalRow) -> dict:
+def _proposal_fields(row: ProposalView) -> dict:
     return {
         "id": row.id, "vacancy_id": row.vacancy_id, "bag_id": row.bag_id,
         "candidate_id": row.candidate_id, "status": row.status, "municipality": row.municipality,

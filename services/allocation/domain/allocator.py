@@ -18,12 +18,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
-from weakref import WeakKeyDictionary
 
 from shared.periods import Period
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
-from . import assessment, controller, ids, lapse, ranking, rules
+from . import assessment, controller, ids, lapse, ranking, rules, stored
 from .controller import FairShareState, LabelDecision
 from .counting import LettingLedger, Outcome
 from .errors import (
@@ -94,16 +93,17 @@ class Assessment:
 class _ActiveIndex:
     """The active candidates of one Allocator, grouped by `rules.profile_of` (`rules.Group`),
     so that an assessment neither walks the placed and withdrawn ones nor asks every rule
-    per candidate. Derived data, not state: kept beside the Allocator (`_INDEXES`), built
+    per candidate. Derived data, not state: the Allocator owns it (`_index`, never stored), built
     from `_candidates` on first use and kept up to date by the commands that change a
     candidate (`_refile`, `_touch`); built again when `_candidates` is replaced or changes
     size behind the commands' back."""
 
-    __slots__ = ("source", "size", "groups", "group_of")
+    __slots__ = ("source", "size", "groups", "group_of", "memo")
 
-    def __init__(self, candidates: dict[str, Candidate]):
+    def __init__(self, candidates: dict[str, Candidate], memo: rules.RuleMemo):
         self.source = candidates
         self.size = len(candidates)
+        self.memo = memo  # the rules' caches, kept when the index is built again
         self.groups: dict[object, rules.Group] = {}  # profile -> its active candidates
         self.group_of: dict[str, rules.Group] = {}  # active candidate id -> its group
         for candidate in candidates.values():
@@ -117,21 +117,21 @@ class _ActiveIndex:
             if not old.members:
                 del self.groups[old.profile]
         if candidate.status is CandidateStatus.ACTIVE:
-            profile = rules.profile_of(candidate)
+            profile = rules.profile_of(candidate, self.memo)
             group = self.groups.get(profile)
             if group is None:
                 group = self.groups[profile] = rules.Group(profile)
             group.members[candidate.id] = candidate
-            group.changed()
+            if group is old:  # refiled in place: its verdicts may have changed
+                group.changed()
+            else:
+                group.added(candidate)
             self.group_of[candidate.id] = group
 
     def touch(self, candidate: Candidate) -> None:
         group = self.group_of.get(candidate.id)
         if group is not None:
             group.changed()
-
-
-_INDEXES: WeakKeyDictionary[Allocator, _ActiveIndex] = WeakKeyDictionary()
 
 
 class Allocator:
@@ -149,6 +149,30 @@ class Allocator:
         self._live_by_candidate: dict[str, str] = {}
         self._placements: dict[str, Placement] = {}
         self._ledger = LettingLedger()
+        self._index: _ActiveIndex | None = None  # derived: the active candidates by profile
+        self._stored = stored.StoredMemo()  # derived: what was last stored, per entity
+
+    # --- storage (the adapters see documents and records, never the attributes) -------------
+
+    def to_document(self) -> dict:
+        """The whole aggregate as one plain JSON-able document."""
+        return stored.to_document(self)
+
+    @classmethod
+    def from_document(cls, document: dict, policy: AllocationPolicy | None = None
+                      ) -> Allocator:
+        return stored.from_document(document, policy)
+
+    def stored_changes(self) -> stored.StoredChanges:
+        """The entity records changed, added or gone since the last call (or the restore);
+        the caller stores them, or drops this Allocator (the next one restores afresh)."""
+        return stored.changes(self)
+
+    @classmethod
+    def from_records(cls, scope: str, records: Iterable[stored.Record],
+                     policy: AllocationPolicy | None = None) -> Allocator:
+        """Restore from the records `stored_changes` gave, in their `seq` order."""
+        return stored.from_records(scope, records, policy)
 
     # --- reference data ---------------------------------------------------------------------
 
@@ -531,7 +555,7 @@ class Allocator:
         context = self._eligibility_context(vacancy, today, agreement)
         index = self._active_index()
         eligible, excluded = rules.assess_groups(index.groups.values(), index.group_of,
-                                                 vacancy, context)
+                                                 vacancy, context, index.memo)
         if not eligible:
             return Assessment([], 0, excluded)
         ranking_context = ranking.RankingContext(
@@ -543,27 +567,28 @@ class Allocator:
         return Assessment(ranked, len(eligible), excluded)
 
     def _active_index(self) -> _ActiveIndex:
-        index = _INDEXES.get(self)
+        index = self._index
         if (index is None or index.source is not self._candidates
                 or index.size != len(self._candidates)):
-            index = _INDEXES[self] = _ActiveIndex(self._candidates)
+            memo = index.memo if index is not None else rules.RuleMemo()
+            index = self._index = _ActiveIndex(self._candidates, memo)
         return index
 
     def _refile(self, candidate: Candidate, added: bool = False) -> None:
         """After a command changed a candidate's status, profile or urgency (or added it)."""
-        index = _INDEXES.get(self)
+        index = self._index
         if index is None:
             return
         if index.source is not self._candidates or index.size + added != len(
                 self._candidates):
-            del _INDEXES[self]  # out of step: built again on next use
+            self._index = None  # out of step: built again on next use
             return
         index.size += added
         index.refile(candidate)
 
     def _touch(self, candidate: Candidate) -> None:
         """After a command changed a candidate's parking."""
-        index = _INDEXES.get(self)
+        index = self._index
         if index is not None:
             index.touch(candidate)
 

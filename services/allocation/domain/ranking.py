@@ -115,6 +115,8 @@ def top(
     if n <= 0:
         return []
     factors = asdict(weights)
+    if factors["waiting"] >= _MIN_WAITING_WEIGHT:
+        candidates = _bucket_heads(candidates, n, ctx.today)
     w_category, w_waiting = factors["category"], factors["waiting"]
     w_preference, w_balance = factors["preference"], factors["balance"]
     categories, today, destination = ctx.categories, ctx.today, vacancy.municipality
@@ -144,6 +146,36 @@ def top(
     best = heapq.nsmallest(n, keyed, key=_order)
     return [RankedCandidate(candidate.id, total, components(candidate, vacancy, ctx))
             for _, _, total, candidate in best]
+
+
+# With at least this weight a day's more waiting always raises the score, after the rounding
+# to 6 decimals too, so the longest waiting come first among otherwise equal candidates.
+_MIN_WAITING_WEIGHT = 1e-3
+
+
+def _bucket_heads(candidates: Iterable[Candidate], n: int, today: date) -> list[Candidate]:
+    """The candidates that can be in the top n: of the candidates with the same urgency
+    category, preferences and origin (so the same category, preference and balance
+    components), the score only grows with the days waited, and equal days score equal,
+    so only the first n by (the day their waiting counts from, id) can make the top n."""
+    buckets: dict[tuple, list[tuple]] = {}
+    for candidate in candidates:
+        urgency = candidate.urgency
+        if urgency is None:
+            category, since = None, today
+        else:
+            category, since = urgency.category, min(urgency.granted_on, today)
+        key = (category, candidate.preferred_municipalities, candidate.registration_municipality)
+        bucket = buckets.get(key)
+        if bucket is None:
+            buckets[key] = [(since, candidate.id, candidate)]
+        else:
+            bucket.append((since, candidate.id, candidate))
+    heads = []
+    for bucket in buckets.values():  # ids are unique: the tuples never compare candidates
+        first = bucket if len(bucket) <= n else heapq.nsmallest(n, bucket)
+        heads.extend(candidate for _, _, candidate in first)
+    return heads
 
 
 def _order(item: tuple) -> tuple:

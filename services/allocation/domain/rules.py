@@ -7,7 +7,7 @@ explanation, so "why not this client?" is answered by them.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -266,31 +266,58 @@ class _Profile:
         self.key = key
 
 
-_PROFILES: dict[tuple, _Profile] = {}
-_PROFILES_MAX = 100_000  # a bound on the intern table; dropping it only loses sharing
-_MEMO = "_eligibility_profile"  # the memo a Candidate carries; not a dataclass field
+_Verdicts = dict[_Profile, tuple[str, ...]]  # profile -> the static rules it fails
 
 
-def profile_of(candidate: Candidate) -> _Profile:
-    """The candidate's profile, memoised on the candidate. The memo is checked against the
-    very objects it was made from (all immutable), so a changed profile or urgency makes a
-    new one; identity implies equality, so a memo that passes the check is right."""
-    memo = candidate.__dict__.get(_MEMO)
+class RuleMemo:
+    """What the rules remember across assessments, owned by whoever assesses (the Allocator's
+    active-candidate index): the profiles interned (`profile_of`), each candidate's profile
+    with the objects it was made from, and the static verdicts per place or dwelling and
+    profile. Bounded: dropping any of it only costs recomputation or sharing."""
+
+    PROFILES_MAX = 100_000
+    SITES_MAX = 20_000
+    VERDICTS_MAX = 2_000_000
+
+    __slots__ = ("profiles", "of_candidate", "sites", "verdicts")
+
+    def __init__(self) -> None:
+        self.profiles: dict[tuple, _Profile] = {}
+        self.of_candidate: dict[str, tuple] = {}  # candidate id -> (its fields..., profile)
+        self.sites: dict[tuple, _Verdicts] = {}  # place or dwelling key -> verdicts
+        self.verdicts = 0
+
+    def verdicts_for(self, key: tuple) -> _Verdicts:
+        verdicts = self.sites.get(key)
+        if verdicts is None:
+            if len(self.sites) >= self.SITES_MAX or self.verdicts >= self.VERDICTS_MAX:
+                self.sites.clear()
+                self.verdicts = 0
+            verdicts = self.sites[key] = {}
+        return verdicts
+
+
+def profile_of(candidate: Candidate, memo: RuleMemo) -> _Profile:
+    """The candidate's profile, remembered in `memo`. The memo is checked against the very
+    objects it was made from (all immutable), so a changed profile or urgency makes a new
+    one; identity implies equality, so a memo that passes the check is right."""
+    known = memo.of_candidate.get(candidate.id)
     urgency = candidate.urgency
-    if (memo is not None and memo[0] is candidate.needs
-            and memo[1] is candidate.excluded_municipalities
-            and memo[2] is candidate.household_size and memo[3] is candidate.income_class
-            and memo[4] is candidate.region_binding and memo[5] is urgency):
-        return memo[6]
+    if (known is not None and known[0] is candidate.needs
+            and known[1] is candidate.excluded_municipalities
+            and known[2] is candidate.household_size and known[3] is candidate.income_class
+            and known[4] is candidate.region_binding and known[5] is urgency):
+        return known[6]
     key = profile_key(candidate)
-    profile = _PROFILES.get(key)
+    profile = memo.profiles.get(key)
     if profile is None:
-        if len(_PROFILES) >= _PROFILES_MAX:
-            _PROFILES.clear()
-        profile = _PROFILES[key] = _Profile(key)
-    candidate.__dict__[_MEMO] = (candidate.needs, candidate.excluded_municipalities,
-                                 candidate.household_size, candidate.income_class,
-                                 candidate.region_binding, urgency, profile)
+        if len(memo.profiles) >= memo.PROFILES_MAX:
+            memo.profiles.clear()
+            memo.of_candidate.clear()
+        profile = memo.profiles[key] = _Profile(key)
+    memo.of_candidate[candidate.id] = (
+        candidate.needs, candidate.excluded_municipalities, candidate.household_size,
+        candidate.income_class, candidate.region_binding, urgency, profile)
     return profile
 
 
@@ -300,13 +327,6 @@ _PARKED = str(Exclusion.PARKED)
 _HAS_OPEN_PROPOSAL = str(Exclusion.HAS_OPEN_PROPOSAL)
 _ALREADY_PROPOSED = str(Exclusion.ALREADY_PROPOSED)
 _NOT_YET_AVAILABLE = str(Exclusion.NOT_YET_AVAILABLE)
-
-
-_Verdicts = dict[_Profile, tuple[str, ...]]  # profile -> the static rules it fails
-_SITES: dict[tuple, _Verdicts] = {}  # place or dwelling key -> verdicts
-_SITES_MAX = 20_000  # bounds on the verdict memo; dropping it only costs recomputation
-_VERDICTS_MAX = 2_000_000
-_verdicts = 0
 
 
 def place_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
@@ -328,26 +348,13 @@ def dwelling_key(vacancy: Vacancy, context: EligibilityContext) -> tuple:
     return ("dwelling", vacancy.rooms, vacancy.accessibility, rent_key, limits)
 
 
-def _verdicts_for(key: tuple) -> _Verdicts:
-    global _verdicts
-    verdicts = _SITES.get(key)
-    if verdicts is None:
-        if len(_SITES) >= _SITES_MAX or _verdicts >= _VERDICTS_MAX:
-            _SITES.clear()
-            _verdicts = 0
-        verdicts = _SITES[key] = {}
-    return verdicts
-
-
-def _verdict(verdicts: _Verdicts, profile: _Profile, rules_: tuple[Rule, ...],
-             candidate: Candidate, vacancy: Vacancy, context: EligibilityContext) -> (
-    tuple[str, ...]
-):
-    global _verdicts
+def _verdict(memo: RuleMemo, verdicts: _Verdicts, profile: _Profile,
+             rules_: tuple[Rule, ...], candidate: Candidate, vacancy: Vacancy,
+             context: EligibilityContext) -> tuple[str, ...]:
     reasons = verdicts[profile] = tuple(
         str(reason) for rule in rules_
         if (reason := rule(candidate, vacancy, context)) is not None)
-    _verdicts += 1
+    memo.verdicts += 1
     return reasons
 
 
@@ -366,59 +373,68 @@ class Group:
     def changed(self) -> None:
         self._day = None
 
+    def added(self, candidate: Candidate) -> None:
+        """A new member (already in `members`): classified on its own while the day's
+        verdicts are current, so a growing group is not walked again for every newcomer."""
+        if self._day is None:
+            return
+        self._count(candidate, self._day)
+        if candidate.available_from is not None:
+            insort(self._available, candidate.available_from)
+
     def _on(self, today: date) -> None:
-        no_urgency = expired = parked = 0
-        clean = []
-        available = []
+        self._counts = [0, 0, 0]  # no urgency, expired, parked
+        self._clean = []
         for candidate in self.members.values():
-            ok = True
-            urgency = candidate.urgency
-            if urgency is None or urgency.granted_on > today:
-                no_urgency += 1
-                ok = False
-            elif today > urgency.valid_until:
-                expired += 1
-                ok = False
-            parked_until = candidate.parked_until
-            if parked_until is not None and today <= parked_until:
-                parked += 1
-                ok = False
-            if ok:
-                clean.append(candidate)
-            if candidate.available_from is not None:
-                available.append(candidate.available_from)
-        available.sort()
-        self._counts = (no_urgency, expired, parked)
-        self._clean = clean
-        self._available = available
+            self._count(candidate, today)
+        self._available = sorted(candidate.available_from for candidate in self.members.values()
+                                 if candidate.available_from is not None)
         self._day = today
+
+    def _count(self, candidate: Candidate, today: date) -> None:
+        ok = True
+        urgency = candidate.urgency
+        if urgency is None or urgency.granted_on > today:
+            self._counts[0] += 1
+            ok = False
+        elif today > urgency.valid_until:
+            self._counts[1] += 1
+            ok = False
+        parked_until = candidate.parked_until
+        if parked_until is not None and today <= parked_until:
+            self._counts[2] += 1
+            ok = False
+        if ok:
+            self._clean.append(candidate)
 
 
 def assess(
-    candidates: Iterable[Candidate], vacancy: Vacancy, context: EligibilityContext
+    candidates: Iterable[Candidate], vacancy: Vacancy, context: EligibilityContext,
+    memo: RuleMemo | None = None,
 ) -> tuple[list[Candidate], dict[str, int]]:
     """`eligibility` for many candidates at once: the eligible ones and how many candidates
     each rule excluded (a candidate failing several counts under each), sorted by rule name,
     without zero counts. The same as asking `eligibility` candidate by candidate (a unit test
     holds it against that); see `assess_groups`."""
+    memo = memo or RuleMemo()
     groups: dict[_Profile, Group] = {}
     active: dict[str, Candidate] = {}
     for candidate in candidates:
-        profile = profile_of(candidate)
+        profile = profile_of(candidate, memo)
         group = groups.get(profile)
         if group is None:
             group = groups[profile] = Group(profile)
         group.members[candidate.id] = candidate
         active[candidate.id] = candidate
-    return assess_groups(groups.values(), active, vacancy, context)
+    return assess_groups(groups.values(), active, vacancy, context, memo)
 
 
 def assess_groups(
     groups: Iterable[Group], active: Mapping[str, object], vacancy: Vacancy,
-    context: EligibilityContext,
+    context: EligibilityContext, memo: RuleMemo,
 ) -> tuple[list[Candidate], dict[str, int]]:
-    """`assess` for candidates already grouped by `profile_of` (no group empty; `active`:
-    keyed by the ids of all their members).
+    """`assess` for candidates already grouped by `profile_of` with `memo` (no group empty;
+    `active`: keyed by the ids of all their members).
 
     `STATIC_RULES` are asked once per profile and place (`place_key`) or dwelling
     (`dwelling_key`), on one member, and remembered across calls; they are counted per
@@ -432,8 +448,8 @@ def assess_groups(
     tried = context.tried_candidates
     latest = max(vacancy.available_from, today) + timedelta(
         days=context.availability_slack_days)
-    at_place = _verdicts_for(place_key(vacancy, context))
-    in_dwelling = _verdicts_for(dwelling_key(vacancy, context))
+    at_place = memo.verdicts_for(place_key(vacancy, context))
+    in_dwelling = memo.verdicts_for(dwelling_key(vacancy, context))
     excluded: dict[str, int] = {}
     no_urgency = expired = parked = late = 0
     eligible: list[Candidate] = []
@@ -442,11 +458,11 @@ def assess_groups(
         profile = group.profile
         place = at_place.get(profile)
         if place is None:
-            place = _verdict(at_place, profile, PLACE_RULES,
+            place = _verdict(memo, at_place, profile, PLACE_RULES,
                              next(iter(group.members.values())), vacancy, context)
         dwelling = in_dwelling.get(profile)
         if dwelling is None:
-            dwelling = _verdict(in_dwelling, profile, DWELLING_RULES,
+            dwelling = _verdict(memo, in_dwelling, profile, DWELLING_RULES,
                                 next(iter(group.members.values())), vacancy, context)
         reasons = place + dwelling if place and dwelling else place or dwelling
         if group._day != today:

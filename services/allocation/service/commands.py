@@ -41,14 +41,6 @@ class ListDeclineReasons:
 
 
 @dataclass(frozen=True)
-class ProposalDetail:
-    """A proposal as one caller may see it: `notes` is None unless the caller is a party."""
-
-    row: object  # ProposalRow
-    notes: list | None = None
-
-
-@dataclass(frozen=True)
 class ReportMoveIn:
     caller: Caller
     proposal_id: str
@@ -90,11 +82,3 @@ class ExpireDueProposals:
 @dataclass(frozen=True)
 class DecideDueVacancies:
     today: date | None = None  # None: today in Amsterdam
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    page_size: int
-    total: int

@@ -1,18 +1,8 @@
-"""Refusals of the service layer (the domain's own are in domain/errors.py)."""
+"""Refusals of the service layer (the domain's own are in domain/errors.py): the shared
+service errors, answered as problem+json by shared.problems."""
 
 from __future__ import annotations
 
+from shared.errors import Forbidden, InvalidInput, NotFound
 
-class NotFound(Exception):
-    """Unknown, or outside the caller's organisation (which must not learn it exists)."""
-
-
-class Forbidden(Exception):
-    """Visible to the caller, but not the caller's to change."""
-
-
-class InvalidInput(Exception):
-    def __init__(self, field: str, reason: str):
-        super().__init__(f"{field}: {reason}")
-        self.field = field
-        self.reason = reason
+__all__ = ["Forbidden", "InvalidInput", "NotFound"]

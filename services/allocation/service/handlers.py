@@ -8,7 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from services.allocation.adapters.tables import PlacementRow, ProposalRow
+from sqlalchemy.exc import IntegrityError
+
+from services.allocation.adapters.aggregate_store import VersionConflict
+from services.allocation.adapters.tables import ProposalRow
 from services.allocation.domain import AllocationError, AllocationPolicy, Decision, ids
 from services.allocation.service import commands as c
 from services.allocation.service import inbound
@@ -24,9 +27,18 @@ from services.allocation.service.access import (
 from services.allocation.service.changes import change
 from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
 from services.allocation.service.uow import AllocationUnitOfWork
+from services.allocation.service.views import (
+    DeclineNote,
+    PlacementView,
+    ProposalDetail,
+    ProposalView,
+    copy_of,
+)
+from shared.bus import Retry
 from shared.consuming import Rejected
 from shared.decline_reasons import decline_reasons
 from shared.envelope import Received
+from shared.pagination import Page
 from shared.periods import today_amsterdam
 from shared.vocabulary import PROVINCE_SCOPE, DecidedBy
 
@@ -81,14 +93,14 @@ def decide_due(cmd: c.DecideDueVacancies, uow: AllocationUnitOfWork, deps: Deps)
 # --- API ------------------------------------------------------------------------------------
 
 
-def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+def list_proposals(cmd: c.ListProposals, uow: AllocationUnitOfWork, deps: Deps) -> Page:
     rows, total = uow.proposals.page(audience_of(cmd.caller), cmd.status, cmd.page,
                                      cmd.page_size)
-    return c.Page(rows, cmd.page, cmd.page_size, total)
+    return Page([copy_of(ProposalView, r) for r in rows], cmd.page, cmd.page_size, total)
 
 
 def read_proposal(cmd: c.ReadProposal, uow: AllocationUnitOfWork, deps: Deps
-                  ) -> c.ProposalDetail:
+                  ) -> ProposalDetail:
     return _detail(uow, cmd.caller, _visible_proposal(uow, cmd.caller, cmd.proposal_id))
 
 
@@ -98,7 +110,7 @@ def list_decline_reasons(cmd: c.ListDeclineReasons, uow: AllocationUnitOfWork, d
 
 
 def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps
-            ) -> c.ProposalDetail:
+            ) -> ProposalDetail:
     row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
     if not may_answer_for(cmd.caller, cmd.decided_by, row):
         side = ("the dwelling's corporation" if cmd.decided_by is DecidedBy.CORPORATION
@@ -120,39 +132,40 @@ def respond(cmd: c.RespondToProposal, uow: AllocationUnitOfWork, deps: Deps
 def _check_decline_input(cmd: c.RespondToProposal) -> None:
     if cmd.decision is not Decision.DECLINED:
         if cmd.note:
-            raise InvalidInput("note", "a note goes with a decline only")
+            raise InvalidInput.of("note", "a note goes with a decline only")
         return
     if not cmd.reason_code:
-        raise InvalidInput("reasonCode", "required when the proposal is declined")
+        raise InvalidInput.of("reasonCode", "required when the proposal is declined")
     allowed = decline_reasons().codes_for(cmd.decided_by.value)
     if cmd.reason_code not in allowed:
-        raise InvalidInput("reasonCode", f"unknown code {cmd.reason_code!r} for the "
+        raise InvalidInput.of("reasonCode", f"unknown code {cmd.reason_code!r} for the "
                                          f"{cmd.decided_by}; allowed: {', '.join(allowed)}")
 
 
-def _detail(uow: AllocationUnitOfWork, caller, row: ProposalRow) -> c.ProposalDetail:
-    notes = uow.decline_notes.of(row.id) if is_party(caller, row) else None
-    return c.ProposalDetail(row, notes)
+def _detail(uow: AllocationUnitOfWork, caller, row: ProposalRow) -> ProposalDetail:
+    notes = ([copy_of(DeclineNote, n) for n in uow.decline_notes.of(row.id)]
+             if is_party(caller, row) else None)
+    return ProposalDetail(copy_of(ProposalView, row), notes)
 
 
 def _answer_day(on: date | None, today: date, row: ProposalRow) -> date:
     if on is None:
         return today
     if on > today:
-        raise InvalidInput("on", "lies in the future")
+        raise InvalidInput.of("on", "lies in the future")
     if on < row.proposed_on:
-        raise InvalidInput("on", f"the answer cannot precede the proposal "
+        raise InvalidInput.of("on", f"the answer cannot precede the proposal "
                                  f"({row.proposed_on.isoformat()})")
     return on
 
 
 def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
-                   ) -> PlacementRow:
+                   ) -> PlacementView:
     row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
     if not may_report_move_in(cmd.caller, row):
         raise Forbidden("only the dwelling's corporation reports the move-in")
     if cmd.move_in_date < row.proposed_on:
-        raise InvalidInput("date", f"the move-in cannot precede the proposal "
+        raise InvalidInput.of("date", f"the move-in cannot precede the proposal "
                                    f"({row.proposed_on.isoformat()})")
     change(uow, deps.scope, lambda a: a.move_in(cmd.proposal_id, cmd.move_in_date),
            cause=f"move-in:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])
@@ -160,10 +173,10 @@ def report_move_in(cmd: c.ReportMoveIn, uow: AllocationUnitOfWork, deps: Deps
     # placed now, or before: a repeated report answers with the placement already made
     placement = uow.placements.get(ids.placement_id(cmd.proposal_id))
     assert placement is not None
-    return placement
+    return copy_of(PlacementView, placement)
 
 
-def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalRow:
+def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> ProposalView:
     row = _visible_proposal(uow, cmd.caller, cmd.proposal_id)
     party = cancelling_party(cmd.caller, row)
     if party is None:
@@ -174,7 +187,7 @@ def cancel(cmd: c.CancelProposal, uow: AllocationUnitOfWork, deps: Deps) -> Prop
            lambda a: a.cancel(cmd.proposal_id, party, cmd.reason_code.value, today),
            cause=f"cancel:{cmd.proposal_id}", per_version=True, proposals=[cmd.proposal_id])
     uow.commit()
-    return uow.proposals.get(cmd.proposal_id)
+    return copy_of(ProposalView, uow.proposals.get(cmd.proposal_id))
 
 
 def assess(cmd: c.AssessCandidate, uow: AllocationUnitOfWork, deps: Deps):
@@ -192,17 +205,17 @@ def assess(cmd: c.AssessCandidate, uow: AllocationUnitOfWork, deps: Deps):
         uow.allocators.give_back(allocator)
 
 
-def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> c.Page:
+def list_placements(cmd: c.ListPlacements, uow: AllocationUnitOfWork, deps: Deps) -> Page:
     rows, total = uow.placements.page(audience_of(cmd.caller), cmd.page, cmd.page_size)
-    return c.Page(rows, cmd.page, cmd.page_size, total)
+    return Page([copy_of(PlacementView, r) for r in rows], cmd.page, cmd.page_size, total)
 
 
 def read_placement(cmd: c.ReadPlacement, uow: AllocationUnitOfWork, deps: Deps
-                   ) -> PlacementRow:
+                   ) -> PlacementView:
     row = uow.placements.get(cmd.placement_id)
     if row is None or not audience_of(cmd.caller).sees(row):
         raise NotFound(f"no placement {cmd.placement_id}")
-    return row
+    return copy_of(PlacementView, row)
 
 
 def _visible_proposal(uow: AllocationUnitOfWork, caller, proposal_id: str) -> ProposalRow:
@@ -225,3 +238,5 @@ HANDLERS: dict[type, Callable] = {
     c.ExpireDueProposals: expire_due,
     c.DecideDueVacancies: decide_due,
 }
+# another writer saving the scope in between: the redo sees the newer state and decides anew
+RETRY = Retry(attempts=10, on=(VersionConflict, IntegrityError))

@@ -92,7 +92,7 @@ def create_worker(settings: AllocationSettings, runtime: Runtime | None = None,
     processor = inputs_processor(runtime, stop)
     app = create_faust_app(settings)
     agent = install_agents(app, inputs_topic(app), processor.process_batch)
-    bus = runtime.extras["bus"]
+    bus = runtime.bus
     install_timers(app, lambda: (bus.handle(ExpireDueProposals())
                                  + bus.handle(DecideDueVacancies())), expiry_seconds)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from services.intake.domain.commands import ExpireUrgencies
+from services.intake.service.commands import ExpireUrgencies
 from shared.api import Lifecycle
 
 log = logging.getLogger(__name__)

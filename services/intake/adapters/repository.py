@@ -250,17 +250,18 @@ class IdempotencyStore:
         self.session = session
         self.cipher = cipher
 
-    def find(self, org: str, scope: str, key: str) -> tuple[str, int, dict] | None:
-        """(fingerprint, status code, body) of the first answer, if any."""
+    def find(self, org: str, scope: str, key: str) -> tuple[str, dict] | None:
+        """(fingerprint, body) of the first answer (a creation), if any."""
         row = self.session.get(IdempotencyRow, (org, scope, key))
         if row is None:
             return None
-        return row.fingerprint, row.status_code, self.cipher.open(row.response_sealed)
+        return row.fingerprint, self.cipher.open(row.response_sealed)
 
-    def remember(self, *, org: str, scope: str, key: str, fingerprint: str, status_code: int,
-                 body: dict, candidate_id: str | None) -> None:
+    def remember(self, *, org: str, scope: str, key: str, fingerprint: str, body: dict,
+                 candidate_id: str | None) -> None:
+        # only creations are remembered; the column keeps the status they were answered with
         self.session.add(IdempotencyRow(
-            org=org, scope=scope, key=key, fingerprint=fingerprint, status_code=status_code,
+            org=org, scope=scope, key=key, fingerprint=fingerprint, status_code=201,
             response_sealed=self.cipher.seal(body), candidate_id=candidate_id,
             created_at=utcnow(),
         ))

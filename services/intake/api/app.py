@@ -5,7 +5,6 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake.api import routes_candidates, routes_imports, routes_urgency
-from services.intake.api.errors import install_intake_error_handlers
 from services.intake.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
 from shared.settings import IntakeSettings
@@ -26,5 +25,4 @@ def create_app(settings: IntakeSettings | None = None, **fakes) -> FastAPI:
     )
     # after the app: logging is set up by then, so a key warning is a structured log line
     app.state.runtime = bootstrap(settings, **fakes)
-    install_intake_error_handlers(app)
     return app

@@ -1,22 +1,21 @@
 """Parse a CSV file of candidates into import rows (no domain rules here, only parsing).
 
 The columns are the JSON field names, with `needs` flattened (`accessibility`, `minRooms`,
-`ambulantSupport`, `careProvider`). Separator `,` or `;` (Dutch spreadsheets write `;`);
-lists of municipalities are separated by spaces or `|`; booleans are ja/nee, true/false
-or 1/0; an empty cell means "not given". UTF-8, with or without byte-order mark.
+`ambulantSupport`, `careProvider`); the file is read by shared.csv_files. Lists of
+municipalities are separated by spaces or `|`; booleans are ja/nee, true/false or 1/0; an
+empty cell means "not given".
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 
 from pydantic import ValidationError
 
 from services.intake.api.schemas import CandidateIn
-from services.intake.domain.commands import ImportRow
-from services.intake.domain.errors import FieldError, InvalidInput
+from services.intake.domain.errors import FieldError
+from services.intake.service.commands import ImportRow
+from shared.csv_files import boolean_of, cell_count_error, read_table
 
 MAX_ROWS = 5000
 NEEDS_COLUMNS = ("accessibility", "minRooms", "ambulantSupport", "careProvider")
@@ -25,50 +24,18 @@ COLUMNS = ("bsn", "name", "birthYear", "householdSize", "yearlyIncome", "targetG
            "registrationMunicipality", *LIST_COLUMNS, "regionBinding", "availableFrom",
            *NEEDS_COLUMNS)
 REQUIRED = ("bsn", "householdSize", "yearlyIncome", "targetGroup", "registrationMunicipality")
-_BOOLEANS = {"ja": True, "nee": False, "true": True, "false": False, "1": True, "0": False,
-             "yes": True, "no": False}
 
 
 def parse_candidates_csv(raw: bytes) -> tuple[ImportRow, ...]:
     """Rows with their parse errors; a file that is not a readable table raises InvalidInput."""
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise InvalidInput([FieldError("file", "must be UTF-8 text")]) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        header = [cell.strip() for cell in next(reader)]
-    except StopIteration:
-        raise InvalidInput([FieldError("file", "is empty")]) from None
-    _check_header(header)
-    rows = []
-    try:
-        for number, cells in enumerate((r for r in reader if any(c.strip() for c in r)), 1):
-            if number > MAX_ROWS:
-                raise InvalidInput([FieldError("file", f"holds more than {MAX_ROWS} rows")])
-            rows.append(_row(number, header, cells))
-    except csv.Error as exc:
-        raise InvalidInput([FieldError("file", f"is not valid CSV ({exc})")]) from None
-    return tuple(rows)
-
-
-def _check_header(header: list[str]) -> None:
-    errors = [FieldError(f"header.{name or '(empty)'}", "unknown column", "unknown-column")
-              for name in header if name not in COLUMNS]
-    errors += [FieldError(f"header.{name}", "column appears twice", "duplicate-column")
-               for name in sorted({n for n in header if header.count(n) > 1})]
-    errors += [FieldError(f"header.{name}", "required column is missing", "missing-column")
-               for name in REQUIRED if name not in header]
-    if errors:
-        raise InvalidInput(errors)
+    table = read_table(raw, COLUMNS, REQUIRED, max_rows=MAX_ROWS)
+    return tuple(_row(number, table.header, cells) for number, cells in table.rows)
 
 
 def _row(number: int, header: list[str], cells: list[str]) -> ImportRow:
-    if len(cells) != len(header):
-        return ImportRow(number, errors=(FieldError(
-            "row", f"has {len(cells)} cells where the header has {len(header)}"),))
+    misaligned = cell_count_error(header, cells)
+    if misaligned:
+        return ImportRow(number, errors=(misaligned,))
     document: dict = {}
     needs: dict = {}
     errors: list[FieldError] = []
@@ -79,10 +46,10 @@ def _row(number: int, header: list[str], cells: list[str]) -> ImportRow:
         if name in LIST_COLUMNS:
             document[name] = [part for part in re.split(r"[\s|]+", value) if part]
         elif name == "ambulantSupport":
-            if value.lower() not in _BOOLEANS:
+            if boolean_of(value) is None:
                 errors.append(FieldError("needs.ambulantSupport", "use ja or nee"))
                 continue
-            needs[name] = _BOOLEANS[value.lower()]
+            needs[name] = boolean_of(value)
         elif name in NEEDS_COLUMNS:
             needs[name] = value
         else:

@@ -6,20 +6,20 @@ from typing import Annotated
 
 from fastapi import Depends, Header, Request
 
-from services.intake.domain.commands import Caller as CommandCaller
-from services.intake.service.bus import MessageBus
+from services.intake.bootstrap import IntakeRuntime
+from services.intake.service.commands import Caller as CommandCaller
 from shared.auth import Caller, require_roles
+from shared.bus import MessageBus
 from shared.openapi import enforced
-from shared.runtime import Runtime
 from shared.vocabulary import Role
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: Request) -> IntakeRuntime:
     return request.app.state.runtime
 
 
 def bus_of(request: Request) -> MessageBus:
-    return request.app.state.runtime.extras["bus"]
+    return runtime_of(request).bus
 
 
 def _as_command_caller(caller: Caller) -> CommandCaller:
@@ -49,7 +49,7 @@ def _applicant(caller: Annotated[Caller, Depends(require_roles(
     return _as_command_caller(caller)
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+RuntimeDep = Annotated[IntakeRuntime, Depends(runtime_of)]
 BusDep = Annotated[MessageBus, Depends(bus_of)]
 RegistrarDep = Annotated[CommandCaller, Depends(_registrar)]
 MunicipalityDep = Annotated[CommandCaller, Depends(_municipality)]

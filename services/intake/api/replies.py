@@ -1,20 +1,28 @@
-"""Turning the service layer's replies into HTTP responses."""
+"""Turning the service layer's results into HTTP responses: the only place where a result
+becomes a status code."""
 
 from __future__ import annotations
 
 from fastapi import Response
 from fastapi.responses import JSONResponse
 
-from services.intake.service.handlers import Reply
+from services.intake.service.handlers import Created, Done, Found, Result
 from shared.api import PREFIX
+from shared.pagination import Page
 
 
-def respond(reply: Reply, *, location_of_id: bool = False) -> Response:
-    if reply.body is None:
-        return Response(status_code=reply.status)
+def respond(result: Result | Page[dict], *, location_of_id: bool = False) -> Response:
+    if isinstance(result, Page):
+        return JSONResponse({"items": result.items, "page": result.page,
+                             "pageSize": result.page_size, "total": result.total})
+    if isinstance(result, Done):
+        return Response(status_code=204)
+    if isinstance(result, Found):
+        return JSONResponse(result.body, status_code=200)
+    assert isinstance(result, Created)
     headers = {}
-    if reply.replayed:
+    if result.replayed:
         headers["Idempotent-Replayed"] = "true"
-    if location_of_id and reply.status == 201:
-        headers["Location"] = f"{PREFIX}/candidates/{reply.body['id']}"
-    return JSONResponse(reply.body, status_code=reply.status, headers=headers)
+    if location_of_id:
+        headers["Location"] = f"{PREFIX}/candidates/{result.body['id']}"
+    return JSONResponse(result.body, status_code=201, headers=headers)

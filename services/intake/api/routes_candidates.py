@@ -15,8 +15,8 @@ from services.intake.api.schemas import (
     CandidatePatch,
     WithdrawalIn,
 )
-from services.intake.domain import commands as c
 from services.intake.domain.model import CandidateStatus
+from services.intake.service import commands as c
 from shared.api import json_router
 
 router = json_router(tags=["candidates"])

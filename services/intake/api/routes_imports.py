@@ -9,7 +9,7 @@ from services.intake.api.csv_import import COLUMNS, parse_candidates_csv
 from services.intake.api.deps import BusDep, IdempotencyKey, RegistrarDep
 from services.intake.api.replies import respond
 from services.intake.api.schemas import ImportOut
-from services.intake.domain.commands import ImportCandidates
+from services.intake.service.commands import ImportCandidates
 from shared.openapi import ENFORCED
 from shared.problems import Problem
 

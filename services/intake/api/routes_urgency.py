@@ -11,7 +11,7 @@ from services.intake.api.schemas import (
     UrgencyDecisionIn,
     UrgencyDecisionOut,
 )
-from services.intake.domain.commands import ApplyForUrgency, DecideUrgency
+from services.intake.service.commands import ApplyForUrgency, DecideUrgency
 from shared.api import json_router
 
 router = json_router(tags=["urgency"])

@@ -1,7 +1,8 @@
 """Use cases of intake: one handler per command, each one transaction.
 
 Every handler gets the command, an open unit of work and the `Deps`; it commits itself
-(state change, access-log rows and outbox events together) and returns a `Reply`.
+(state change, access-log rows and outbox events together) and returns a `Result`
+(Created, Found or Done; the route maps it to HTTP).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date, timedelta
 
-from services.intake.domain import commands as c
 from services.intake.domain.errors import (
     Collected,
     DuplicatePerson,
@@ -33,10 +33,16 @@ from services.intake.domain.rules import (
     situation_errors,
     urgency_valid_until,
 )
-from services.intake.domain.validity import AgreementTerms, Validity, agreed_validity_days
+from services.intake.domain.validity import (
+    AgreementTerms,
+    Validity,
+    agreed_validity_days,
+)
+from services.intake.service import commands as c
 from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
+from shared.bus import Retry
 from shared.envelope import Received
 from shared.events import (
     AgreementPublished,
@@ -52,6 +58,7 @@ from shared.events import (
     UrgencyRefused,
     UrgencyRevoked,
 )
+from shared.pagination import Page
 from shared.periods import today_amsterdam, utcnow
 from shared.vocabulary import Role
 
@@ -72,16 +79,32 @@ class Deps:
 
 
 @dataclass(frozen=True)
-class Reply:
-    status: int
-    body: dict | None = None
+class Created:
+    """A new record (or the replay of the first answer to the same Idempotency-Key)."""
+
+    body: dict
     replayed: bool = False
+
+
+@dataclass(frozen=True)
+class Found:
+    """What was read or changed."""
+
+    body: dict
+
+
+@dataclass(frozen=True)
+class Done:
+    """Carried out; nothing to show."""
+
+
+Result = Created | Found | Done
 
 
 # --- registration -------------------------------------------------------------------------
 
 
-def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     # a given date is part of the request: the same key with another date is another request
     dated = f"|registeredOn:{cmd.registered_on}" if cmd.registered_on else ""
     fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation) + dated,
@@ -109,13 +132,13 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
     candidate = _add_candidate(uow, cmd.caller, cmd.person, cmd.situation, pseudonym,
                                registered_on, deps, cmd.purpose)
     body = candidate_view(candidate)
-    _remember(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, 201, body,
+    _remember(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, body,
               candidate.id, deps)
     uow.commit()
-    return Reply(201, body)
+    return Created(body)
 
 
-def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     """All rows or none: a file with any bad row stores nothing and reports every error."""
     fingerprint = fingerprint_of(cmd.fingerprint_source, deps.pseudonym_key)
     replay = _replay(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint,
@@ -159,10 +182,10 @@ def import_candidates(cmd: c.ImportCandidates, uow: IntakeUnitOfWork, deps: Deps
                                    today, deps, cmd.purpose)
         created.append({"row": row.number, "id": candidate.id})
     body = {"imported": len(created), "candidates": created}
-    _remember(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint, 201,
+    _remember(uow, cmd.caller, "candidate-imports", cmd.idempotency_key, fingerprint,
               body, None, deps)
     uow.commit()
-    return Reply(201, body)
+    return Created(body)
 
 
 def _add_candidate(uow: IntakeUnitOfWork, caller: c.Caller, person: Person,
@@ -181,14 +204,14 @@ def _add_candidate(uow: IntakeUnitOfWork, caller: c.Caller, person: Person,
 # --- reading ------------------------------------------------------------------------------
 
 
-def read(cmd: c.ReadCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def read(cmd: c.ReadCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     candidate = _owned(uow, cmd.caller, cmd.candidate_id)
     _log_access(uow, cmd.caller, [candidate.id], "read", cmd.purpose)
     uow.commit()
-    return Reply(200, candidate_view(candidate))
+    return Found(candidate_view(candidate))
 
 
-def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) -> Page[dict]:
     """An organisation's own candidates; a municipality's worklist (registered there)
     shows no personal data, so it needs no access-log rows."""
     offset = (cmd.page - 1) * cmd.page_size
@@ -202,14 +225,13 @@ def list_candidates(cmd: c.ListCandidates, uow: IntakeUnitOfWork, deps: Deps) ->
         items = [candidate_view(candidate) for candidate in found]
         _log_access(uow, cmd.caller, [x.id for x in found if x.person], "listed", cmd.purpose)
     uow.commit()
-    return Reply(200, {"items": items, "page": cmd.page, "pageSize": cmd.page_size,
-                       "total": total})
+    return Page(items, cmd.page, cmd.page_size, total)
 
 
 # --- changes ------------------------------------------------------------------------------
 
 
-def amend(cmd: c.AmendCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def amend(cmd: c.AmendCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     candidate = _owned(uow, cmd.caller, cmd.candidate_id, for_update=True)
     today = deps.clock()
     candidate.require_active("changed")
@@ -227,10 +249,10 @@ def amend(cmd: c.AmendCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
     uow.candidates.save(candidate)
     _log_access(uow, cmd.caller, [candidate.id], "updated", cmd.purpose)
     uow.commit()
-    return Reply(200, candidate_view(candidate))
+    return Found(candidate_view(candidate))
 
 
-def withdraw(cmd: c.WithdrawCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def withdraw(cmd: c.WithdrawCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     candidate = _owned(uow, cmd.caller, cmd.candidate_id, for_update=True)
     today = deps.clock()
     candidate.withdraw(cmd.reason, today)
@@ -239,10 +261,10 @@ def withdraw(cmd: c.WithdrawCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Rep
                                 reason=str(cmd.reason) if cmd.reason else None))
     _log_access(uow, cmd.caller, [candidate.id], "withdrawn", cmd.purpose)
     uow.commit()
-    return Reply(200, candidate_view(candidate))
+    return Found(candidate_view(candidate))
 
 
-def erase(cmd: c.EraseCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def erase(cmd: c.EraseCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     """Forget BSN, name, birth year, income, decision reasons and stored replies; the
     pseudonymous row and its events stay for monitoring. Erasing twice changes nothing."""
     candidate = _owned(uow, cmd.caller, cmd.candidate_id, for_update=True)
@@ -255,13 +277,13 @@ def erase(cmd: c.EraseCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
         uow.emit(CandidateErased(candidate_id=candidate.id, erased_on=today))
         _log_access(uow, cmd.caller, [candidate.id], "erased", cmd.purpose)
         uow.commit()
-    return Reply(204)
+    return Done()
 
 
 # --- urgency ------------------------------------------------------------------------------
 
 
-def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     candidate = uow.candidates.get(cmd.candidate_id, for_update=True)
     # only the municipality the candidate is registered in decides; others see nothing
     if candidate is None or candidate.situation.registration_municipality != cmd.caller.org:
@@ -277,7 +299,7 @@ def decide_urgency(cmd: c.DecideUrgency, uow: IntakeUnitOfWork, deps: Deps) -> R
                                     article=cmd.article)
     uow.emit(event)
     uow.commit()
-    return Reply(201, {
+    return Created({
         "id": decision_id, "candidateId": candidate.id, "decision": str(cmd.decision),
         "category": str(urgency.category), "municipality": urgency.municipality,
         "decidedOn": today.isoformat(),
@@ -341,7 +363,7 @@ _DECIDERS = {Decision.GRANTED: _grant_or_refuse, Decision.REFUSED: _grant_or_ref
              Decision.REVOKED: _revoke, Decision.EXTENDED: _extend}
 
 
-def apply_for_urgency(cmd: c.ApplyForUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def apply_for_urgency(cmd: c.ApplyForUrgency, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     candidate = uow.candidates.get(cmd.candidate_id, for_update=True)
     if candidate is None or not _may_apply(cmd.caller, candidate):
         raise NotFound()
@@ -356,7 +378,7 @@ def apply_for_urgency(cmd: c.ApplyForUrgency, uow: IntakeUnitOfWork, deps: Deps)
                             applied_by=cmd.caller.org))
     _log_access(uow, cmd.caller, [candidate.id], "applied", cmd.purpose)
     uow.commit()
-    return Reply(201, {
+    return Created({
         "id": application_id, "candidateId": candidate.id, "category": str(cmd.category),
         "municipality": municipality, "appliedOn": today.isoformat(),
         "appliedBy": cmd.caller.org, "documentReferences": list(cmd.document_references),
@@ -369,7 +391,7 @@ def _may_apply(caller: c.Caller, candidate: Candidate) -> bool:
     return candidate.registered_by == caller.org
 
 
-def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) -> Reply:
+def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) -> Result:
     """Granted urgencies past their last valid day expire, each exactly once: the row is
     locked and re-checked before the state change and its event commit together."""
     today = cmd.today or deps.clock()
@@ -384,7 +406,7 @@ def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) 
             expired.append(candidate.id)
     uow.idempotency.purge_before(utcnow() - IDEMPOTENCY_RETENTION)
     uow.commit()
-    return Reply(200, {"expired": expired})
+    return Found({"expired": expired})
 
 
 def on_placement_event(uow: IntakeUnitOfWork, received: Received, deps: Deps) -> None:
@@ -450,28 +472,28 @@ def _stored_key(key: str, deps: Deps) -> str:
 
 
 def _replay(uow: IntakeUnitOfWork, caller: c.Caller, scope: str, key: str | None,
-            fingerprint: str, deps: Deps) -> Reply | None:
+            fingerprint: str, deps: Deps) -> Created | None:
     if not key:
         return None
     stored = uow.idempotency.find(caller.org, scope, _stored_key(key, deps))
     if stored is None:
         return None
-    first_fingerprint, status, body = stored
+    first_fingerprint, body = stored
     if first_fingerprint != fingerprint:
         raise IdempotencyKeyReused()
-    return Reply(status, body, replayed=True)
+    return Created(body, replayed=True)
 
 
 def _remember(uow: IntakeUnitOfWork, caller: c.Caller, scope: str, key: str | None,
-              fingerprint: str, status: int, body: dict, candidate_id: str | None,
+              fingerprint: str, body: dict, candidate_id: str | None,
               deps: Deps) -> None:
     if key:
         uow.idempotency.remember(org=caller.org, scope=scope, key=_stored_key(key, deps),
-                                 fingerprint=fingerprint, status_code=status, body=body,
+                                 fingerprint=fingerprint, body=body,
                                  candidate_id=candidate_id)
 
 
-HANDLERS: dict[type, Callable[..., Reply]] = {
+HANDLERS: dict[type, Callable[..., Result]] = {
     c.RegisterCandidate: register,
     c.ImportCandidates: import_candidates,
     c.ReadCandidate: read,
@@ -486,3 +508,4 @@ HANDLERS: dict[type, Callable[..., Reply]] = {
 # Writes that may lose a race on a unique key (pseudonym, Idempotency-Key): run once more,
 # and the second run sees the winner (409 duplicate, or a replay of the first answer).
 RETRY_ON_CONFLICT = (c.RegisterCandidate, c.ImportCandidates)
+RETRY = Retry(attempts=2, only=RETRY_ON_CONFLICT)

@@ -56,10 +56,12 @@ class AlertLog:
         return self.session.get(AlertRow, alert_id) is not None
 
     def add(self, alert_id: str, kind: str, *, scope: str, municipality: str, data: dict,
-            period: str | None = None, proposal_id: str | None = None) -> None:
+            period: str | None = None, proposal_id: str | None = None,
+            emitted_at: datetime | None = None) -> None:
+        """`emitted_at`: the alert event's time (default: now)."""
         self.session.add(AlertRow(id=alert_id, kind=kind, scope=scope, period=period,
                                   municipality=municipality, proposal_id=proposal_id, data=data,
-                                  emitted_at=utcnow()))
+                                  emitted_at=emitted_at or utcnow()))
         self.session.flush()
 
     def recent(self, limit: int, *, municipalities: set[str] | None = None,

@@ -18,6 +18,7 @@ from typing import Annotated
 
 from fastapi import Depends, Query, Request
 
+from services.monitoring.bootstrap import MonitoringRuntime
 from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
@@ -25,7 +26,6 @@ from shared.auth import OptionalCallerDep
 from shared.openapi import PERIOD, raises
 from shared.periods import Period
 from shared.problems import Problem, invalid
-from shared.runtime import Runtime
 from shared.vocabulary import PROVINCE_SCOPE, Role, TargetGroup, is_cbs_code
 
 SCOPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$")
@@ -33,15 +33,15 @@ TARGET_GROUPS = [g.value for g in TargetGroup] + [UNKNOWN_GROUP]
 EXACT_ROLES = (Role.PROVINCE, Role.ADMIN)
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: Request) -> MonitoringRuntime:
     return request.app.state.runtime
 
 
 def live_of(request: Request) -> LiveModel:
-    return request.app.state.runtime.extras["live"]
+    return runtime_of(request).live
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+RuntimeDep = Annotated[MonitoringRuntime, Depends(runtime_of)]
 LiveDep = Annotated[LiveModel, Depends(live_of)]
 
 
@@ -59,7 +59,7 @@ def report_filter(
         alias="targetGroup", description="a target group, or `all` (default)",
         json_schema_extra={"enum": ["all", *TARGET_GROUPS]})] = None,
 ) -> ReportFilter:
-    period = period or str(runtime.extras["today"]().year)
+    period = period or str(runtime.today().year)
     try:
         Period.parse(period)
     except ValueError as exc:
@@ -71,7 +71,7 @@ def report_filter(
     elif target_group not in TARGET_GROUPS:
         raise invalid("targetGroup", f"must be 'all' or one of {', '.join(TARGET_GROUPS)}")
     try:
-        runtime.extras["live"].read(lambda model: check_scope(model, scope))
+        runtime.live.read(lambda model: check_scope(model, scope))
     except UnknownScope as exc:
         raise Problem(404, detail=str(exc), invalid_params=[
             {"name": "scope", "code": "unknown", "reason": str(exc)}]) from None
@@ -85,7 +85,7 @@ def disclosure(runtime: RuntimeDep, caller: OptionalCallerDep, f: FilterDep) -> 
     return disclosure_for(runtime, caller, f.scope)
 
 
-def disclosure_for(runtime: Runtime, caller, scope: str) -> Disclosure:
+def disclosure_for(runtime: MonitoringRuntime, caller, scope: str) -> Disclosure:
     threshold = runtime.settings.suppression_threshold
     if caller is None:
         return Disclosure(exact=False, threshold=threshold)

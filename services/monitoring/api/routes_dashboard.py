@@ -95,7 +95,7 @@ def dashboard(
     settings = runtime.settings
     page = render_dashboard(
         lang if lang in LANGUAGES else "nl",
-        period or str(runtime.extras["today"]().year), scope[:80],
+        period or str(runtime.today().year), scope[:80],
         target_group if target_group in TARGET_GROUPS else "all",
         settings.dashboard_refresh_seconds, settings.suppression_threshold)
     return HTMLResponse(page, headers={"Cache-Control": "no-store"})
@@ -112,5 +112,5 @@ def static(name: str) -> FileResponse:
 
 @router.get("/metrics")
 def metrics(request: Request) -> Response:
-    body = request.app.state.runtime.extras["metrics"].render()
+    body = request.app.state.runtime.metrics.render()
     return Response(body, media_type=CONTENT_TYPE_LATEST)

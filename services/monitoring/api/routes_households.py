@@ -43,7 +43,7 @@ def _answer(request: Request, runtime, live, caller, municipality: str | None,
             first: str | None, last: str | None, as_csv: bool) -> Response:
     if municipality is not None and not is_cbs_code(municipality):
         raise invalid("municipality", "a CBS code: GM and 4 digits")
-    year = runtime.extras["today"]().year
+    year = runtime.today().year
     months = months_between(first or f"{year}-01", last or f"{year}-12")
     scope = municipality or PROVINCE_SCOPE
     try:

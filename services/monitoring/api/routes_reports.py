@@ -121,7 +121,7 @@ def alerts_csv(runtime: RuntimeDep, live: LiveDep, f: FilterDep, d: DisclosureDe
 @router.get("/filter-options", summary="Values for the dashboard's filters")
 def filter_options(runtime: RuntimeDep, live: LiveDep) -> dict:
     """Periods with an agreement, regions and municipalities seen on the topics."""
-    default = str(runtime.extras["today"]().year)
+    default = str(runtime.today().year)
     options = live.read(lambda m: reports.filter_options(m, default))
     return {**options, "targetGroups": TARGET_GROUPS,
             "replayComplete": live.replayed.is_set()}

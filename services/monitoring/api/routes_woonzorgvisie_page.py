@@ -129,7 +129,7 @@ def woonzorgvisie_page(
     municipality: Annotated[str | None, Query()] = None,
     period: Annotated[str | None, Query()] = None,
 ) -> HTMLResponse:
-    this_year = runtime.extras["today"]().year
+    this_year = runtime.today().year
     municipality = municipality if municipality and _MUNICIPALITY.fullmatch(municipality) \
         else None
     period = period if period and _PERIOD.fullmatch(period) else str(this_year)

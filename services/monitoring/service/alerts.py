@@ -29,6 +29,7 @@ from services.monitoring.domain import BandChange, StalledProposal, detect_band_
 from services.monitoring.domain.model import RealisationRow, StalledAcceptance
 from services.monitoring.service.live import LiveModel
 from shared.events import AcceptedProposalStalled, ProposalStalled, RealisationBandChanged
+from shared.periods import utcnow
 from shared.vocabulary import PROVINCE_SCOPE
 
 log = logging.getLogger(__name__)
@@ -105,10 +106,12 @@ class AlertChecker:
                     sequence = uow.alerts.band_alert_count(scope, period, change.municipality)
                     alert_id = band_alert_id(scope, period, change, sequence)
                     data = change.event_data(scope, period)
+                    at = utcnow()  # the row's time is the event's: a rebuild restores it
                     uow.alerts.add(alert_id, BAND_CHANGED, scope=scope, period=period,
                                    municipality=change.municipality,
-                                   data=data | {"kind": change.kind.value})
-                    uow.emit(RealisationBandChanged.model_validate(data), event_id=alert_id)
+                                   data=data | {"kind": change.kind.value}, emitted_at=at)
+                    uow.emit(RealisationBandChanged.model_validate(data), event_id=alert_id,
+                             time=at)
                     emitted.append(alert_id)
                 uow.commit()
         except IntegrityError:  # another replica stored these alerts first
@@ -167,10 +170,12 @@ class AlertChecker:
             with self.uow_factory() as uow:
                 if uow.alerts.exists(alert_id):
                     return None
+                at = utcnow()
                 uow.alerts.add(alert_id, ACCEPTED_STALLED, scope=PROVINCE_SCOPE,
                                municipality=acceptance.municipality,
-                               proposal_id=acceptance.proposal_id, data=data)
-                uow.emit(AcceptedProposalStalled.model_validate(data), event_id=alert_id)
+                               proposal_id=acceptance.proposal_id, data=data, emitted_at=at)
+                uow.emit(AcceptedProposalStalled.model_validate(data), event_id=alert_id,
+                         time=at)
                 uow.commit()
         except IntegrityError:  # another replica reported it first
             return None
@@ -185,11 +190,13 @@ class AlertChecker:
             with self.uow_factory() as uow:
                 if uow.alerts.exists(alert_id):
                     return None
+                at = utcnow()
                 uow.alerts.add(alert_id, PROPOSAL_STALLED, scope=PROVINCE_SCOPE,
                                municipality=proposal.municipality,
                                proposal_id=proposal.proposal_id,
-                               data=data | {"proposedOn": proposal.proposed_on.isoformat()})
-                uow.emit(ProposalStalled.model_validate(data), event_id=alert_id)
+                               data=data | {"proposedOn": proposal.proposed_on.isoformat()},
+                               emitted_at=at)
+                uow.emit(ProposalStalled.model_validate(data), event_id=alert_id, time=at)
                 uow.commit()
         except IntegrityError:  # another replica reported it first
             return None

@@ -16,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from services.monitoring.service.alerts import ALERT_NAMESPACE
 from services.monitoring.service.live import LiveModel
 from shared.events import StapelingFlagged
+from shared.periods import utcnow
 
 log = logging.getLogger(__name__)
 STAPELING_FLAGGED = "stapeling-flagged"
@@ -60,10 +61,11 @@ class StapelingAlerts:
             with self.uow_factory() as uow:
                 if uow.alerts.exists(alert_id):
                     return False
+                at = utcnow()  # the row's time is the event's: a rebuild restores it
                 uow.alerts.add(alert_id, STAPELING_FLAGGED, scope=event.scope,
                                period=event.period, municipality=event.municipality,
-                               data=event.wire())
-                uow.emit(event, event_id=alert_id)
+                               data=event.wire(), emitted_at=at)
+                uow.emit(event, event_id=alert_id, time=at)
                 uow.commit()
         except IntegrityError:  # another replica reported it first
             return False

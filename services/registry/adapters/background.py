@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import logging
 
-from services.registry.domain.commands import SeedReferenceData
 from services.registry.domain.reference import ReferenceData
+from services.registry.service.commands import SeedReferenceData
 from shared.api import Lifecycle
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from services.registry.api import (
     routes_vacancies,
     routes_woonzorgvisie,
 )
-from services.registry.api.errors import install_registry_error_handlers
 from services.registry.bootstrap import bootstrap, lifecycles
 from shared.api import create_service_app
 from shared.settings import RegistrySettings
@@ -36,5 +35,4 @@ def create_app(settings: RegistrySettings | None = None, **fakes) -> FastAPI:
         lifecycles=lambda app: lifecycles(runtime),
     )
     app.state.runtime = runtime
-    install_registry_error_handlers(app)
     return app

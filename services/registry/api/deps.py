@@ -6,26 +6,26 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
+from services.registry.bootstrap import RegistryRuntime
 from services.registry.domain.reference import ReferenceData
-from services.registry.service.bus import MessageBus
 from shared.auth import Caller, CallerDep, require_roles
-from shared.runtime import Runtime
+from shared.bus import MessageBus
 from shared.vocabulary import Role
 
 
-def runtime_of(request: Request) -> Runtime:
+def runtime_of(request: Request) -> RegistryRuntime:
     return request.app.state.runtime
 
 
 def bus_of(request: Request) -> MessageBus:
-    return request.app.state.runtime.extras["bus"]
+    return runtime_of(request).bus
 
 
 def reference_of(request: Request) -> ReferenceData:
-    return request.app.state.runtime.extras["reference"]
+    return runtime_of(request).reference
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+RuntimeDep = Annotated[RegistryRuntime, Depends(runtime_of)]
 BusDep = Annotated[MessageBus, Depends(bus_of)]
 ReferenceDep = Annotated[ReferenceData, Depends(reference_of)]
 AnyRoleDep = CallerDep  # any authenticated organisation

@@ -14,9 +14,8 @@ from services.registry.api.schemas import (
     MunicipalityTargetOut,
     TargetsOut,
 )
-from services.registry.domain import commands as c
 from services.registry.domain.agreements import Agreement
-from services.registry.service.bus import MessageBus
+from services.registry.service import commands as c
 from shared.api import json_router
 from shared.openapi import PERIOD, enforced
 

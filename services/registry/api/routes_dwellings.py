@@ -7,9 +7,14 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from services.registry.api.deps import BusDep, CorporationDep
-from services.registry.api.schemas import MAX_PAGE, DwellingIn, DwellingOut, DwellingPage
-from services.registry.domain import commands as c
+from services.registry.api.schemas import (
+    MAX_PAGE,
+    DwellingIn,
+    DwellingOut,
+    DwellingPage,
+)
 from services.registry.domain.dwellings import Upsert
+from services.registry.service import commands as c
 from shared.api import json_router
 from shared.openapi import BAG_ID
 

@@ -8,8 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from services.registry.api.csv_import import COLUMNS, parse_dwellings_csv
 from services.registry.api.deps import BusDep, CorporationDep
 from services.registry.api.schemas import ImportedRow, ImportOut
-from services.registry.domain.commands import ImportDwellings
 from services.registry.domain.dwellings import Upsert
+from services.registry.service.commands import ImportDwellings
 from shared.openapi import ENFORCED
 from shared.problems import Problem
 

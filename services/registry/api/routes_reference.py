@@ -16,7 +16,7 @@ from services.registry.api.schemas import (
     MunicipalityOut,
     RegionOut,
 )
-from services.registry.domain import commands as c
+from services.registry.service import commands as c
 from shared.api import json_router
 from shared.openapi import CBS_CODE
 

@@ -7,9 +7,15 @@ from typing import Annotated
 from fastapi import Path, Query, Response
 
 from services.registry.api.deps import BusDep, CorporationDep
-from services.registry.api.schemas import MAX_PAGE, LettingIn, VacancyIn, VacancyOut, VacancyPage
-from services.registry.domain import commands as c
+from services.registry.api.schemas import (
+    MAX_PAGE,
+    LettingIn,
+    VacancyIn,
+    VacancyOut,
+    VacancyPage,
+)
 from services.registry.domain.vacancies import VacancyStatus
+from services.registry.service import commands as c
 from shared.api import PREFIX, json_router
 
 router = json_router(tags=["vacancies"])

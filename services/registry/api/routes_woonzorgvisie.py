@@ -10,12 +10,13 @@ from pydantic import BaseModel, ConfigDict
 from pydantic.alias_generators import to_camel
 from starlette.concurrency import run_in_threadpool
 
-from services.registry.api.csv_import import read_table
-from services.registry.api.routes_imports import CSV_TYPES
+from services.registry.api.csv_import import MAX_ROWS
 from services.registry.api.deps import BusDep
-from services.registry.domain.commands import ImportWoonzorgvisie
+from services.registry.api.routes_imports import CSV_TYPES
 from services.registry.domain.woonzorgvisie import COLUMNS, ImportKind
+from services.registry.service.commands import ImportWoonzorgvisie
 from shared.auth import Caller, require_roles
+from shared.csv_files import read_table
 from shared.problems import Problem
 from shared.vocabulary import Role
 
@@ -53,7 +54,8 @@ async def _import(request: Request, caller: Caller, bus, kind: ImportKind, sourc
     if content_type not in CSV_TYPES:
         raise Problem(415, detail=f"send text/csv, not {content_type or 'nothing'}")
     columns = tuple(COLUMNS[kind])
-    header, _, rows = read_table(await request.body(), columns, columns)
+    table = read_table(await request.body(), columns, columns, max_rows=MAX_ROWS)
+    header, rows = table.header, table.rows
     cells = tuple((number, dict(zip(header, row)) if len(row) == len(header) else None)
                   for number, row in rows)
     record = await run_in_threadpool(bus.handle, ImportWoonzorgvisie(

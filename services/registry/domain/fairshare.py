@@ -37,6 +37,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
+from shared.errors import FieldError
 from shared.vocabulary import is_cbs_code
 
 WEIGHT_TOLERANCE = 1e-9
@@ -46,12 +47,6 @@ WEIGHT_FIELDS = {"population": "population", "socialStock": "social_stock", "let
 
 
 # --- errors -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FieldError:
-    field: str  # camelCase wire name, e.g. "keyWeights", "carryOver.GM9999"
-    message: str
 
 
 class FairShareError(ValueError):
@@ -64,7 +59,7 @@ class FairShareError(ValueError):
         if not self.errors:
             raise ValueError("FairShareError needs at least one FieldError")
         self.field = self.errors[0].field
-        super().__init__("; ".join(f"{e.field}: {e.message}" for e in self.errors))
+        super().__init__("; ".join(f"{e.field}: {e.reason}" for e in self.errors))
 
     @property
     def fields(self) -> tuple[str, ...]:

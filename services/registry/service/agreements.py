@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from services.registry.domain import commands as c
 from services.registry.domain.agreements import (
     Agreement,
     Inputs,
@@ -11,6 +10,7 @@ from services.registry.domain.agreements import (
     scope_members,
 )
 from services.registry.domain.errors import InvalidInput, NotFound
+from services.registry.service import commands as c
 from services.registry.service.deps import Deps
 from services.registry.service.events import agreement_published
 from services.registry.service.uow import RegistryUnitOfWork

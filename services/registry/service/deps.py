@@ -19,11 +19,3 @@ class Deps:
     today: Callable[[], date] = today_amsterdam
     now: Callable[[], datetime] = utcnow
     new_id: Callable[[], str] = field(default=lambda: str(uuid.uuid4()))
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list
-    page: int
-    page_size: int
-    total: int

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from services.registry.domain import commands as c
 from services.registry.domain.errors import Collected, InvalidInput, NotFound
 from services.registry.domain.municipalities import MunicipalityRecord, plan_seed
 from services.registry.domain.rules import cbs_code_error
+from services.registry.service import commands as c
 from services.registry.service.deps import Deps
 from services.registry.service.events import municipality_upserted
 from services.registry.service.uow import RegistryUnitOfWork

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from services.registry.domain import commands as c
 from services.registry.domain.dwellings import (
     Dwelling,
     Upsert,
@@ -21,9 +20,11 @@ from services.registry.domain.errors import (
 )
 from services.registry.domain.fairshare import FieldError
 from services.registry.domain.rules import bag_id_error, municipality_error
-from services.registry.service.deps import Deps, Page
+from services.registry.service import commands as c
+from services.registry.service.deps import Deps
 from services.registry.service.events import dwelling_upserted
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.pagination import Page
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ def import_dwellings(cmd: c.ImportDwellings, uow: RegistryUnitOfWork,
         found = (dwelling_errors(row.dwelling, known) if row.dwelling is not None
                  else list(row.errors) + _raw_errors(row, known))
         if found:
-            errors.extend(RowError(row.number, e.field, e.message) for e in found)
+            errors.extend(RowError(row.number, e.field, e.reason) for e in found)
             continue
         bag_id = row.dwelling.bag_id
         other = existing.get(bag_id)

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
 
-from services.registry.domain import commands as c
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.errors import Collected, Conflict, InvalidInput, NotFound
 from services.registry.domain.rules import (
@@ -15,13 +14,15 @@ from services.registry.domain.rules import (
     date_window_error,
 )
 from services.registry.domain.vacancies import Vacancy, VacancySource
-from services.registry.service.deps import Deps, Page
+from services.registry.service import commands as c
+from services.registry.service.deps import Deps
 from services.registry.service.events import (
     vacancy_announced,
     vacancy_let,
     vacancy_withdrawn,
 )
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.pagination import Page
 from shared.periods import AMSTERDAM
 from shared.vocabulary import TenantType
 

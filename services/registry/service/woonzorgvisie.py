@@ -3,7 +3,6 @@ version and publish it, or store nothing and name every error."""
 
 from __future__ import annotations
 
-from services.registry.domain import commands as c
 from services.registry.domain.errors import ImportRejected, InvalidInput, RowError
 from services.registry.domain.woonzorgvisie import (
     MAX_SOURCE_LENGTH,
@@ -13,6 +12,7 @@ from services.registry.domain.woonzorgvisie import (
     rates_errors,
     validate_rows,
 )
+from services.registry.service import commands as c
 from services.registry.service.deps import Deps
 from services.registry.service.uow import RegistryUnitOfWork
 from shared.events import (

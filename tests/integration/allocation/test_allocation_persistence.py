@@ -49,7 +49,7 @@ def test_a_restarted_service_goes_on_from_the_stored_state(first, second, scenar
     second.feed(scenario.vacancy("v-2", bag_id="0014010011060002"))
     assert second.allocator()[0] == version + 1
     assert [r.vacancy_id for r in second.proposals()] == ["v-1", "v-2"]
-    assert second.runtime.extras["cache"].misses == 1
+    assert second.runtime.cache.misses == 1
 
 
 def test_two_writers_at_once_both_get_their_changes_in(first, second, scenario):

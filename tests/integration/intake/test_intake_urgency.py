@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from intake_helpers import candidate_body, event_types, intake_events, wait_for_relay, wait_until
+from intake_helpers import (
+    candidate_body,
+    event_types,
+    intake_events,
+    wait_for_relay,
+    wait_until,
+)
 from sqlalchemy import update
 
 from services.intake.adapters.tables import CandidateRow
-from services.intake.domain.commands import ExpireUrgencies
+from services.intake.service.commands import ExpireUrgencies
 from shared.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
@@ -112,7 +118,7 @@ def test_expiry_runs_once_the_last_valid_day_has_passed(intake, provider, munici
                                                         candidate, kafka_bootstrap):
     until = today_amsterdam() + timedelta(days=5)
     decide(intake, municipality, candidate["id"], validUntil=until.isoformat())
-    bus = intake.app.state.runtime.extras["bus"]
+    bus = intake.app.state.runtime.bus
 
     assert bus.handle(ExpireUrgencies(today=until)).body["expired"] == []  # still valid
     day_after = until + timedelta(days=1)
@@ -136,7 +142,7 @@ def test_refused_and_withdrawn_urgencies_do_not_expire(intake, provider, municip
     withdrawn = intake.post("/v1/candidates", json=candidate_body(), headers=provider).json()
     decide(intake, municipality, withdrawn["id"])
     intake.post(f"/v1/candidates/{withdrawn['id']}/withdrawal", headers=provider)
-    bus = intake.app.state.runtime.extras["bus"]
+    bus = intake.app.state.runtime.bus
     far = ExpireUrgencies(today=date.today() + timedelta(days=400))
     assert bus.handle(far).body["expired"] == []
 

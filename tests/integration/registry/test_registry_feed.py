@@ -83,7 +83,7 @@ def test_duplicates_collapse_into_one_canonical_announcement(service_app, databa
     assert len(vacancies_of(registry, corporation, bag_id)) == 1
     assert vacancy["id"] == feed_vacancy_id("lefier", bag_id, first.available_from)
     assert vacancy["source"] == "feed" and vacancy["availableFrom"] == in_days(14)
-    counts = runtime_of(registry).extras["feed"].processor.counts
+    counts = runtime_of(registry).feed.processor.counts
     wait_until(lambda: counts[Outcome.HANDLED] + counts[Outcome.DUPLICATE] >= 5)
     assert counts[Outcome.DUPLICATE] == 1 and counts[Outcome.DEAD_LETTERED] == 0
     wait_for_relay(registry)
@@ -115,7 +115,7 @@ def test_withdrawn_let_and_a_replay_of_the_feed_create_nothing_new(registry, cor
     sentinel = put_dwelling(registry, corporation)
     send(kafka_bootstrap, record(sentinel))
     wait_for_vacancy(registry, corporation, sentinel)
-    counts = runtime_of(registry).extras["feed"].processor.counts
+    counts = runtime_of(registry).feed.processor.counts
     wait_until(lambda: counts[Outcome.HANDLED] >= 9)
 
     assert [v["status"] for v in vacancies_of(registry, corporation, withdrawn_bag)] == [

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from registry_helpers import wait_until
 
-from services.allocation.woonzorgvisie_example import SOURCE, load_example
+from tools.woonzorgvisie_example import SOURCE, load_example
 
 pytestmark = pytest.mark.kafka
 

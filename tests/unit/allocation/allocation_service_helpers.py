@@ -167,7 +167,7 @@ class Harness:
 
     @property
     def bus(self):
-        return self.runtime.extras["bus"]
+        return self.runtime.bus
 
     def allocator(self):
         with self.runtime.uow() as uow:

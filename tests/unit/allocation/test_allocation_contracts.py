@@ -16,9 +16,10 @@ DOMAIN_EVENTS = [domain_events.VacancyLabelled, domain_events.CandidateProposed,
                  domain_events.ProposalExpired, domain_events.CandidatePlaced]
 DOMAIN_DIR = Path(__file__).parents[3] / "services" / "allocation" / "domain"
 # besides the shared enums: the shared data lists (yearly limits, decline reason codes), read
-# once from package data when imported, never during a decision
+# once from package data when imported, never during a decision; and the shared family of
+# service errors (pure Python) that the domain's refusals belong to
 ALLOWED_IMPORTS = {"shared.vocabulary", "shared.periods", "shared.yearly_limits",
-                   "shared.decline_reasons"}
+                   "shared.decline_reasons", "shared.errors"}
 
 
 def contract_of(event_type):

@@ -16,7 +16,7 @@ def test_pacing_from_the_environment_reaches_the_allocation_policy(tmp_path, mon
     monkeypatch.setenv("WOONREGIE_BAND_TOLERANCE", "0.05")
     runtime = bootstrap(AllocationSettings(data_dir=tmp_path))
     try:
-        policy = runtime.extras["deps"].policy
+        policy = runtime.deps.policy
         assert policy.pacing is Pacing.FRONT_LOADED
         assert policy.band_tolerance == 0.05
     finally:
@@ -26,7 +26,7 @@ def test_pacing_from_the_environment_reaches_the_allocation_policy(tmp_path, mon
 def test_even_pacing_is_the_default(tmp_path):
     runtime = bootstrap(AllocationSettings(data_dir=tmp_path))
     try:
-        assert runtime.extras["deps"].policy.pacing is Pacing.EVEN
+        assert runtime.deps.policy.pacing is Pacing.EVEN
     finally:
         runtime.engine.dispose()
 
@@ -41,7 +41,7 @@ def test_decision_lead_days_from_the_environment(tmp_path, monkeypatch):
     monkeypatch.setenv("WOONREGIE_DECISION_LEAD_DAYS", "17")
     runtime = bootstrap(AllocationSettings(data_dir=tmp_path))
     try:
-        assert runtime.extras["deps"].policy.decision_lead_days == 17
+        assert runtime.deps.policy.decision_lead_days == 17
     finally:
         runtime.engine.dispose()
     monkeypatch.setenv("WOONREGIE_DECISION_LEAD_DAYS", "-1")

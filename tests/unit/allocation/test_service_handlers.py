@@ -27,7 +27,7 @@ def proposed(harness, scenario) -> str:
 
 def answer(harness, proposal_id, caller, party, decision="accepted", reason_code=None):
     return harness.bus.handle(c.RespondToProposal(caller, proposal_id, Decision(decision),
-                                                  DecidedBy(party), reason_code)).row
+                                                  DecidedBy(party), reason_code)).proposal
 
 
 def event_types(harness) -> list[str]:

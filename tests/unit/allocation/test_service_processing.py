@@ -155,7 +155,7 @@ def test_replaying_every_input_into_a_fresh_database_rebuilds_state_and_proposal
 
 
 def test_the_cache_serves_unchanged_state_and_never_a_stale_one(harness, scenario):
-    cache = harness.runtime.extras["cache"]
+    cache = harness.runtime.cache
     harness.feed(*scenario.setup("c-1"))
     assert cache.hits == 3 and cache.misses == 0  # the first event created the row
 

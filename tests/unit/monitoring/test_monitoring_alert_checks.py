@@ -33,9 +33,11 @@ class MemoryAlertLog:
     def exists(self, alert_id):
         return alert_id in self.alerts
 
-    def add(self, alert_id, kind, *, scope, municipality, data, period=None, proposal_id=None):
+    def add(self, alert_id, kind, *, scope, municipality, data, period=None, proposal_id=None,
+            emitted_at=None):
         self.alerts[alert_id] = dict(kind=kind, scope=scope, municipality=municipality,
-                                     data=data, period=period, proposal_id=proposal_id)
+                                     data=data, period=period, proposal_id=proposal_id,
+                                     emitted_at=emitted_at)
 
 
 class MemoryUow:
@@ -54,8 +56,9 @@ class MemoryUow:
     def __exit__(self, *exc):
         return False
 
-    def emit(self, event, *, event_id=None):
+    def emit(self, event, *, event_id=None, time=None):
         self.staged.append((event_id, event))
+        self.store.times[event_id] = time
         return event_id
 
     def commit(self):
@@ -67,6 +70,7 @@ class MemoryStore:
     def __init__(self):
         self.log = MemoryAlertLog()
         self.outbox: list = []
+        self.times: dict = {}  # event id -> the envelope time asked for
 
     def uow(self):
         return MemoryUow(self)
@@ -141,3 +145,16 @@ def test_no_stalled_alert_within_the_limit(events):
     checker = AlertChecker(live_from(events), store.uow, stalled_days=10_000,
                            today=lambda: date(2026, 12, 31))
     assert checker.check_stalled() == [] and store.outbox == []
+
+
+def test_an_alert_row_has_its_event_time(events):
+    """A rebuild restores the alert log from the alerts topic: the row's time must be the
+    event's."""
+    store = MemoryStore()
+    checker = AlertChecker(live_from(events), store.uow, stalled_days=10,
+                           today=lambda: date(2026, 12, 31))
+    emitted = checker.check_bands() + checker.check_stalled()
+    assert emitted
+    for alert_id in emitted:
+        assert store.log.alerts[alert_id]["emitted_at"] is not None
+        assert store.log.alerts[alert_id]["emitted_at"] == store.times[alert_id]

@@ -7,9 +7,9 @@ import json
 from datetime import date, timedelta
 
 from services.allocation.domain import Candidate, Needs, Urgency, Vacancy
-from services.allocation.simulator import World, load_scenario
-from services.allocation.simulator.scenario import SCENARIO_DIR, parse_scenario
-from services.allocation.simulator.world import Arrival, VacancyFacts
+from tools.simulator import World, load_scenario
+from tools.simulator.scenario import SCENARIO_DIR, parse_scenario
+from tools.simulator.world import Arrival, VacancyFacts
 from services.registry.domain import default_reference_data
 from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
 

@@ -9,9 +9,9 @@ from dataclasses import replace
 from simulator_fixtures import PEKELA, short_world, tiny_world
 
 from services.allocation.domain import INCOME_LIMITS_2025, Pacing
-from services.allocation.simulator import run_policy, setup, solve_bound
-from services.allocation.simulator.bound import _pace, band
-from services.allocation.simulator.report import waiting_cost
+from tools.simulator import run_policy, setup, solve_bound
+from tools.simulator.bound import _pace, band
+from tools.simulator.report import waiting_cost
 
 
 def test_band_rounds_outward_to_whole_lettings():

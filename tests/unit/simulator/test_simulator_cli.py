@@ -88,7 +88,7 @@ def test_unknown_pacing_is_refused(tmp_path):
 
 
 def test_a_scenario_with_a_bad_policy_setting_is_refused_with_its_field(tmp_path):
-    from services.allocation.simulator.scenario import SCENARIO_DIR
+    from tools.simulator.scenario import SCENARIO_DIR
 
     raw = json.loads((SCENARIO_DIR / "groningen.json").read_text())
     raw["policies"]["adaptive"]["decisionLeadDays"] = -3
@@ -102,7 +102,7 @@ def test_a_scenario_with_a_bad_policy_setting_is_refused_with_its_field(tmp_path
 
 
 def test_a_scenario_with_a_free_text_decline_reason_is_refused(tmp_path):
-    from services.allocation.simulator.scenario import SCENARIO_DIR
+    from tools.simulator.scenario import SCENARIO_DIR
 
     raw = json.loads((SCENARIO_DIR / "groningen.json").read_text())
     raw["behaviour"]["declineReasons"]["te ver van werk"] = 0.1

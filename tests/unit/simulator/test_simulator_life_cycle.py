@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from services.allocation.simulator import World, load_scenario, run_policy, setup
+from tools.simulator import World, load_scenario, run_policy, setup
 
 
 def test_validity_comes_from_the_agreement_and_urgencies_lapse_and_expire():

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from simulator_fixtures import short_world
 
-from services.allocation.simulator import POLICIES, World, load_scenario, policy_report
-from services.allocation.simulator import run_policy, setup
-from services.allocation.simulator.policies import quota_slots
+from tools.simulator import POLICIES, World, load_scenario, policy_report
+from tools.simulator import run_policy, setup
+from tools.simulator.policies import quota_slots
 
 
 def _summary(result):

@@ -78,7 +78,7 @@ def demo(
                       data_dir=data_dir, seed=1 if seed is None else seed, days=days,
                       step_days=step_days)
         return
-    from services.allocation.demo import CORPORATIONS, DemoFeed
+    from tools.demo import CORPORATIONS, DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine
     from shared.settings import WoonregieSettings
@@ -152,7 +152,7 @@ def simulate(
 ) -> None:
     """Simulate a year of allocation under a policy, in-process, and report fair share,
     waiting and constraint violations against the hindsight bound."""
-    from services.allocation.simulator import POLICIES, ScenarioError, load_scenario, run
+    from tools.simulator import POLICIES, ScenarioError, load_scenario, run
 
     err = Console(stderr=True)
     try:

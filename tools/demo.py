@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from services.allocation.woonzorgvisie_example import ExampleRejected, load_example
+from tools.woonzorgvisie_example import ExampleRejected, load_example
 from services.intake.domain.bsn import fake_bsn
 from shared.periods import today_amsterdam
 from shared.vocabulary import Role
