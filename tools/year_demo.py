@@ -247,7 +247,12 @@ class YearDemo:
                 continue
             org, role = registrar(candidate.registered_by)
             intake_id = self.ids[candidate.id]
-            if (self.api.candidate(org, role, intake_id) or {}).get("status") != "active":
+            current = self.api.candidate(org, role, intake_id) or {}
+            # only who still waits with a granted urgency: one that expired between two runs
+            # (intake's check runs by the clock) ended its proposal, which does not make it
+            # one who waits
+            if current.get("status") != "active" or (
+                    current.get("urgency") or {}).get("status") != "granted":
                 continue
             if self.api.withdraw(org, role, intake_id):
                 self.stats.withdrawn += 1
