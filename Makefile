@@ -21,7 +21,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 jars: install
-	$(BIN)/python -c "from shared.broker import resolve_jars; print(resolve_jars())"
+	$(BIN)/python -c "from shared.local.broker import resolve_jars; print(resolve_jars())"
 
 run: install jars
 	$(BIN)/woonregie run

@@ -28,7 +28,7 @@ sys.path[:0] = [str(REPO), str(REPO / "tests" / "unit" / "allocation"), str(REPO
 import pipeline  # noqa: E402
 from allocation_service_helpers import Harness, Scenario, inbound  # noqa: E402
 
-from shared import events as ev  # noqa: E402
+from shared.contracts import events as ev  # noqa: E402
 
 
 def main() -> int:

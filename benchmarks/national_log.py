@@ -22,14 +22,14 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from services.allocation.domain import AllocationPolicy
 from services.allocation.service.outbound import to_contract
+from services.registry.domain import parse_reference_data
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import AgeBand
 from tools.simulator.engine import Engine
 from tools.simulator.policies import setup
 from tools.simulator.scenario import SCENARIO_DIR, parse_scenario
 from tools.simulator.world import World
-from services.registry.domain import parse_reference_data
-from shared import events as ev
-from shared.envelope import encode
-from shared.vocabulary import AgeBand
 
 PROVINCES = 12
 MUNICIPALITIES = 340

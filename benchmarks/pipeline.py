@@ -8,7 +8,7 @@ allocation worker and monitoring.
 Without --bootstrap it starts `woonregie run` itself (tests/e2e/platform_process.start_platform)
 in a temporary folder. The province's agreement is put over HTTP (allocation labels nothing
 without one); then one "unit" is three events: CandidateRegistered + UrgencyGranted on
-intake.candidates.v1 and VacancyAnnounced on registry.vacancies.v1 (shared.envelope.encode,
+intake.candidates.v1 and VacancyAnnounced on registry.vacancies.v1 (shared.contracts.envelope.encode,
 kafka-python). Two phases:
 
 1. fixed offered rate: units paced to `--rate` events/s for `--seconds`; latency per vacancy
@@ -41,9 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests" / "e2e"))
 sys.path.insert(0, str(REPO))
 
-from shared import events as ev  # noqa: E402
-from shared import topics  # noqa: E402
-from shared.envelope import decode, encode  # noqa: E402
+from shared.contracts import events as ev  # noqa: E402
+from shared.contracts import topics  # noqa: E402
+from shared.contracts.envelope import decode, encode  # noqa: E402
 
 MUNICIPALITIES = ("GM0014", "GM1969", "GM1966", "GM1952")
 CARE_PROVIDER = "demo-beschermd-wonen-stad"
@@ -195,9 +195,9 @@ def main() -> int:
     args = parser.parse_args()
 
     from shared.auth import TokenStore
+    from shared.contracts.vocabulary import Role
     from shared.db import make_engine
     from shared.settings import WoonregieSettings
-    from shared.vocabulary import Role
 
     platform = None
     if args.bootstrap is None:

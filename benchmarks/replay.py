@@ -14,7 +14,7 @@
    frame, routes it by its first municipality/province key without parsing it, skips other
    workers' provinces, and `json.loads` its own once; allocation validates the events it
    uses (not the stock's dwelling upserts) as
-   `shared.envelope.decode` does (pydantic: the CloudEvents envelope, then
+   `shared.contracts.envelope.decode` does (pydantic: the CloudEvents envelope, then
    the event class of its type; as the service's consumer does) and applies it through
    the service's own mapping (`services.allocation.service.inbound.command_for`) to one
    Allocator per province; the answers and move-ins the log records (allocation's own output
@@ -52,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from shared.decline_reasons import PLATFORM, decline_reasons  # noqa: E402
+from shared.contracts.decline_reasons import PLATFORM, decline_reasons  # noqa: E402
 
 TARGET_SECONDS = 60.0
 TARGET_BYTES = 1024**3
@@ -243,8 +243,8 @@ def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] |
     from services.allocation.domain.following import FollowingAllocator
     from services.allocation.service.inbound import command_for
     from services.monitoring.domain import MonitoringModel
-    from shared import events as ev
-    from shared.envelope import CloudEvent, event_class_for
+    from shared.contracts import events as ev
+    from shared.contracts.envelope import CloudEvent, event_class_for
 
     if policy is None:
         from national_log import allocation_policy
@@ -275,7 +275,7 @@ def rebuild_part(path: Path, province_of: dict[str, str], provinces: list[str] |
         if wanted is not None and routed is not None and routed not in wanted:
             continue  # another part's province
         decoded += 1
-        # shared.envelope.decode's steps, on one json.loads shared with monitoring
+        # shared.contracts.envelope.decode's steps, on one json.loads shared with monitoring
         document = json.loads(raw)
         cls = event_class_for(document["type"])
         event = scope = None
@@ -349,8 +349,7 @@ def _compare_explanation(allocator, event, found: dict) -> None:
 
 def _scope(event, scope_of: dict[str, str], candidate_scope: dict[str, str]) -> str | None:
     """Which province's Allocator an event belongs to (one Allocator per scope)."""
-    from shared import events as ev
-
+    from shared.contracts import events as ev
     if isinstance(event, ev.MunicipalityUpserted):
         scope_of[event.code] = event.province
         return event.province

@@ -19,7 +19,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shared.auth import token_store_for
 from shared.logs import setup_logging
-from shared.openapi import service_openapi
+from shared.contracts.openapi import service_openapi
 from shared.problems import PROBLEM_JSON, Problem, install_problem_handlers
 from shared.settings import WoonregieSettings
 from shared.telemetry import setup_telemetry
@@ -187,7 +187,7 @@ def create_service_app(
     for router in root_routers:
         app.include_router(router)
     FastAPIInstrumentor.instrument_app(app, excluded_urls="health,metrics")
-    app.openapi = lambda: service_openapi(app)  # NL API Design Rules: shared/openapi.py
+    app.openapi = lambda: service_openapi(app)  # NL API Design Rules: shared/contracts/openapi.py
     return app
 
 

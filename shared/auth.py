@@ -22,7 +22,7 @@ from sqlalchemy import Column, Engine, MetaData, String, Table, select, update
 from sqlalchemy.orm import Session
 
 from shared.db import UTCDateTime, make_engine
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
 from shared.person_tokens import (
     InvalidPersonToken,
     Person,
@@ -31,7 +31,7 @@ from shared.person_tokens import (
     verifier_for,
 )
 from shared.problems import Problem
-from shared.vocabulary import Role, is_cbs_code
+from shared.contracts.vocabulary import Role, is_cbs_code
 
 TOKEN_PREFIX = "wr_"
 metadata = MetaData()

@@ -15,7 +15,7 @@ from typing import Generic, TypeVar
 
 from sqlalchemy.exc import IntegrityError
 
-from shared.uow import SqlUnitOfWork
+from shared.messaging.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 

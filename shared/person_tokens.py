@@ -31,9 +31,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
 
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
 from shared.settings import WoonregieSettings
-from shared.vocabulary import Role, is_cbs_code
+from shared.contracts.vocabulary import Role, is_cbs_code
 
 log = logging.getLogger(__name__)
 ISSUER = "woonregie-portal"

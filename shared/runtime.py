@@ -14,11 +14,11 @@ from functools import cached_property
 
 from sqlalchemy import Engine
 
-from shared.dlq import DeadLetterPublisher
-from shared.kafka_clients import make_producer
-from shared.outbox import OutboxRelay
+from shared.messaging.dlq import DeadLetterPublisher
+from shared.messaging.kafka_clients import make_producer
+from shared.messaging.outbox import OutboxRelay
 from shared.settings import WoonregieSettings
-from shared.uow import InfraTables, SqlUnitOfWork
+from shared.messaging.uow import InfraTables, SqlUnitOfWork
 
 
 @dataclass

@@ -11,8 +11,8 @@ import os
 
 import pytest
 
-from shared.broker import LocalBroker
-from shared.kafka_admin import ensure_topics
+from shared.local.broker import LocalBroker
+from shared.messaging.kafka_admin import ensure_topics
 
 
 @pytest.fixture(scope="session")

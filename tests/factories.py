@@ -10,9 +10,9 @@ from collections.abc import Callable
 from datetime import date, datetime, timezone
 from typing import Any, TypeVar
 
-from shared import events as ev
-from shared.envelope import CloudEvent, envelope_for
-from shared.vocabulary import (
+from shared.contracts import events as ev
+from shared.contracts.envelope import CloudEvent, envelope_for
+from shared.contracts.vocabulary import (
     Accessibility,
     AgeBand,
     DecidedBy,
@@ -221,7 +221,7 @@ def sample_event(cls: type[E], **overrides: Any) -> E:
 
 
 def sample_events() -> list[ev.Event]:
-    """One sample of every class in `shared.events.EVENT_CLASSES`."""
+    """One sample of every class in `shared.contracts.events.EVENT_CLASSES`."""
     return [sample_event(cls) for cls in ev.EVENT_CLASSES]
 
 

@@ -10,12 +10,12 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from kafka import KafkaConsumer, KafkaProducer, TopicPartition
 
-from shared.envelope import PoisonMessage, Received, decode
+from shared.contracts.envelope import PoisonMessage, Received, decode
 
 Headers = Mapping[str, bytes | str] | Sequence[tuple[str, bytes | str]]
 
@@ -70,7 +70,7 @@ def consume_all(
     expect: int | None = None,
     **security,
 ) -> list[Consumed]:
-    """Every record of `topic` from offset 0, decoded with `shared.envelope.decode`.
+    """Every record of `topic` from offset 0, decoded with `shared.contracts.envelope.decode`.
 
     Without `expect`: reads up to the end offsets seen at the start, then returns.
     With `expect`: keeps reading until at least `expect` records arrived or `timeout` passed

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import httpx
 
-from shared.broker import free_ports
+from shared.local.broker import free_ports
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 VERSION = os.environ.get("WOONREGIE_KEYCLOAK_VERSION", "26.7.3")

@@ -18,8 +18,8 @@ from sqlalchemy import create_engine, text
 
 from shared.auth import TokenStore
 from shared.db import make_engine
+from shared.local.services import SERVICES
 from shared.migrations import upgrade
-from shared.services import SERVICES
 
 POSTGRES_URL = os.environ.get("WOONREGIE_TEST_POSTGRES_URL")
 
@@ -104,8 +104,8 @@ def own_broker(tmp_path_factory):
     """A broker of the test module's own, with every registry topic: for tests that compare
     everything on the topics (a rebuild from offset 0), which other tests' messages on the
     session broker would disturb."""
-    from shared.broker import LocalBroker
-    from shared.kafka_admin import ensure_topics
+    from shared.local.broker import LocalBroker
+    from shared.messaging.kafka_admin import ensure_topics
 
     broker = LocalBroker(tmp_path_factory.mktemp("own-kafka"))
     broker.start()

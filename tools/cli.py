@@ -1,4 +1,4 @@
-"""Allocation's commands for the `woonregie` CLI (registered by shared.cli): `simulate` and
+"""Allocation's commands for the `woonregie` CLI (registered by shared.local.cli): `simulate` and
 `demo`."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def demo(
 ) -> None:
     """Drive the running platform (`make run`) through its public HTTP APIs as corporations,
     care providers, municipalities and the province would, so the dashboard moves."""
-    from shared.launcher import local_platform
+    from shared.local.launcher import local_platform
 
     target = local_platform(data_dir)
     registry_url = registry_url or target.url("registry")
@@ -78,10 +78,10 @@ def demo(
                       data_dir=data_dir, seed=1 if seed is None else seed, days=days,
                       step_days=step_days)
         return
-    from tools.demo import CORPORATIONS, DemoFeed
     from shared.auth import TokenStore
     from shared.db import make_engine
     from shared.settings import WoonregieSettings
+    from tools.demo import CORPORATIONS, DemoFeed
 
     settings = WoonregieSettings(**({"data_dir": data_dir} if data_dir else {}))
     store = TokenStore(make_engine(settings.auth_db_url()))

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 
 import httpx
 
-from tools.woonzorgvisie_example import ExampleRejected, load_example
 from services.intake.domain.bsn import fake_bsn
-from shared.periods import today_amsterdam
-from shared.vocabulary import Role
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import Role
+from tools.woonzorgvisie_example import ExampleRejected, load_example
 
 CARE_PROVIDER = "demo-beschermd-wonen-stad"  # beschermd wonen, serves these four municipalities
 MUNICIPALITIES = ("GM0014", "GM1969", "GM1966", "GM1952")

@@ -8,7 +8,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 # allocation's worker expires an unanswered proposal by the clock's date (a proposal nobody
 # answered in time really is overdue); the demo's proposals lie in the past, so a tick during
@@ -26,8 +26,8 @@ def run_year_demo(*, registry_url: str, intake_url: str, allocation_url: str,
     from shared.settings import WoonregieSettings
     from tools.year_demo import YearDemo
     from tools.year_http import PartyApi
-    from tools.year_setup import SetupFailed
     from tools.year_kafka import DecisionWatch, VacancyFeed
+    from tools.year_setup import SetupFailed
     from tools.year_world import SCENARIO, first_days, whole_year
 
     settings = WoonregieSettings(**({"data_dir": data_dir} if data_dir else {}))

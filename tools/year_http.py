@@ -10,7 +10,7 @@ from datetime import date
 
 import httpx
 
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 PROVINCE = "provincie-groningen"
 PAGE_SIZE = 500

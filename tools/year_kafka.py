@@ -11,10 +11,10 @@ from datetime import date
 from kafka import KafkaConsumer, KafkaProducer
 
 from services.registry.domain.vacancies import feed_vacancy_id
-from shared import topics
-from shared.envelope import PoisonMessage, decode, encode
-from shared.events import FeedVacancyReported, ProposalExpired, VacancyLabelled
-from shared.vocabulary import TenantType
+from shared.contracts import topics
+from shared.contracts.envelope import PoisonMessage, decode, encode
+from shared.contracts.events import FeedVacancyReported, ProposalExpired, VacancyLabelled
+from shared.contracts.vocabulary import TenantType
 
 NAMESPACE = uuid.UUID("5b0c6a43-0a4e-4c52-9d1e-8f3a39f1c0de")  # the year demo's event ids
 

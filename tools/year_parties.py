@@ -10,8 +10,8 @@ from datetime import date
 
 from services.allocation.domain import Candidate
 from services.intake.domain.bsn import fake_bsn
+from shared.contracts.vocabulary import Role
 from tools.simulator.world import VacancyFacts
-from shared.vocabulary import Role
 
 FIRST_NAMES = ("Anna", "Bram", "Chantal", "Dirk", "Eva", "Femke", "Gert", "Henk", "Ilse", "Jan")
 LAST_NAMES = ("de Vries", "Bakker", "Smit", "Mulder", "Dijkstra", "Bos", "Visser", "Meijer")

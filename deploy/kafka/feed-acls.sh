@@ -3,7 +3,7 @@
 # /run/secrets/kafka_feed_users, the corporation's SCRAM user feed-<corporation>, a PREFIXED
 # ACL that lets it write (and describe) only topics starting with registry.feed.<corporation>.,
 # and its feed topic registry.feed.<corporation>.v1. Safe to run again: every step is idempotent.
-# Topic names as in shared/topics.py (corporation_feed); see docs/KAFKA-SECURITY.md.
+# Topic names as in shared/contracts/topics.py (corporation_feed); see docs/KAFKA-SECURITY.md.
 set -eu
 bin=${KAFKA_BIN:-/opt/kafka/bin}
 bootstrap=${KAFKA_ADMIN_BOOTSTRAP:-kafka:9094}

@@ -15,13 +15,13 @@ from services.allocation.service.handlers import HANDLERS, RETRY, Deps, on_event
 from services.allocation.service.processing import PatientProcessor
 from services.allocation.service.uow import AllocationUnitOfWork
 from shared.bus import MessageBus
-from shared.consuming import EventProcessor
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import PROVINCE_SCOPE
 from shared.db import make_engine
-from shared.dlq import DeadLetter
-from shared.periods import today_amsterdam
+from shared.messaging.consuming import EventProcessor
+from shared.messaging.dlq import DeadLetter
 from shared.runtime import Runtime
 from shared.settings import AllocationSettings
-from shared.vocabulary import PROVINCE_SCOPE
 
 # The ledger's consumer name: the same for every worker of the group, so whichever worker
 # owns a partition after a rebalance recognises what another one already processed.

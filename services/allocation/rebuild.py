@@ -45,16 +45,16 @@ from services.allocation.service.handlers import Deps
 from services.allocation.service.inbound import Command, decision_day
 from services.allocation.worker.agents import BATCH_SIZE
 from services.allocation.worker.topics import CONSUMED
-from shared import events as ev
-from shared import topics
-from shared.consuming import Inbound, Outcome
-from shared.envelope import PoisonMessage, Received, decode
-from shared.periods import utcnow
-from shared.rebuild_target import default_target_url, prepare_target
-from shared.services import SERVICES
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import PoisonMessage, Received, decode
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import DecidedBy
+from shared.local.rebuild_target import default_target_url, prepare_target
+from shared.local.services import SERVICES
+from shared.messaging.consuming import Inbound, Outcome
+from shared.messaging.topic_scan import scan_topics
 from shared.settings import AllocationSettings
-from shared.topic_scan import scan_topics
-from shared.vocabulary import DecidedBy
 
 OUTPUTS = (topics.PROPOSALS, topics.PLACEMENTS)
 OUTPUT_NAMES = frozenset(t.name for t in OUTPUTS)

@@ -20,11 +20,11 @@ from services.intake.service.handlers import (
     on_urgency_input,
 )
 from services.intake.service.uow import IntakeUnitOfWork
-from shared import topics
 from shared.bus import MessageBus
-from shared.consuming import ConsumerThread, event_consumer
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
 from shared.db import make_engine
-from shared.periods import today_amsterdam
+from shared.messaging.consuming import ConsumerThread, event_consumer
 from shared.runtime import Runtime
 from shared.settings import IntakeSettings
 

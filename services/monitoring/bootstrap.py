@@ -20,9 +20,9 @@ from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.stapeling_alerts import StapelingAlerts
 from services.monitoring.service.uow import MonitoringUnitOfWork
+from shared.contracts.periods import today_amsterdam
 from shared.db import make_engine
-from shared.kafka_clients import make_consumer
-from shared.periods import today_amsterdam
+from shared.messaging.kafka_clients import make_consumer
 from shared.runtime import Runtime
 from shared.settings import MonitoringSettings
 

@@ -31,13 +31,13 @@ from services.monitoring.bootstrap import bootstrap
 from services.monitoring.domain import Status, detect_band_changes
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.stapeling_alerts import STAPELING_FLAGGED
-from shared import events as ev
-from shared import topics
-from shared.envelope import PoisonMessage, decode
-from shared.rebuild_target import default_target_url, prepare_target
-from shared.services import SERVICES
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import PoisonMessage, decode
+from shared.local.rebuild_target import default_target_url, prepare_target
+from shared.local.services import SERVICES
+from shared.messaging.topic_scan import scan_topics
 from shared.settings import MonitoringSettings
-from shared.topic_scan import scan_topics
 
 ALERT_KINDS: dict[type[ev.Event], str] = {
     ev.RealisationBandChanged: BAND_CHANGED,

@@ -1,4 +1,4 @@
-"""The portal's commands for the `woonregie` CLI (registered by shared.cli): `users`."""
+"""The portal's commands for the `woonregie` CLI (registered by shared.local.cli): `users`."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 users_app = typer.Typer(help="Local accounts of the portal (passwords stored as Argon2id).",
                         no_args_is_help=True)
@@ -30,7 +30,7 @@ def register(app: typer.Typer) -> None:
 def _with_demo_accounts(feed: Callable) -> Callable:
     @functools.wraps(feed)
     def demo(*args, **kwargs):
-        from shared.launcher import local_platform
+        from shared.local.launcher import local_platform
 
         feed(*args, **kwargs)
         platform = local_platform(kwargs.get("data_dir"))
@@ -69,8 +69,8 @@ def _print_logins(logins: list[tuple[str, str, str, str]], portal_url: str) -> N
 
 def account_service(data_dir: Path | None = None):
     from services.portal.bootstrap import account_service_for
+    from shared.local.services import SERVICES
     from shared.migrations import upgrade
-    from shared.services import SERVICES
     from shared.settings import PortalSettings
 
     settings = PortalSettings(**({"data_dir": data_dir} if data_dir else {}))

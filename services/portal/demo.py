@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 DEMO_ACCOUNTS = (
     ("verhuur@lefier.demo", "lefier", Role.CORPORATION, "Verhuur Lefier"),

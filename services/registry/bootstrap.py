@@ -15,9 +15,9 @@ from services.registry.service.feed import handle_feed_record
 from services.registry.service.handlers import HANDLERS, RETRY
 from services.registry.service.uow import RegistryUnitOfWork
 from shared.bus import MessageBus
-from shared.consuming import ConsumerThread
+from shared.contracts.periods import today_amsterdam
 from shared.db import make_engine
-from shared.periods import today_amsterdam
+from shared.messaging.consuming import ConsumerThread
 from shared.runtime import Runtime
 from shared.settings import RegistrySettings
 

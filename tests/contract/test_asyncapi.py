@@ -11,15 +11,15 @@ import subprocess
 import jsonschema_rs
 import pytest
 import yaml
+from factories import sample_events
 from typer.testing import CliRunner
 
-from factories import sample_events
-from shared import events as ev
-from shared import topics
-from shared.asyncapi import event_classes
-from shared.cli import app as cli
-from shared.dlq import DeadLetter
-from shared.envelope import encode
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.asyncapi import event_classes
+from shared.contracts.envelope import encode
+from shared.local.cli import app as cli
+from shared.messaging.dlq import DeadLetter
 from shared.settings import REPO_ROOT
 
 DOCUMENT = REPO_ROOT / "docs" / "asyncapi.yaml"

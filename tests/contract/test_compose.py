@@ -11,9 +11,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from shared.broker import DEFAULT_KAFKA_VERSION
-from shared.cli import app as cli
-from shared.services import SERVICES
+from shared.local.broker import DEFAULT_KAFKA_VERSION
+from shared.local.cli import app as cli
+from shared.local.services import SERVICES
 from shared.settings import REPO_ROOT, WoonregieSettings
 
 COMPOSE = yaml.safe_load((REPO_ROOT / "docker-compose.yml").read_text())
@@ -270,9 +270,8 @@ def test_the_corporations_feed_has_an_external_sasl_ssl_listener_and_no_open_acc
 def test_the_acl_job_gives_each_corporation_only_its_own_feed_prefix(secrets_folder, tmp_path):
     """deploy/kafka/feed-acls.sh, run with stand-ins for Kafka's tools that record their
     arguments: per corporation of the secret a SCRAM user, a PREFIXED write ACL on exactly
-    shared.topics' prefix, and the topic shared.topics names."""
-    from shared import topics
-
+    shared.contracts.topics' prefix, and the topic shared.contracts.topics names."""
+    from shared.contracts import topics
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     calls = tmp_path / "calls"

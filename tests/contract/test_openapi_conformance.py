@@ -21,7 +21,7 @@ from schemathesis.core.failures import FailureGroup
 from schemathesis.openapi.checks import RejectedPositiveData
 
 from services.intake.domain.bsn import fake_bsn
-from shared.openapi import ENFORCED
+from shared.contracts.openapi import ENFORCED
 
 pytestmark = pytest.mark.kafka
 

@@ -10,8 +10,8 @@ import subprocess
 import pytest
 from fastapi.testclient import TestClient
 
-from shared.contracts_cli import scratch_app
-from shared.services import SERVICES
+from shared.local.contracts_cli import scratch_app
+from shared.local.services import SERVICES
 from shared.settings import REPO_ROOT
 
 RULESET = REPO_ROOT / "tests" / "contract" / "spectral" / "linter.yaml"

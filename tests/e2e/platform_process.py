@@ -17,8 +17,8 @@ from pathlib import Path
 import httpx
 from typer.testing import CliRunner
 
-from shared.broker import free_ports
-from shared.services import SERVICES
+from shared.local.broker import free_ports
+from shared.local.services import SERVICES
 from shared.settings import REPO_ROOT
 
 
@@ -46,7 +46,7 @@ class RunningPlatform:
 
     def token(self, org: str, role: str) -> dict[str, str]:
         """Issue a token through the CLI, exactly as the README tells a user to."""
-        from shared.cli import app
+        from shared.local.cli import app
 
         result = CliRunner().invoke(app, ["tokens", "issue", "--org", org, "--role", role],
                                     env={"WOONREGIE_DATA_DIR": str(self.data_dir)})
@@ -80,7 +80,7 @@ def start_platform(base: Path, timeout: float = 240) -> RunningPlatform:
     }
     log = base / "platform.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "shared.cli", "run"], cwd=REPO_ROOT, env=env,
+        [sys.executable, "-m", "shared.local.cli", "run"], cwd=REPO_ROOT, env=env,
         stdout=log.open("wb"), stderr=subprocess.STDOUT,
     )
     platform = RunningPlatform(process, data_dir, run_dir, kafka, ports, log)

@@ -25,7 +25,7 @@ PASSWORD = "demo-wachtwoord-lang-genoeg"
 def add_account(data_dir: Path, email: str, org: str, role: str) -> None:
     """`woonregie users add`, exactly as the README tells an operator to."""
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "users", "add", "--org", org, "--role", role,
+        [sys.executable, "-m", "shared.local.cli", "users", "add", "--org", org, "--role", role,
          "--email", email, "--password-stdin"],
         input=PASSWORD + "\n", text=True, capture_output=True, cwd=REPO_ROOT,
         env={**os.environ, "WOONREGIE_DATA_DIR": str(data_dir)},

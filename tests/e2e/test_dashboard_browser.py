@@ -23,8 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "integration" / 
 
 from monitoring_helpers import Scenario, eventually, publish  # noqa: E402
 from platform_fixtures import service_settings  # noqa: E402
-from shared.broker import free_port  # noqa: E402
-from shared.vocabulary import DecidedBy, TargetGroup  # noqa: E402
+
+from shared.contracts.vocabulary import DecidedBy, TargetGroup  # noqa: E402
+from shared.local.broker import free_port  # noqa: E402
 
 sync_api = pytest.importorskip("playwright.sync_api")
 axe_playwright = pytest.importorskip("axe_playwright_python.sync_playwright")
@@ -42,8 +43,8 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 def scenario(kafka_bootstrap) -> Scenario:
     """Six placements in one municipality (public: 6 is shown), lettings, flows, a decline."""
     from factories import sample_event
-    from shared import events as ev
 
+    from shared.contracts import events as ev
     scenario = Scenario(target=12, expected_lettings=24.0)
     placements = [e for month in range(1, 7) for e in scenario.placement(
         move_in=date(2026, month, 10),
@@ -64,8 +65,8 @@ def base_url(tmp_path, kafka_bootstrap, auth_db_url):
     import uvicorn
 
     from services.monitoring.api.app import create_app
+    from shared.local.services import SERVICES
     from shared.migrations import upgrade
-    from shared.services import SERVICES
 
     settings = service_settings("monitoring", tmp_path, kafka_bootstrap, auth_db_url,
                                 dashboard_refresh_seconds=2)

@@ -9,12 +9,12 @@ import time
 from collections import Counter
 
 import pytest
-from typer.testing import CliRunner
-
 from kafka_helpers import consume_all
 from platform_process import start_platform
-from shared.periods import today_amsterdam
-from shared.topics import MAIN_TOPICS
+from typer.testing import CliRunner
+
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.topics import MAIN_TOPICS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
@@ -32,7 +32,7 @@ def demo_output(platform) -> str:
 
     from tools.cli import register
 
-    app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.cli.main)
+    app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.local.cli.main)
     register(app)
     result = CliRunner().invoke(app, [
         "demo", "--rate", "10", "--seconds", "20", "--seed", "7",

@@ -15,13 +15,13 @@ from pathlib import Path
 
 import httpx
 import pytest
-
 from platform_process import RunningPlatform, start_platform
 from reliability.reliability_helpers import group_lag
+
 from services.intake.domain.bsn import fake_bsn
-from shared import topics
-from shared.periods import today_amsterdam
-from shared.services import SERVICES
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
+from shared.local.services import SERVICES
 from shared.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]

@@ -16,14 +16,14 @@ import subprocess
 import sys
 
 import pytest
-
 from platform_process import start_platform
 from portal_browser import Person, add_account, chromium, poll
 from reliability.reliability_helpers import group_lag
+
 from services.intake.domain.bsn import fake_bsn
 from services.portal.demo import DEMO_ACCOUNTS
-from shared import topics
-from shared.periods import today_amsterdam
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
 from shared.settings import REPO_ROOT
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
@@ -245,7 +245,7 @@ def test_no_personal_data_in_addresses_logs_or_browser_storage(platform, story):
 def test_demo_makes_an_account_per_role_with_work_waiting(platform, browser):
     """`woonregie demo` (as a user runs it): the printed logins work, and work waits."""
     result = subprocess.run(
-        [sys.executable, "-m", "shared.cli", "demo", "--rate", "10", "--seconds", "20",
+        [sys.executable, "-m", "shared.local.cli", "demo", "--rate", "10", "--seconds", "20",
          "--seed", "3", "--registry-url", platform.url("registry"),
          "--intake-url", platform.url("intake"), "--allocation-url", platform.url("allocation"),
          "--data-dir", str(platform.data_dir)],

@@ -8,10 +8,10 @@ import re
 
 import httpx
 import pytest
-
 from platform_process import start_platform
-from shared.launcher import RunSettings
-from shared.services import SERVICES
+
+from shared.local.launcher import RunSettings
+from shared.local.services import SERVICES
 from shared.settings import REPO_ROOT
 
 

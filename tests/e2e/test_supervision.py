@@ -18,15 +18,15 @@ import uuid
 
 import httpx
 import pytest
-
 from kafka_helpers import consume_all
 from platform_process import RunningPlatform, start_platform
 from reliability.reliability_helpers import candidate_body, dwelling_body, new_bag_id
-from shared import events as ev
-from shared import topics
-from shared.services import SERVICES
+
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.local.services import SERVICES
+from shared.local.supervision import pid_alive, read_status
 from shared.settings import REPO_ROOT
-from shared.supervision import pid_alive, read_status
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
@@ -36,7 +36,7 @@ BACK_WITHIN = 15.0
 def cli(platform: RunningPlatform, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WOONREGIE_RUN_RUN_DIR": str(platform.run_dir),
            "WOONREGIE_DATA_DIR": str(platform.data_dir)}
-    return subprocess.run([sys.executable, "-m", "shared.cli", *args], cwd=REPO_ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "shared.local.cli", *args], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=180)
 
 

@@ -6,10 +6,16 @@ critical WCAG 2.1 A/AA violation."""
 from __future__ import annotations
 
 import pytest
-
 from test_dashboard_browser import WCAG_TAGS, axe_playwright, base_url, browser_page  # noqa: F401
-from test_monitoring_woonzorgvisie import IMPORTED, NEW_HOME, BEFORE, Dataset, publish_at
-from shared.vocabulary import Accessibility
+from test_monitoring_woonzorgvisie import (
+    BEFORE,
+    IMPORTED,
+    NEW_HOME,
+    Dataset,
+    publish_at,
+)
+
+from shared.contracts.vocabulary import Accessibility
 
 pytestmark = pytest.mark.kafka
 SCREENSHOT = "/tmp/woonregie-woonzorgvisie.png"

@@ -24,10 +24,10 @@ import time
 from dataclasses import replace
 
 import pytest
+from platform_process import start_platform
 from typer.testing import CliRunner
 
-from platform_process import start_platform
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = [pytest.mark.e2e, pytest.mark.kafka]
 
@@ -51,7 +51,7 @@ def run_year_demo(platform) -> dict[str, int]:
 
     from tools.cli import register
 
-    app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.cli.main)
+    app = typer.Typer()  # the commands `woonregie` gets from allocation (shared.local.cli.main)
     register(app)
     result = CliRunner().invoke(app, [
         "demo", "--year", "--days", str(DAYS), "--seed", str(SEED),
@@ -68,10 +68,10 @@ def run_year_demo(platform) -> dict[str, int]:
 def simulated_report() -> dict:
     """The simulator's report for the same world, under the platform's own policy settings."""
     from services.allocation.domain import AllocationPolicy, Pacing
+    from shared.settings import AllocationSettings
     from tools.simulator.engine import run_policy
     from tools.simulator.policies import setup
     from tools.simulator.report import policy_report
-    from shared.settings import AllocationSettings
     from tools.year_world import first_days, whole_year
 
     settings = AllocationSettings()

@@ -1,6 +1,6 @@
 """The broker's pid file belongs to whoever started that broker (issue 14): after the
 launcher's broker died and an operator started it again as documented (`python -m
-shared.broker start --dir ...`), the launcher's shutdown removed the new broker's pid file,
+shared.local.broker start --dir ...`), the launcher's shutdown removed the new broker's pid file,
 so `status` said stopped while it ran."""
 
 from __future__ import annotations
@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from shared.broker import LocalBroker
+from shared.local.broker import LocalBroker
 from shared.settings import REPO_ROOT
 
 pytestmark = pytest.mark.kafka
 
 
 def broker_cli(workdir, action: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "shared.broker", action, "--dir", str(workdir)],
+    return subprocess.run([sys.executable, "-m", "shared.local.broker", action, "--dir", str(workdir)],
                           cwd=REPO_ROOT, capture_output=True, text=True, timeout=180)
 
 

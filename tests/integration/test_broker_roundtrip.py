@@ -1,7 +1,7 @@
 """Every event type through the real broker, with kafka-python, aiokafka and Faust.
 
 Proves the client versions pinned in pyproject (kafka-python 3.0, aiokafka 0.14,
-faust-streaming 0.15.3) against the broker version shared.broker runs, and that
+faust-streaming 0.15.3) against the broker version shared.local.broker runs, and that
 ensure_topics creates the registry's topics with their settings. Also exercises the
 LocalBroker features other tests rely on: kill -9 and restart on the same storage, SASL.
 """
@@ -15,17 +15,22 @@ import uuid
 import faust
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
-from kafka import KafkaProducer
-
-import shared.codecs  # noqa: F401  (registers the "cloudevents" Faust codec)
 from factories import MOMENT, sample_event, sample_events
+from kafka import KafkaProducer
 from kafka_helpers import consume_all, produce
-from shared.broker import LocalBroker
-from shared.codecs import kafka_key_serializer, kafka_value_serializer
-from shared.envelope import Received, decode, encode, envelope_for
-from shared.events import EVENT_CLASSES
-from shared.kafka_admin import admin_client, ensure_topics, topic_configs, wait_for_broker
-from shared.topics import ALL_TOPICS, CANDIDATES, Cleanup, Topic
+
+import shared.contracts.codecs  # noqa: F401  (registers the "cloudevents" Faust codec)
+from shared.contracts.codecs import kafka_key_serializer, kafka_value_serializer
+from shared.contracts.envelope import Received, decode, encode, envelope_for
+from shared.contracts.events import EVENT_CLASSES
+from shared.contracts.topics import ALL_TOPICS, CANDIDATES, Cleanup, Topic
+from shared.local.broker import LocalBroker
+from shared.messaging.kafka_admin import (
+    admin_client,
+    ensure_topics,
+    topic_configs,
+    wait_for_broker,
+)
 
 pytestmark = pytest.mark.kafka
 

@@ -8,19 +8,25 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import MetaData
-
 from factories import sample_event
 from kafka_helpers import consume_all, produce
-from shared.consuming import EventProcessor, Inbound, Outcome, Rejected, run_consumer_loop
+from sqlalchemy import MetaData
+
+from shared.contracts.envelope import encode
+from shared.contracts.events import AgreementPublished, MunicipalityUpserted
+from shared.contracts.topics import MUNICIPALITIES
 from shared.db import make_engine
-from shared.envelope import encode
-from shared.events import AgreementPublished, MunicipalityUpserted
-from shared.kafka_clients import make_consumer
+from shared.messaging.consuming import (
+    EventProcessor,
+    Inbound,
+    Outcome,
+    Rejected,
+    run_consumer_loop,
+)
+from shared.messaging.kafka_clients import make_consumer
+from shared.messaging.uow import InfraTables
 from shared.runtime import Runtime
 from shared.settings import WoonregieSettings
-from shared.topics import MUNICIPALITIES
-from shared.uow import InfraTables
 
 pytestmark = pytest.mark.kafka
 

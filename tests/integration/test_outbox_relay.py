@@ -4,18 +4,18 @@ idempotent consumer sees them) when it returns. Runs on SQLite and PostgreSQL.""
 import time
 
 import pytest
+from kafka_helpers import consume_all
 from sqlalchemy import MetaData
 
-from kafka_helpers import consume_all
-from shared.broker import LocalBroker
-from shared.consuming import EventProcessor, Inbound, Outcome
+from shared.contracts.events import VacancyWithdrawn
+from shared.contracts.topics import VACANCIES
 from shared.db import make_engine
-from shared.events import VacancyWithdrawn
-from shared.kafka_admin import ensure_topics
+from shared.local.broker import LocalBroker
+from shared.messaging.consuming import EventProcessor, Inbound, Outcome
+from shared.messaging.kafka_admin import ensure_topics
+from shared.messaging.uow import InfraTables
 from shared.runtime import Runtime
 from shared.settings import WoonregieSettings
-from shared.topics import VACANCIES
-from shared.uow import InfraTables
 
 pytestmark = pytest.mark.kafka
 

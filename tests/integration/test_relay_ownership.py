@@ -16,21 +16,21 @@ from collections import Counter
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import MetaData
-
 from kafka_helpers import consume_all
 from platform_fixtures import service_settings
 from reliability.reliability_helpers import candidate_body
-from shared.broker import LocalBroker
+from sqlalchemy import MetaData
+
+from shared.contracts.events import VacancyWithdrawn
+from shared.contracts.topics import CANDIDATES, VACANCIES
 from shared.db import make_engine
-from shared.events import VacancyWithdrawn
-from shared.kafka_admin import ensure_topics
+from shared.local.broker import LocalBroker
+from shared.local.services import SERVICES
+from shared.messaging.kafka_admin import ensure_topics
+from shared.messaging.uow import InfraTables
 from shared.migrations import upgrade
 from shared.runtime import Runtime
-from shared.services import SERVICES
 from shared.settings import WoonregieSettings
-from shared.topics import CANDIDATES, VACANCIES
-from shared.uow import InfraTables
 
 pytestmark = pytest.mark.kafka
 

@@ -1,6 +1,6 @@
 """Helpers of the reliability and security tests (issue 8).
 
-- `LivePlatform`: the platform exactly as `woonregie run` starts it (shared.launcher.Platform,
+- `LivePlatform`: the platform exactly as `woonregie run` starts it (shared.local.launcher.Platform,
   in this process, on free ports with a temporary data folder), with what fault tests need:
   kill -9 one child or the broker, start a single child again with the same environment.
 - reading topics, the ledgers in the services' SQLite files, consumer-group lag;
@@ -25,11 +25,11 @@ from kafka import KafkaConsumer, TopicPartition
 from typer.testing import CliRunner
 
 from services.intake.domain.bsn import fake_bsn
-from shared.broker import free_ports
-from shared.kafka_admin import admin_client
-from shared.launcher import Child, Platform, RunSettings, stop_pid
-from shared.periods import today_amsterdam
-from shared.services import SERVICES
+from shared.contracts.periods import today_amsterdam
+from shared.local.broker import free_ports
+from shared.local.launcher import Child, Platform, RunSettings, stop_pid
+from shared.local.services import SERVICES
+from shared.messaging.kafka_admin import admin_client
 
 PROBLEM = "application/problem+json"
 ROLES = ("care-provider", "care-office", "municipality", "corporation", "province", "admin")
@@ -232,7 +232,7 @@ def _healthy(child: Child) -> bool:
 
 def issue_token_cli(env: dict[str, str], org: str, role: str) -> tuple[str, str]:
     """(token id, token) from `woonregie tokens issue`."""
-    from shared.cli import app
+    from shared.local.cli import app
 
     result = CliRunner().invoke(app, ["tokens", "issue", "--org", org, "--role", role], env=env)
     assert result.exit_code == 0, result.output
@@ -322,7 +322,7 @@ def _split_labels(text: str) -> list[str]:
 
 
 def run_cli(env: dict[str, str], *args: str):
-    from shared.cli import app
+    from shared.local.cli import app
 
     return CliRunner().invoke(app, list(args), env=env)
 
@@ -336,7 +336,7 @@ def start_child(name: str, args: list[str], env: dict[str, str], data_dir: Path,
     full_env = {**os.environ, **env, "WOONREGIE_DATA_DIR": str(data_dir)}
     if port is not None:
         full_env["WOONREGIE_PORT"] = str(port)
-    child = Child(name, [sys.executable, "-m", "shared.cli", *args], full_env,
+    child = Child(name, [sys.executable, "-m", "shared.local.cli", *args], full_env,
                   data_dir / "logs" / f"{name}.log",
                   health_url=f"http://127.0.0.1:{port}/v1/health" if port else None)
     child.start()

@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import pytest
-
 from reliability_helpers import (
     FOREIGN_ORG,
     ORG,
@@ -33,14 +32,15 @@ from reliability_helpers import (
     run_cli,
     wait_until,
 )
+
 from services.allocation.bootstrap import inputs_processor
 from services.intake.domain.bsn import fake_bsn
-from shared import events as ev
 from shared.auth import hash_token
-from shared.consuming import Inbound, Outcome
-from shared.envelope import encode
-from shared.periods import today_amsterdam, utcnow
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.periods import today_amsterdam, utcnow
+from shared.contracts.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+from shared.messaging.consuming import Inbound, Outcome
 
 pytestmark = pytest.mark.kafka
 

@@ -18,7 +18,6 @@ import uuid
 from datetime import timedelta
 
 import pytest
-
 from kafka_helpers import consume_all, produce
 from reliability_helpers import (
     dwelling_body,
@@ -28,14 +27,21 @@ from reliability_helpers import (
     new_bag_id,
     wait_until,
 )
+
 from services.allocation.worker.topics import CONSUMED as ALLOCATION_CONSUMED
 from services.monitoring.adapters.consumer import CONSUMED_TOPICS as MONITORING_CONSUMED
 from services.portal.notifications.consumer import TOPICS as PORTAL_CONSUMED
-from shared import events as ev
-from shared import topics
-from shared.envelope import encode
-from shared.periods import today_amsterdam, utcnow
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup, TenantType
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.periods import today_amsterdam, utcnow
+from shared.contracts.vocabulary import (
+    Accessibility,
+    AgeBand,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow]
 
@@ -76,7 +82,7 @@ BAD_KINDS = {  # kind -> a phrase the DLQ reason must hold
 
 
 def test_a_dead_letter_of_an_oversized_message_fits_the_dlq():
-    from shared.dlq import DeadLetter
+    from shared.messaging.dlq import DeadLetter
 
     for raw in (b"x" * OVERSIZED, b"\x01" * OVERSIZED, bytes(range(256)) * 4000):
         letter = DeadLetter(topics.VACANCY_FEED.name, 0, 7, b"key", raw, [], "test", "not JSON")

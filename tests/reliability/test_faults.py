@@ -1,4 +1,4 @@
-"""Faults under load, on the platform as `woonregie run` starts it (shared.launcher.Platform:
+"""Faults under load, on the platform as `woonregie run` starts it (shared.local.launcher.Platform:
 the broker and every service as separate processes, on free ports, with a temporary data
 folder).
 
@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 import httpx
 import pytest
 from kafka import KafkaProducer
-
 from kafka_helpers import consume_all
 from reliability_helpers import (
     PROBLEM,
@@ -49,12 +48,13 @@ from reliability_helpers import (
     outbox_pending,
     wait_until,
 )
+
 from services.allocation.worker.topics import CONSUMED as ALLOCATION_CONSUMED
 from services.registry.domain.vacancies import feed_vacancy_id
-from shared import events as ev
-from shared import topics
-from shared.envelope import encode
-from shared.periods import today_amsterdam
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow]
 

@@ -21,7 +21,6 @@ import uuid
 
 import httpx
 import pytest
-
 from kafka_helpers import consume_all, produce
 from reliability_helpers import (
     agreement_body,
@@ -35,14 +34,15 @@ from reliability_helpers import (
     start_child,
     wait_until,
 )
+
 from services.allocation.worker.topics import CONSUMED as ALLOCATION_CONSUMED
-from shared import events as ev
-from shared import topics
-from shared.broker import LocalBroker, free_ports
-from shared.envelope import encode
-from shared.kafka_admin import ensure_topics, wait_for_broker
-from shared.launcher import Child, stop_pid
-from shared.periods import today_amsterdam
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.periods import today_amsterdam
+from shared.local.broker import LocalBroker, free_ports
+from shared.local.launcher import Child, stop_pid
+from shared.messaging.kafka_admin import ensure_topics, wait_for_broker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

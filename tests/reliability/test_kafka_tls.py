@@ -16,7 +16,6 @@ import uuid
 
 import httpx
 import pytest
-
 from kafka_helpers import consume_all
 from reliability_helpers import (
     agreement_body,
@@ -30,14 +29,15 @@ from reliability_helpers import (
     start_child,
     wait_until,
 )
-from services.portal.notifications.consumer import TOPICS as PORTAL_CONSUMED
-from shared import events as ev
-from shared import topics
-from shared.broker import LocalBroker, free_ports
-from shared.kafka_admin import ensure_topics, wait_for_broker
-from shared.launcher import Child, stop_pid
-from shared.periods import today_amsterdam
 from tls_certs import write_broker_tls
+
+from services.portal.notifications.consumer import TOPICS as PORTAL_CONSUMED
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
+from shared.local.broker import LocalBroker, free_ports
+from shared.local.launcher import Child, stop_pid
+from shared.messaging.kafka_admin import ensure_topics, wait_for_broker
 
 pytestmark = [pytest.mark.kafka, pytest.mark.slow]
 

@@ -18,7 +18,6 @@ import uuid
 
 import pytest
 from kafka import KafkaConsumer, TopicPartition
-
 from reliability_helpers import (
     PROBLEM,
     agreement_body,
@@ -29,11 +28,12 @@ from reliability_helpers import (
     outbox_pending,
     wait_until,
 )
+
 from services.intake.domain.bsn import fake_bsn
-from shared import topics
-from shared.kafka_admin import admin_client
-from shared.periods import today_amsterdam
-from shared.topics import ALL_TOPICS
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.topics import ALL_TOPICS
+from shared.messaging.kafka_admin import admin_client
 
 pytestmark = [pytest.mark.kafka, pytest.mark.e2e, pytest.mark.slow]
 

@@ -1,5 +1,5 @@
 """A throwaway certificate authority and a broker certificate for 127.0.0.1/localhost, made
-with `cryptography`, written as the PEM files `shared.broker.BrokerTls` expects."""
+with `cryptography`, written as the PEM files `shared.local.broker.BrokerTls` expects."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-from shared.broker import BrokerTls
+from shared.local.broker import BrokerTls
 
 VALID_FOR = dt.timedelta(days=2)
 

@@ -1,4 +1,4 @@
-"""shared/envelope.py: CloudEvents encode/decode and the PoisonMessage reasons."""
+"""shared/contracts/envelope.py: CloudEvents encode/decode and the PoisonMessage reasons."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ import json
 from datetime import datetime, timezone
 
 import pytest
-
 from factories import sample_event, sample_events
-from shared import events as ev
-from shared.envelope import (
+
+from shared.contracts import events as ev
+from shared.contracts.envelope import (
     CloudEvent,
     PoisonMessage,
     Received,
@@ -186,7 +186,7 @@ def test_envelope_model_rejects_empty_id():
 def test_kafka_and_faust_codecs_wrap_the_envelope():
     from faust.serializers import codecs as faust_codecs
 
-    from shared.codecs import (
+    from shared.contracts.codecs import (
         CODEC_NAME,
         kafka_key_serializer,
         kafka_value_deserializer,

@@ -6,7 +6,7 @@ import pytest
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from shared.services import SERVICES
+from shared.local.services import SERVICES
 
 
 @pytest.mark.parametrize("name", sorted(SERVICES))

@@ -7,16 +7,16 @@ import json
 from datetime import date
 
 import pytest
-
 from factories import sample_event
+
 from services.allocation.domain.limits import YEARLY_LIMITS
 from services.allocation.domain.policy import AllocationPolicy
 from services.intake.domain.income import load_income_limits
-from shared import events as ev
-from shared.decline_reasons import CANDIDATE, CORPORATION, decline_reasons
-from shared.envelope import decode, encode
-from shared.vocabulary import DecidedBy
-from shared.yearly_limits import yearly_limits_document
+from shared.contracts import events as ev
+from shared.contracts.decline_reasons import CANDIDATE, CORPORATION, decline_reasons
+from shared.contracts.envelope import decode, encode
+from shared.contracts.vocabulary import DecidedBy
+from shared.contracts.yearly_limits import yearly_limits_document
 
 
 def test_every_candidate_code_says_whether_it_is_a_valid_reason():

@@ -34,7 +34,7 @@ from services.allocation.domain import (
     ProposalWithdrawn,
     VacancyLabelled,
 )
-from shared.vocabulary import DecidedBy, TenantType
+from shared.contracts.vocabulary import DecidedBy, TenantType
 
 from .policies import PolicySetup
 from .verify import Checker

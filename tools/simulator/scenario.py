@@ -14,7 +14,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from services.allocation.domain import AllocationPolicy, CategoryRule, Pacing, ScoreWeights
+from services.allocation.domain import (
+    AllocationPolicy,
+    CategoryRule,
+    Pacing,
+    ScoreWeights,
+)
 from services.registry.domain import (
     FairShareResult,
     MunicipalityInput,
@@ -22,8 +27,8 @@ from services.registry.domain import (
     compute_targets,
     default_reference_data,
 )
-from shared.decline_reasons import CANDIDATE, decline_reasons
-from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
+from shared.contracts.decline_reasons import CANDIDATE, decline_reasons
+from shared.contracts.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 SCENARIO_DIR = Path(__file__).with_name("scenarios")
 POLICIES = ("adaptive", "static-quota", "fifo")

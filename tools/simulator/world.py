@@ -24,7 +24,7 @@ from services.allocation.domain import (
     Vacancy,
 )
 from services.registry.domain import FairShareResult
-from shared.periods import Period
+from shared.contracts.periods import Period
 
 from . import rand
 from .scenario import GroupProfile, MunicipalityPlan, Scenario

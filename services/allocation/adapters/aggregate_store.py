@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session
 from services.allocation.adapters.tables import AllocatorEntityRow, AllocatorStateRow
 from services.allocation.domain import AllocationPolicy, Allocator
 from services.allocation.domain.stored import StoredChanges
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
 
 STATE = AllocatorStateRow.__table__
 ENTITIES = AllocatorEntityRow.__table__

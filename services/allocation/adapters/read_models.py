@@ -20,11 +20,18 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from services.allocation.adapters.state_codec import explanation_document, response_document
-from services.allocation.adapters.tables import DeclineNoteRow, PlacementRow, ProposalRow
+from services.allocation.adapters.state_codec import (
+    explanation_document,
+    response_document,
+)
+from services.allocation.adapters.tables import (
+    DeclineNoteRow,
+    PlacementRow,
+    ProposalRow,
+)
 from services.allocation.domain import Allocator, Placement, Proposal
 from services.allocation.service.access import Audience
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
 
 
 def proposal_values(allocator: Allocator, proposal: Proposal) -> dict:

@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Column, Text
 from sqlmodel import Field
 
 from shared.db import UTCDateTime, service_base
-from shared.uow import InfraTables
+from shared.messaging.uow import InfraTables
 
 Base = service_base("allocation")
 INFRA = InfraTables.on(Base.metadata)

@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from services.allocation.bootstrap import AllocationRuntime
 from shared.auth import Caller, CallerDep, require_roles
 from shared.bus import MessageBus
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 
 def bus_of(request: Request) -> MessageBus:

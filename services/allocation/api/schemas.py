@@ -10,10 +10,10 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from services.allocation.service.views import DeclineNote, PlacementView, ProposalView
 from services.allocation.domain import CancellationReason, Decision
-from shared.openapi import enforced
-from shared.vocabulary import DecidedBy
+from services.allocation.service.views import DeclineNote, PlacementView, ProposalView
+from shared.contracts.openapi import enforced
+from shared.contracts.vocabulary import DecidedBy
 
 MAX_PAGE = 100_000  # beyond any real list; keeps the offset within a database integer
 

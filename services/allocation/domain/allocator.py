@@ -19,8 +19,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, replace
 from datetime import date, timedelta
 
-from shared.periods import Period
-from shared.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
 from . import assessment, controller, ids, lapse, ranking, rules, stored
 from .controller import FairShareState, LabelDecision
@@ -40,8 +40,8 @@ from .events import (
     CandidateProposed,
     DomainEvent,
     ProposalAccepted,
-    ProposalDeclined,
     ProposalCancelled,
+    ProposalDeclined,
     ProposalExpired,
     ProposalWithdrawn,
     VacancyLabelled,

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from shared.periods import Period
+from shared.contracts.periods import Period
 
 HalfYear = tuple[int, int]  # (year, 1 or 2)
 

@@ -1,6 +1,6 @@
 """Domain events the allocator emits.
 
-Field names and types match the contracts of the same name in shared/events.py, so an adapter
+Field names and types match the contracts of the same name in shared/contracts/events.py, so an adapter
 can publish one with `Contract(**dataclasses.asdict(event))`; the domain itself stays free of
 pydantic.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from shared.vocabulary import DecidedBy, TargetGroup
+from shared.contracts.vocabulary import DecidedBy, TargetGroup
 
 from .model import Candidate, Explanation, Placement, Proposal, RankedCandidate, Vacancy
 
@@ -78,7 +78,7 @@ class ProposalDeclined:
     candidate_id: str
     municipality: str
     decided_by: DecidedBy
-    reason_code: str  # from shared/decline_reasons.json; never free text
+    reason_code: str  # from shared/contracts/decline_reasons.json; never free text
     declined_on: date
     parked_until: date | None = None
 

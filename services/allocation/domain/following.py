@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from shared.vocabulary import TargetGroup
+from shared.contracts.vocabulary import TargetGroup
 
 from .allocator import Allocator, Events
 from .counting import Outcome

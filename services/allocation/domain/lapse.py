@@ -3,8 +3,8 @@ N per category in the agreement (as the Rotterdam region's scheme runs it). Pure
 
 from __future__ import annotations
 
-from shared.decline_reasons import CANDIDATE, decline_reasons
-from shared.vocabulary import DecidedBy
+from shared.contracts.decline_reasons import CANDIDATE, decline_reasons
+from shared.contracts.vocabulary import DecidedBy
 
 from .model import Candidate, CategoryRule
 
@@ -14,7 +14,7 @@ LAPSED_BY_UNANSWERED = "unanswered"
 
 def is_refusal_without_valid_reason(party: DecidedBy, reason: str) -> bool:
     """A decline by the candidate's side whose code the shared list does not mark `valid`
-    (shared/decline_reasons.json); a code it does not know (an old free-text decline
+    (shared/contracts/decline_reasons.json); a code it does not know (an old free-text decline
     replayed) counts, as every candidate decline did before the list."""
     if party is not DecidedBy.CANDIDATE:
         return False

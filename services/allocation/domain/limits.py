@@ -1,6 +1,6 @@
 """Income and rent limits of passend toewijzen and DAEB.
 
-The limits change every 1 January, so they are data (`shared/yearly_limits.json`, which intake
+The limits change every 1 January, so they are data (`shared/contracts/yearly_limits.json`, which intake
 reads too): `YEARLY_LIMITS` holds every year of that file, and a rule asks for the limits on
 the date of its decision (`for_date`). No figure is written in code.
 """
@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 
-from shared.vocabulary import IncomeClass
-from shared.yearly_limits import yearly_limits_document
+from shared.contracts.vocabulary import IncomeClass
+from shared.contracts.yearly_limits import yearly_limits_document
 
 
 @dataclass(frozen=True)

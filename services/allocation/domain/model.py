@@ -12,8 +12,14 @@ from datetime import date
 from enum import StrEnum
 from functools import cached_property
 
-from shared.periods import Period
-from shared.vocabulary import Accessibility, DecidedBy, IncomeClass, TargetGroup, TenantType
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import (
+    Accessibility,
+    DecidedBy,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
 
 # --- reference data -----------------------------------------------------------------------
 

@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 
-from shared.decline_reasons import decline_reasons
+from shared.contracts.decline_reasons import decline_reasons
 
 from .controller import Pacing
 from .limits import YEARLY_LIMITS, IncomeLimits, YearlyLimits
 from .ranking import ScoreWeights
 
 # How long each decline reason code parks the candidate: the `parkDays` of the shared list
-# (shared/decline_reasons.json). A code not in it parks for `default_park_days`.
+# (shared/contracts/decline_reasons.json). A code not in it parks for `default_park_days`.
 DEFAULT_PARK_DAYS: Mapping[str, int] = MappingProxyType(decline_reasons().park_days())
 
 

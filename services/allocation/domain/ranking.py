@@ -27,7 +27,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date
 
-from shared.vocabulary import TargetGroup
+from shared.contracts.vocabulary import TargetGroup
 
 from .model import Candidate, RankedCandidate, Vacancy
 

@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from functools import cached_property
 
-from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
+from shared.contracts.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 from .limits import YEARLY_LIMITS, IncomeLimits, YearlyLimits
 from .model import Candidate, MunicipalityRef, Vacancy

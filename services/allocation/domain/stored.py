@@ -21,8 +21,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from shared.periods import Period
-from shared.vocabulary import Accessibility, DecidedBy, IncomeClass, TargetGroup, TenantType
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import (
+    Accessibility,
+    DecidedBy,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
 
 from .counting import LettingLedger, Outcome
 from .model import (

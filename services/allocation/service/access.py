@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from shared.auth import Caller
-from shared.vocabulary import DecidedBy, Role
+from shared.contracts.vocabulary import DecidedBy, Role
 
 CANDIDATE_SIDE = (Role.CARE_PROVIDER, Role.CARE_OFFICE)
 

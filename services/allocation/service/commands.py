@@ -7,7 +7,7 @@ from datetime import date
 
 from services.allocation.domain import CancellationReason, Decision
 from shared.auth import Caller
-from shared.vocabulary import DecidedBy
+from shared.contracts.vocabulary import DecidedBy
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class RespondToProposal:
     proposal_id: str
     decision: Decision
     decided_by: DecidedBy
-    reason_code: str | None = None  # from shared/decline_reasons.json, for decided_by
+    reason_code: str | None = None  # from shared/contracts/decline_reasons.json, for decided_by
     note: str | None = None  # stays in allocation's database; only the parties read it
     on: date | None = None  # reported afterwards; None: today in Amsterdam
 

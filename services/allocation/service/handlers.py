@@ -20,8 +20,8 @@ from services.allocation.service.access import (
     audience_of,
     cancelling_party,
     is_party,
-    may_read_assessment,
     may_answer_for,
+    may_read_assessment,
     may_report_move_in,
 )
 from services.allocation.service.changes import change
@@ -35,12 +35,12 @@ from services.allocation.service.views import (
     copy_of,
 )
 from shared.bus import Retry
-from shared.consuming import Rejected
-from shared.decline_reasons import decline_reasons
-from shared.envelope import Received
+from shared.contracts.decline_reasons import decline_reasons
+from shared.contracts.envelope import Received
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import PROVINCE_SCOPE, DecidedBy
+from shared.messaging.consuming import Rejected
 from shared.pagination import Page
-from shared.periods import today_amsterdam
-from shared.vocabulary import PROVINCE_SCOPE, DecidedBy
 
 
 @dataclass(frozen=True)

@@ -29,9 +29,9 @@ from services.allocation.domain.allocator import (
     URGENCY_REFUSED,
     URGENCY_REVOKED,
 )
-from shared import events as ev
-from shared.consuming import Rejected
-from shared.periods import Period, today_amsterdam
+from shared.contracts import events as ev
+from shared.contracts.periods import Period, today_amsterdam
+from shared.messaging.consuming import Rejected
 
 Command = Callable[[Allocator], list[DomainEvent]]
 

@@ -14,8 +14,8 @@ import uuid
 
 from services.allocation.domain import DomainEvent
 from services.allocation.domain.ids import NAMESPACE
-from shared import events as contracts
-from shared.events import Event
+from shared.contracts import events as contracts
+from shared.contracts.events import Event
 
 
 def to_contract(event: DomainEvent) -> Event:

@@ -25,9 +25,9 @@ from kafka.errors import KafkaError
 from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
 
 from services.allocation.adapters.aggregate_store import VersionConflict
-from shared.consuming import EventProcessor, Inbound, Outcome, PreparedBatch
-from shared.dlq import DeadLetter
-from shared.envelope import PoisonMessage, decode
+from shared.contracts.envelope import PoisonMessage, decode
+from shared.messaging.consuming import EventProcessor, Inbound, Outcome, PreparedBatch
+from shared.messaging.dlq import DeadLetter
 
 log = logging.getLogger(__name__)
 

@@ -6,9 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.allocation.adapters.aggregate_store import AggregateCache, AllocatorStore
-from services.allocation.adapters.read_models import DeclineNotes, PlacementViews, ProposalViews
+from services.allocation.adapters.read_models import (
+    DeclineNotes,
+    PlacementViews,
+    ProposalViews,
+)
 from services.allocation.domain import AllocationPolicy
-from shared.uow import SqlUnitOfWork
+from shared.messaging.uow import SqlUnitOfWork
 
 
 class AllocationUnitOfWork(SqlUnitOfWork):

@@ -20,7 +20,7 @@ from collections.abc import Callable, Sequence
 import faust
 
 from services.allocation.service.processing import Stopping
-from shared.consuming import Inbound, Outcome
+from shared.messaging.consuming import Inbound, Outcome
 
 log = logging.getLogger(__name__)
 

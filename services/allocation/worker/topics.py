@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import faust
 
-from shared import topics
-from shared.topics import Topic
+from shared.contracts import topics
+from shared.contracts.topics import Topic
 
 CONSUMED: tuple[Topic, ...] = (
     topics.MUNICIPALITIES, topics.AGREEMENTS, topics.CANDIDATES, topics.VACANCIES,

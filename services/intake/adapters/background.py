@@ -1,5 +1,5 @@
 """The thread that expires urgencies beside intake's API, a `shared.api.Lifecycle` started
-and stopped with the app (intake's consumers are `shared.consuming.event_consumer`s, wired in
+and stopped with the app (intake's consumers are `shared.messaging.consuming.event_consumer`s, wired in
 bootstrap). A failure in one round is logged and retried next round; it never stops the
 thread.
 """

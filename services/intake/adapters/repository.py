@@ -28,8 +28,8 @@ from services.intake.domain.model import (
     WithdrawalReason,
 )
 from services.intake.domain.validity import AgreementTerms
-from shared.periods import utcnow
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
 
 class CandidateRepository:

@@ -12,7 +12,7 @@ from sqlalchemy import JSON, BigInteger, Column, Integer, Text
 from sqlmodel import Field
 
 from shared.db import UTCDateTime, service_base
-from shared.uow import InfraTables
+from shared.messaging.uow import InfraTables
 
 Base = service_base("intake")
 INFRA = InfraTables.on(Base.metadata)

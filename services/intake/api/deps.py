@@ -10,8 +10,8 @@ from services.intake.bootstrap import IntakeRuntime
 from services.intake.service.commands import Caller as CommandCaller
 from shared.auth import Caller, require_roles
 from shared.bus import MessageBus
-from shared.openapi import enforced
-from shared.vocabulary import Role
+from shared.contracts.openapi import enforced
+from shared.contracts.vocabulary import Role
 
 
 def runtime_of(request: Request) -> IntakeRuntime:

@@ -10,7 +10,7 @@ from services.intake.api.deps import BusDep, IdempotencyKey, RegistrarDep
 from services.intake.api.replies import respond
 from services.intake.api.schemas import ImportOut
 from services.intake.service.commands import ImportCandidates
-from shared.openapi import ENFORCED
+from shared.contracts.openapi import ENFORCED
 from shared.problems import Problem
 
 router = APIRouter(tags=["candidates"])

@@ -25,9 +25,9 @@ from services.intake.domain.model import (
     UrgencyStatus,
     WithdrawalReason,
 )
-from shared.openapi import BSN, NON_BLANK, enforced, stated
-from shared.periods import today_amsterdam
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+from shared.contracts.openapi import BSN, NON_BLANK, enforced, stated
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
 MAX_MUNICIPALITIES = 10
 # What the domain rules accept, stated in the schema (the rules themselves stay in the domain)

@@ -7,7 +7,7 @@ and monitoring can live with.
 
 from __future__ import annotations
 
-from shared.vocabulary import AgeBand
+from shared.contracts.vocabulary import AgeBand
 
 MIN_AGE = 18  # the platform houses adults; a client may be registered in the year they turn 18
 OLDEST_BIRTH_YEAR = 1900

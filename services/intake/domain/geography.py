@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from shared.vocabulary import is_cbs_code
+from shared.contracts.vocabulary import is_cbs_code
 
 GEOGRAPHY_PATH = Path(__file__).parent / "data" / "geography.json"
 

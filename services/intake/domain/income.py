@@ -1,5 +1,5 @@
 """Income class for passend toewijzen, from yearly limits kept as data (the shared
-`shared/yearly_limits.json`, which allocation reads too).
+`shared/contracts/yearly_limits.json`, which allocation reads too).
 
 Only the class leaves intake; the income itself stays here, encrypted.
 """
@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from shared.vocabulary import IncomeClass
-from shared.yearly_limits import YEARLY_LIMITS_PATH
+from shared.contracts.vocabulary import IncomeClass
+from shared.contracts.yearly_limits import YEARLY_LIMITS_PATH
 
 INCOME_LIMITS_PATH = YEARLY_LIMITS_PATH
 

@@ -13,7 +13,7 @@ from enum import StrEnum
 from services.intake.domain.age import age_band
 from services.intake.domain.errors import Conflict
 from services.intake.domain.income import IncomeLimits
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
+from shared.contracts.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup
 
 
 class CandidateStatus(StrEnum):

@@ -18,7 +18,7 @@ from services.intake.domain.model import (
     Situation,
     WithdrawalReason,
 )
-from shared.vocabulary import TargetGroup
+from shared.contracts.vocabulary import TargetGroup
 
 
 @dataclass(frozen=True)

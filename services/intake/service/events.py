@@ -1,4 +1,4 @@
-"""From candidates to the event contracts of `shared.events`: the only way data leaves intake.
+"""From candidates to the event contracts of `shared.contracts.events`: the only way data leaves intake.
 
 Built from the pseudonymous situation and the derived bands; `Person` is never read here.
 """
@@ -8,7 +8,12 @@ from __future__ import annotations
 from datetime import date
 
 from services.intake.domain.model import Candidate
-from shared.events import CandidateProfile, CandidateRegistered, CandidateUpdated, Needs
+from shared.contracts.events import (
+    CandidateProfile,
+    CandidateRegistered,
+    CandidateUpdated,
+    Needs,
+)
 
 
 def profile_of(candidate: Candidate) -> CandidateProfile:

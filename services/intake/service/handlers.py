@@ -43,8 +43,8 @@ from services.intake.service import events
 from services.intake.service.uow import IntakeUnitOfWork
 from services.intake.service.views import candidate_view, pseudonymous_view
 from shared.bus import Retry
-from shared.envelope import Received
-from shared.events import (
+from shared.contracts.envelope import Received
+from shared.contracts.events import (
     AgreementPublished,
     CandidateErased,
     CandidateLapsed,
@@ -58,9 +58,9 @@ from shared.events import (
     UrgencyRefused,
     UrgencyRevoked,
 )
+from shared.contracts.periods import today_amsterdam, utcnow
+from shared.contracts.vocabulary import Role
 from shared.pagination import Page
-from shared.periods import today_amsterdam, utcnow
-from shared.vocabulary import Role
 
 log = logging.getLogger(__name__)
 # Long enough for any client's retries, short enough not to hoard (sealed) answers.

@@ -11,7 +11,7 @@ from services.intake.adapters.repository import (
     UrgencyApplications,
     UrgencyDecisionLog,
 )
-from shared.uow import SqlUnitOfWork
+from shared.messaging.uow import SqlUnitOfWork
 
 
 class IntakeUnitOfWork(SqlUnitOfWork):

@@ -26,10 +26,10 @@ from services.monitoring.domain import MalformedEvent
 from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.stapeling_alerts import StapelingAlerts
-from shared import topics
 from shared.api import Lifecycle
-from shared.envelope import PoisonMessage, decode
-from shared.kafka_clients import make_consumer
+from shared.contracts import topics
+from shared.contracts.envelope import PoisonMessage, decode
+from shared.messaging.kafka_clients import make_consumer
 from shared.settings import MonitoringSettings
 
 log = logging.getLogger(__name__)

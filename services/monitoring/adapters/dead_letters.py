@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sqlalchemy.exc import IntegrityError
 
-from shared.dlq import DeadLetter, DeadLetterPublisher
+from shared.messaging.dlq import DeadLetter, DeadLetterPublisher
 
 LEDGER_NAME = "monitoring.dead-letters"
 

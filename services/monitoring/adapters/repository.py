@@ -8,7 +8,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from services.monitoring.adapters.tables import AlertRow, BandStatusRow
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
 
 BAND_CHANGED = "realisation-band-changed"
 PROPOSAL_STALLED = "proposal-stalled"

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, Column
 from sqlmodel import Field
 
 from shared.db import UTCDateTime, service_base
-from shared.uow import InfraTables
+from shared.messaging.uow import InfraTables
 
 Base = service_base("monitoring")
 INFRA = InfraTables.on(Base.metadata)

@@ -23,10 +23,10 @@ from services.monitoring.domain import UNKNOWN_GROUP, UnknownScope
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.reports import Disclosure, ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
-from shared.openapi import PERIOD, raises
-from shared.periods import Period
+from shared.contracts.openapi import PERIOD, raises
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import PROVINCE_SCOPE, Role, TargetGroup, is_cbs_code
 from shared.problems import Problem, invalid
-from shared.vocabulary import PROVINCE_SCOPE, Role, TargetGroup, is_cbs_code
 
 SCOPE_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9 ._-]{0,79}$")
 TARGET_GROUPS = [g.value for g in TargetGroup] + [UNKNOWN_GROUP]

@@ -20,8 +20,8 @@ from prometheus_client import CONTENT_TYPE_LATEST
 
 from services.monitoring.api.deps import TARGET_GROUPS, RuntimeDep
 from services.monitoring.api.texts import LANGUAGES, TEXTS
+from shared.contracts.vocabulary import PROVINCE_SCOPE
 from shared.problems import Problem
-from shared.vocabulary import PROVINCE_SCOPE
 
 DASHBOARD = Path(__file__).parent / "dashboard"
 STATIC = {

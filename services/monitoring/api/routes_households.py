@@ -15,9 +15,9 @@ from services.monitoring.domain import UnknownScope
 from services.monitoring.service import reports
 from services.monitoring.service.reports import ReportFilter, check_scope
 from shared.auth import OptionalCallerDep
-from shared.openapi import CBS_CODE, enforced
+from shared.contracts.openapi import CBS_CODE, enforced
+from shared.contracts.vocabulary import PROVINCE_SCOPE, is_cbs_code
 from shared.problems import Problem, invalid
-from shared.vocabulary import PROVINCE_SCOPE, is_cbs_code
 
 router = APIRouter(tags=["monitoring"])
 MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")

@@ -21,10 +21,10 @@ from services.monitoring.api.exports import CSV_TYPE, json_response, to_csv, wan
 from services.monitoring.service import woonzorgvisie_reports as reports
 from services.monitoring.service.reports import Disclosure, Report
 from shared.auth import Caller, OptionalCallerDep
-from shared.openapi import PERIOD
-from shared.periods import Period
+from shared.contracts.openapi import PERIOD
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import Role
 from shared.problems import Problem, invalid
-from shared.vocabulary import Role
 
 router = APIRouter(tags=["woonzorgvisie"])
 BOTH_DOC = {200: {"content": {"application/json": {}, "text/csv": {}},

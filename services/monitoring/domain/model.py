@@ -48,6 +48,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Any, Iterable, Mapping
 
+from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain.bands import (
     DEFAULT_POLICY,
     BandPolicy,
@@ -56,7 +57,6 @@ from services.monitoring.domain.bands import (
     classify,
     expected_to_date,
 )
-from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain.records import (
     AgreementRecord,
     CandidatePlacedRecord,
@@ -71,20 +71,20 @@ from services.monitoring.domain.records import (
     ProposalClosedRecord,
     ProposalDeclinedRecord,
     ProposalExpiredRecord,
-    UrgencyExpiredRecord,
-    UrgencyStepRecord,
     UrgencyAppliedRecord,
+    UrgencyExpiredRecord,
     UrgencyGrantedRecord,
     UrgencyRefusedRecord,
+    UrgencyStepRecord,
     VacancyAnnouncedRecord,
     VacancyLetRecord,
     VacancyWithdrawnRecord,
     parse,
 )
 from services.monitoring.domain.stats import percentile
-from shared.decline_reasons import decline_reasons
-from shared.periods import Period
-from shared.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
+from shared.contracts.decline_reasons import decline_reasons
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
 
 ALL = "all"
 UNKNOWN_GROUP = "onbekend"

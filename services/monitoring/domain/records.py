@@ -1,4 +1,4 @@
-"""Plain records mirroring the fields of shared/events.py that monitoring reads.
+"""Plain records mirroring the fields of shared/contracts/events.py that monitoring reads.
 
 `parse(name, data)` turns a CloudEvents `data` dict (camelCase on the wire; snake_case is
 accepted too) into one of these frozen dataclasses, or raises MalformedEvent naming the field.
@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Callable, Mapping
 
-from shared.decline_reasons import decline_reasons
-from shared.periods import AMSTERDAM
-from shared.vocabulary import Accessibility, DecidedBy, TenantType
+from shared.contracts.decline_reasons import decline_reasons
+from shared.contracts.periods import AMSTERDAM
+from shared.contracts.vocabulary import Accessibility, DecidedBy, TenantType
 
 TYPE_PREFIX = "nl.woonregie."
 _VERSIONED = re.compile(r"^(?P<name>[a-z0-9.-]+)\.v(?P<major>\d+)$")
@@ -330,7 +330,7 @@ class ProposalDeclinedRecord:
     candidate_id: str
     municipality: str
     decided_by: str  # "corporation" | "candidate"
-    reason_code: str  # from shared/decline_reasons.json; old free text is mapped, then dropped
+    reason_code: str  # from shared/contracts/decline_reasons.json; old free text is mapped, then dropped
     declined_on: date
 
 
@@ -542,7 +542,7 @@ PARSERS: dict[str, Callable[[Mapping[str, Any]], Any] | None] = {
     "monitoring.proposal-stalled": None,
 }
 
-# Python class names of shared/events.py, accepted as event type names too
+# Python class names of shared/contracts/events.py, accepted as event type names too
 CLASS_NAMES = {
     "MunicipalityUpserted": "registry.municipality-upserted",
     "DwellingUpserted": "registry.dwelling-upserted",

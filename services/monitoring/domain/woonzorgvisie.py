@@ -36,9 +36,9 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.monitoring.domain.records import MalformedEvent
-from shared.events import WoonzorgvisieImported
-from shared.periods import AMSTERDAM, Period
-from shared.vocabulary import Accessibility, HousingType
+from shared.contracts.events import WoonzorgvisieImported
+from shared.contracts.periods import AMSTERDAM, Period
+from shared.contracts.vocabulary import Accessibility, HousingType
 
 SIDE_BY_SIDE_YEARS = (2025, 2030, 2040)
 UNKNOWN_WIJK = "onbekend"

@@ -28,9 +28,13 @@ from services.monitoring.adapters.repository import (
 from services.monitoring.domain import BandChange, StalledProposal, detect_band_changes
 from services.monitoring.domain.model import RealisationRow, StalledAcceptance
 from services.monitoring.service.live import LiveModel
-from shared.events import AcceptedProposalStalled, ProposalStalled, RealisationBandChanged
-from shared.periods import utcnow
-from shared.vocabulary import PROVINCE_SCOPE
+from shared.contracts.events import (
+    AcceptedProposalStalled,
+    ProposalStalled,
+    RealisationBandChanged,
+)
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import PROVINCE_SCOPE
 
 log = logging.getLogger(__name__)
 

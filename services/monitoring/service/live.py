@@ -13,7 +13,7 @@ from typing import TypeVar
 from services.monitoring.domain import BandPolicy, MonitoringModel
 from services.monitoring.domain.records import event_name
 from services.monitoring.domain.woonzorgvisie import WoonzorgvisieModel
-from shared.envelope import Received
+from shared.contracts.envelope import Received
 
 T = TypeVar("T")
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain import (
     ALL,
     REALISATION_COUNTS,
@@ -21,11 +20,12 @@ from services.monitoring.domain import (
     FlowKind,
     MonitoringModel,
     UnknownScope,
+    by_name,
+    decision_times,
     suppress_rows,
 )
-from shared.periods import AMSTERDAM, Period
-from shared.vocabulary import PROVINCE_SCOPE, is_cbs_code
-
+from shared.contracts.periods import AMSTERDAM, Period
+from shared.contracts.vocabulary import PROVINCE_SCOPE, is_cbs_code
 
 
 def _camel(name: str) -> str:

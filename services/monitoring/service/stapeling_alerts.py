@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from services.monitoring.service.alerts import ALERT_NAMESPACE
 from services.monitoring.service.live import LiveModel
-from shared.events import StapelingFlagged
-from shared.periods import utcnow
+from shared.contracts.events import StapelingFlagged
+from shared.contracts.periods import utcnow
 
 log = logging.getLogger(__name__)
 STAPELING_FLAGGED = "stapeling-flagged"

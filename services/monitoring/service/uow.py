@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.monitoring.adapters.repository import AlertLog
-from shared.uow import SqlUnitOfWork
+from shared.messaging.uow import SqlUnitOfWork
 
 
 class MonitoringUnitOfWork(SqlUnitOfWork):

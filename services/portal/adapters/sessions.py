@@ -17,8 +17,8 @@ from sqlmodel import Session
 
 from services.portal.adapters.tables import SessionRow
 from services.portal.auth.identity import Identity
-from shared.periods import utcnow
-from shared.vocabulary import Role
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Role
 
 
 @dataclass(frozen=True)

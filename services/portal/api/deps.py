@@ -11,7 +11,7 @@ from services.portal.adapters.platform import Platform
 from services.portal.adapters.sessions import PortalSession
 from services.portal.api.web import LoginRequired, PageError
 from services.portal.auth.identity import SESSION_COOKIE, Identity
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 CSRF_FIELD = "csrf_token"
 CSRF_REFUSED = PageError(

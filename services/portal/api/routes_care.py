@@ -15,8 +15,12 @@ from services.portal.api.web import PageError, render
 from services.portal.auth.identity import Identity
 from services.portal.service import care
 from services.portal.service.listing import page_number, paged, search_text
-from services.portal.service.texts import ACCESSIBILITY, TARGET_GROUPS, WITHDRAWAL_REASONS
-from shared.vocabulary import Role
+from services.portal.service.texts import (
+    ACCESSIBILITY,
+    TARGET_GROUPS,
+    WITHDRAWAL_REASONS,
+)
+from shared.contracts.vocabulary import Role
 
 router = APIRouter(prefix="/zorg", include_in_schema=False)
 Me = Annotated[Identity, Depends(role_page(Role.CARE_PROVIDER, Role.CARE_OFFICE))]

@@ -14,8 +14,8 @@ from services.portal.api.web import PageError, render
 from services.portal.auth.identity import Identity
 from services.portal.service import corporation as corp
 from services.portal.service.listing import page_number, paged, search_text
-from shared.periods import today_amsterdam
-from shared.vocabulary import Role
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import Role
 
 router = APIRouter(prefix="/corporatie", include_in_schema=False)
 Me = Annotated[Identity, Depends(role_page(Role.CORPORATION))]

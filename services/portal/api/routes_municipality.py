@@ -14,9 +14,13 @@ from services.portal.api.web import PageError, render
 from services.portal.auth.identity import Identity
 from services.portal.service import municipality as gm
 from services.portal.service.listing import page_number, paged, search_text
-from services.portal.service.texts import REVOCATION_REASONS, TARGET_GROUPS, period_choice
-from shared.periods import today_amsterdam
-from shared.vocabulary import Role
+from services.portal.service.texts import (
+    REVOCATION_REASONS,
+    TARGET_GROUPS,
+    period_choice,
+)
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import Role
 
 router = APIRouter(prefix="/gemeente", include_in_schema=False)
 Me = Annotated[Identity, Depends(role_page(Role.MUNICIPALITY))]

@@ -23,8 +23,8 @@ from services.portal.api.web import render
 from services.portal.auth.identity import Identity
 from services.portal.service import province
 from services.portal.service.texts import period_choice
-from shared.periods import today_amsterdam
-from shared.vocabulary import PROVINCE_SCOPE, Role
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import PROVINCE_SCOPE, Role
 
 router = APIRouter(prefix="/provincie", include_in_schema=False)
 Me = Annotated[Identity, Depends(role_page(Role.PROVINCE))]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from services.portal.auth.identity import Identity
-from shared.vocabulary import Role, is_cbs_code
+from shared.contracts.vocabulary import Role, is_cbs_code
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 START_PAGE = "/"
 

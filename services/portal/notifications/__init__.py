@@ -27,9 +27,9 @@ from services.portal.notifications.store import (
     create_tables,
 )
 from shared.api import Lifecycle
+from shared.contracts.vocabulary import Role
 from shared.db import make_engine
 from shared.runtime import Runtime
-from shared.vocabulary import Role
 
 __all__ = ["Notifications", "Recipients", "StoredNotice"]
 

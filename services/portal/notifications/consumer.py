@@ -1,7 +1,7 @@
 """The portal's consumer of the topics that tell what waits for whom.
 
 allocation.proposals.v1, intake.candidates.v1 and monitoring.alerts.v1 are read with
-shared.consuming (ledger dedupe, DLQ for poison, offsets committed after the notices are);
+shared.messaging.consuming (ledger dedupe, DLQ for poison, offsets committed after the notices are);
 each event raises or settles notices (services.portal.notifications.model).
 """
 
@@ -12,10 +12,10 @@ from collections.abc import Callable
 
 from services.portal.notifications.model import notices_for, settled_by
 from services.portal.notifications.store import NotificationsUnitOfWork
-from shared import topics
-from shared.consuming import ConsumerThread, event_consumer
-from shared.envelope import Received
-from shared.events import CandidateProposed, ProposalStalled
+from shared.contracts import topics
+from shared.contracts.envelope import Received
+from shared.contracts.events import CandidateProposed, ProposalStalled
+from shared.messaging.consuming import ConsumerThread, event_consumer
 
 log = logging.getLogger(__name__)
 CONSUMER_NAME = "portal-notifications"

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 
 from services.portal.notifications.store import StoredNotice
 from shared.api import Lifecycle
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 log = logging.getLogger(__name__)
 Recipients = Callable[[str, Sequence[Role]], list[str]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from shared.events import (
+from shared.contracts.events import (
     CandidateErased,
     CandidateProposed,
     CandidateRegistered,
@@ -23,7 +23,7 @@ from shared.events import (
     UrgencyGranted,
     UrgencyRefused,
 )
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 
 class Kind(StrEnum):

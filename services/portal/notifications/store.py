@@ -25,10 +25,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session
 
 from services.portal.notifications.model import Kind, Notice, Settles
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Role
 from shared.db import UTCDateTime
-from shared.periods import utcnow
-from shared.uow import InfraTables, SqlUnitOfWork
-from shared.vocabulary import Role
+from shared.messaging.uow import InfraTables, SqlUnitOfWork
 
 metadata = MetaData()
 INFRA = InfraTables.on(metadata)

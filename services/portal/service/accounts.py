@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 from services.portal.adapters.tables import AccountRow
 from services.portal.auth.identity import Identity
 from services.portal.auth.passwords import hash_password, verify_password
-from shared.periods import utcnow
-from shared.vocabulary import Role, is_cbs_code
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Role, is_cbs_code
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from services.portal.adapters.platform import ApiError, Platform
 from services.portal.auth.identity import Identity
-from shared.vocabulary import PROVINCE_SCOPE
+from shared.contracts.vocabulary import PROVINCE_SCOPE
 
 ALERT_KINDS = {"band": "Stand veranderd", "stalled-proposal": "Voorstel vastgelopen"}
 

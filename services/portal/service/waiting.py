@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 from services.portal.adapters.platform import ApiError, Platform, ServiceUnavailable
 from services.portal.auth.identity import Identity
-from shared.periods import today_amsterdam
-from shared.vocabulary import Role
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import Role
 
 STALLED_AFTER_DAYS = 10  # as monitoring's default for a stalled proposal
 EXPIRING_WITHIN_DAYS = 14

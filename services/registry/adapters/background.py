@@ -1,5 +1,5 @@
 """Seeding reference data when registry's API starts, a `shared.api.Lifecycle` (the consumer
-of the corporations' vacancy feed is a `shared.consuming.event_consumer`, wired in
+of the corporations' vacancy feed is a `shared.messaging.consuming.event_consumer`, wired in
 bootstrap)."""
 
 from __future__ import annotations

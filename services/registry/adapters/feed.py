@@ -1,6 +1,6 @@
 """The consumer of the corporations' vacancy feeds: every `registry.feed.<corporation>.v1`
 (subscribed by pattern, a new corporation's topic found within `feed_topics_refresh_ms`) and
-the shared registry.vacancy-feed.v1, on a `shared.consuming.ConsumerThread`.
+the shared registry.vacancy-feed.v1, on a `shared.messaging.consuming.ConsumerThread`.
 
 The broker lets only a corporation write its own feed topic (a PREFIXED ACL, see
 docs/KAFKA-SECURITY.md), so on such a topic the topic name says who wrote a record, and a
@@ -11,14 +11,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from shared import topics
-from shared.consuming import ConsumerThread, EventProcessor, Handler, Inbound, Outcome
-from shared.dlq import DeadLetter, DeadLetterPublisher
-from shared.envelope import PoisonMessage, decode
-from shared.events import FeedVacancyReported
-from shared.kafka_clients import make_consumer
+from shared.contracts import topics
+from shared.contracts.envelope import PoisonMessage, decode
+from shared.contracts.events import FeedVacancyReported
+from shared.messaging.consuming import (
+    ConsumerThread,
+    EventProcessor,
+    Handler,
+    Inbound,
+    Outcome,
+)
+from shared.messaging.dlq import DeadLetter, DeadLetterPublisher
+from shared.messaging.kafka_clients import make_consumer
+from shared.messaging.uow import SqlUnitOfWork
 from shared.settings import RegistrySettings
-from shared.uow import SqlUnitOfWork
 
 
 def corporation_mismatch(message: Inbound) -> str | None:

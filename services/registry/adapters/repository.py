@@ -18,8 +18,8 @@ from services.registry.domain.agreements import Agreement, AgreementTerms, Categ
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy, VacancySource, VacancyStatus
-from shared.periods import utcnow
-from shared.vocabulary import Accessibility, TargetGroup, TenantType
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Accessibility, TargetGroup, TenantType
 
 
 class MunicipalityRepository:

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Column, UniqueConstraint
 from sqlmodel import Field
 
 from shared.db import UTCDateTime, service_base
-from shared.uow import InfraTables
+from shared.messaging.uow import InfraTables
 
 Base = service_base("registry")
 INFRA = InfraTables.on(Base.metadata)

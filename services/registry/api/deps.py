@@ -10,7 +10,7 @@ from services.registry.bootstrap import RegistryRuntime
 from services.registry.domain.reference import ReferenceData
 from shared.auth import Caller, CallerDep, require_roles
 from shared.bus import MessageBus
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 
 def runtime_of(request: Request) -> RegistryRuntime:

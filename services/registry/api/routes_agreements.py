@@ -17,7 +17,7 @@ from services.registry.api.schemas import (
 from services.registry.domain.agreements import Agreement
 from services.registry.service import commands as c
 from shared.api import json_router
-from shared.openapi import PERIOD, enforced
+from shared.contracts.openapi import PERIOD, enforced
 
 router = json_router(tags=["agreements"])
 Scope = Annotated[str, Path(max_length=60, description="`province` or a region id",

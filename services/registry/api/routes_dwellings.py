@@ -16,7 +16,7 @@ from services.registry.api.schemas import (
 from services.registry.domain.dwellings import Upsert
 from services.registry.service import commands as c
 from shared.api import json_router
-from shared.openapi import BAG_ID
+from shared.contracts.openapi import BAG_ID
 
 router = json_router(tags=["stock"])
 BagId = Annotated[str, Path(alias="bagId", max_length=32,

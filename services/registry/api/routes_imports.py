@@ -10,7 +10,7 @@ from services.registry.api.deps import BusDep, CorporationDep
 from services.registry.api.schemas import ImportedRow, ImportOut
 from services.registry.domain.dwellings import Upsert
 from services.registry.service.commands import ImportDwellings
-from shared.openapi import ENFORCED
+from shared.contracts.openapi import ENFORCED
 from shared.problems import Problem
 
 router = APIRouter(tags=["stock"])

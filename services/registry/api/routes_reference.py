@@ -18,7 +18,7 @@ from services.registry.api.schemas import (
 )
 from services.registry.service import commands as c
 from shared.api import json_router
-from shared.openapi import CBS_CODE
+from shared.contracts.openapi import CBS_CODE
 
 router = json_router(tags=["reference data"])
 Code = Annotated[str, Path(max_length=12, description="CBS code, e.g. GM0014",

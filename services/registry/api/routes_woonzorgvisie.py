@@ -16,9 +16,9 @@ from services.registry.api.routes_imports import CSV_TYPES
 from services.registry.domain.woonzorgvisie import COLUMNS, ImportKind
 from services.registry.service.commands import ImportWoonzorgvisie
 from shared.auth import Caller, require_roles
+from shared.contracts.vocabulary import Role
 from shared.csv_files import read_table
 from shared.problems import Problem
-from shared.vocabulary import Role
 
 router = APIRouter(tags=["woonzorgvisie"])
 ImporterDep = Annotated[Caller, Depends(require_roles(Role.PROVINCE, Role.MUNICIPALITY))]

@@ -18,9 +18,8 @@ from services.registry.domain.agreements import Agreement, AgreementTerms, Categ
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy, VacancySource, VacancyStatus
-from shared.openapi import BAG_ID, CBS_CODE, enforced, stated
-from shared.vocabulary import Accessibility, TargetGroup, TenantType
-
+from shared.contracts.openapi import BAG_ID, CBS_CODE, enforced, stated
+from shared.contracts.vocabulary import Accessibility, TargetGroup, TenantType
 
 MAX_PAGE = 100_000  # beyond it an offset would overflow the database's integers
 

@@ -31,8 +31,8 @@ from services.registry.domain.fairshare import (
 )
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.reference import ReferenceData
-from shared.periods import Period
-from shared.vocabulary import PROVINCE_SCOPE, TargetGroup
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import PROVINCE_SCOPE, TargetGroup
 
 STOCK_FROM_DWELLINGS = "registered-dwellings"
 STOCK_ESTIMATED = "estimated-from-population"

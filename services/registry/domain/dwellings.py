@@ -7,7 +7,7 @@ from enum import StrEnum
 
 from services.registry.domain.errors import Collected, Forbidden
 from services.registry.domain.rules import bag_id_error, municipality_error
-from shared.vocabulary import Accessibility
+from shared.contracts.vocabulary import Accessibility
 
 
 @dataclass(frozen=True)

@@ -37,8 +37,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping, Sequence
 
+from shared.contracts.vocabulary import is_cbs_code
 from shared.errors import FieldError
-from shared.vocabulary import is_cbs_code
 
 WEIGHT_TOLERANCE = 1e-9
 DEFAULT_CAP_SHARE = 0.5

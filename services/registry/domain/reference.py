@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping
 
-from shared.vocabulary import PROVINCE_SCOPE, is_cbs_code
+from shared.contracts.vocabulary import PROVINCE_SCOPE, is_cbs_code
 
 REFERENCE_DATA_PATH = Path(__file__).with_name("reference_data.json")
 

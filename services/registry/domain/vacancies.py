@@ -8,7 +8,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from services.registry.domain.errors import Conflict
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 # namespace of the ids of vacancies that arrive through the feed (uuid5): a replayed feed
 # record yields the same id, so it can never create a second vacancy

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from services.registry.domain.errors import RowError
-from shared.vocabulary import NEED_GROUPS, HousingType
+from shared.contracts.vocabulary import NEED_GROUPS, HousingType
 
 FIRST_YEAR, LAST_YEAR = 2024, 2040
 MAX_SOURCE_LENGTH = 200

@@ -12,7 +12,7 @@ from services.registry.domain.fairshare import FieldError
 from services.registry.domain.reference import ReferenceData
 from services.registry.domain.vacancies import VacancyStatus
 from services.registry.domain.woonzorgvisie import ImportKind
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 # --- reference data -----------------------------------------------------------------------
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.registry.domain.reference import ReferenceData
-from shared.periods import today_amsterdam, utcnow
+from shared.contracts.periods import today_amsterdam, utcnow
 
 
 @dataclass(frozen=True)

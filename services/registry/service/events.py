@@ -1,4 +1,4 @@
-"""Domain objects -> the registry's event contracts (shared.events)."""
+"""Domain objects -> the registry's event contracts (shared.contracts.events)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from services.registry.domain.agreements import Agreement
 from services.registry.domain.dwellings import Dwelling
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.vacancies import Vacancy
-from shared.events import (
+from shared.contracts.events import (
     AgreementPublished,
     CategoryRule,
     DwellingFacts,

@@ -1,6 +1,6 @@
 """The corporations' inbound vacancy feed: validate, deduplicate, republish.
 
-Runs inside `shared.consuming.EventProcessor` (which drops redelivered CloudEvents ids and
+Runs inside `shared.messaging.consuming.EventProcessor` (which drops redelivered CloudEvents ids and
 commits). A record that can never apply raises `Rejected` and lands in the DLQ with the
 reason. Semantic duplicates are dropped quietly:
 
@@ -25,9 +25,9 @@ from services.registry.domain.vacancies import (
 from services.registry.service import vacancies as steps
 from services.registry.service.deps import Deps
 from services.registry.service.uow import RegistryUnitOfWork
-from shared.consuming import Rejected
-from shared.envelope import Received
-from shared.events import FeedVacancyReported
+from shared.contracts.envelope import Received
+from shared.contracts.events import FeedVacancyReported
+from shared.messaging.consuming import Rejected
 
 log = logging.getLogger(__name__)
 ACTIONS = ("announced", "withdrawn", "let")

@@ -11,7 +11,7 @@ from services.registry.adapters.repository import (
 from services.registry.adapters.woonzorgvisie_repository import (
     WoonzorgvisieImportRepository,
 )
-from shared.uow import SqlUnitOfWork
+from shared.messaging.uow import SqlUnitOfWork
 
 
 class RegistryUnitOfWork(SqlUnitOfWork):

@@ -22,9 +22,9 @@ from services.registry.service.events import (
     vacancy_withdrawn,
 )
 from services.registry.service.uow import RegistryUnitOfWork
+from shared.contracts.periods import AMSTERDAM
+from shared.contracts.vocabulary import TenantType
 from shared.pagination import Page
-from shared.periods import AMSTERDAM
-from shared.vocabulary import TenantType
 
 # --- steps (no commit) --------------------------------------------------------------------
 

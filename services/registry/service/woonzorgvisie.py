@@ -15,7 +15,7 @@ from services.registry.domain.woonzorgvisie import (
 from services.registry.service import commands as c
 from services.registry.service.deps import Deps
 from services.registry.service.uow import RegistryUnitOfWork
-from shared.events import (
+from shared.contracts.events import (
     ForecastFigure,
     NeedFigure,
     NeedRate,

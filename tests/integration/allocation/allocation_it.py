@@ -21,14 +21,14 @@ from pathlib import Path
 from kafka import KafkaProducer
 from kafka.errors import KafkaError
 
-from shared import events as ev
-from shared.envelope import encode
-from shared.events import Event
-from shared.kafka_admin import admin_client
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.events import Event
+from shared.contracts.periods import Period, today_amsterdam
+from shared.contracts.vocabulary import IncomeClass, TargetGroup
+from shared.local.services import SERVICES
+from shared.messaging.kafka_admin import admin_client
 from shared.migrations import upgrade
-from shared.periods import Period, today_amsterdam
-from shared.services import SERVICES
-from shared.vocabulary import IncomeClass, TargetGroup
 
 SOURCE = "urn:woonregie:tests:allocation"
 REPO = Path(__file__).resolve().parents[3]

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka  # service_app runs the outbox relay against the test broker
 
@@ -226,8 +226,7 @@ def test_the_note_is_for_the_parties_only_and_never_published(api, corporation, 
                                                                kafka_bootstrap):
     from kafka_helpers import consume_all
 
-    from shared import topics
-
+    from shared.contracts import topics
     [proposal_id, *_] = open_ids(api, corporation)
     # proposal ids repeat across the tests that share this broker: read only what follows
     seen_before = {(m.partition, m.offset)

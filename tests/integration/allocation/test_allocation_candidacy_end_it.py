@@ -16,10 +16,10 @@ from allocation_it import eventually, live_scenario, processed, publish, vacancy
 from kafka_helpers import consume_all
 
 from services.intake.domain.bsn import fake_bsn
-from shared import events as ev
-from shared.periods import Period
-from shared.topics import CANDIDATES, PROPOSALS
-from shared.vocabulary import TargetGroup
+from shared.contracts import events as ev
+from shared.contracts.periods import Period
+from shared.contracts.topics import CANDIDATES, PROPOSALS
+from shared.contracts.vocabulary import TargetGroup
 
 pytestmark = pytest.mark.kafka
 

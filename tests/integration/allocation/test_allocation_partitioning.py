@@ -22,8 +22,8 @@ from allocation_it import (
 from sqlalchemy import select
 
 from services.allocation.adapters.tables import ProposalRow
+from shared.contracts.topics import VACANCIES
 from shared.db import make_engine
-from shared.topics import VACANCIES
 
 pytestmark = pytest.mark.kafka
 

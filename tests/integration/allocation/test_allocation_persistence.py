@@ -13,8 +13,8 @@ from platform_fixtures import fresh_postgres_database
 from services.allocation.domain import Decision
 from services.allocation.service import commands as c
 from shared.auth import Caller
-from shared.consuming import Outcome
-from shared.vocabulary import DecidedBy, Role
+from shared.contracts.vocabulary import DecidedBy, Role
+from shared.messaging.consuming import Outcome
 
 
 @pytest.fixture

@@ -27,13 +27,13 @@ from allocation_it import (
 )
 from fastapi.testclient import TestClient
 from kafka_helpers import produce
+from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
 from sqlalchemy import create_engine, text
 
-from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
-from shared import events as ev
+from shared.contracts import events as ev
+from shared.contracts.topics import CANDIDATES
+from shared.contracts.vocabulary import PROVINCE_SCOPE, IncomeClass, TargetGroup
 from shared.settings import REPO_ROOT
-from shared.topics import CANDIDATES
-from shared.vocabulary import PROVINCE_SCOPE, IncomeClass, TargetGroup
 
 pytestmark = pytest.mark.kafka
 
@@ -98,7 +98,7 @@ def unpublished(database_url: str) -> int:
 def run_rebuild(bootstrap: str, data_dir, *options: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WOONREGIE_KAFKA_BOOTSTRAP": bootstrap,
            "WOONREGIE_DATA_DIR": str(data_dir), "WOONREGIE_LOG_JSON": "false"}
-    return subprocess.run([sys.executable, "-m", "shared.cli", "rebuild", "allocation",
+    return subprocess.run([sys.executable, "-m", "shared.local.cli", "rebuild", "allocation",
                            *options], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=240)
 

@@ -18,11 +18,11 @@ from kafka_helpers import consume_all
 from sqlalchemy import select
 
 from services.allocation.adapters.tables import ProposalRow
-from shared import events as ev
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.topics import CANDIDATES, PROPOSALS
+from shared.contracts.vocabulary import IncomeClass, TargetGroup
 from shared.db import make_engine
-from shared.envelope import encode
-from shared.topics import CANDIDATES, PROPOSALS
-from shared.vocabulary import IncomeClass, TargetGroup
 
 pytestmark = pytest.mark.kafka
 

@@ -18,8 +18,8 @@ from allocation_it import (
 )
 from kafka_helpers import consume_all, produce
 
-from shared import events as ev
-from shared.topics import CANDIDATES, PLACEMENTS, PROPOSALS
+from shared.contracts import events as ev
+from shared.contracts.topics import CANDIDATES, PLACEMENTS, PROPOSALS
 
 pytestmark = pytest.mark.kafka
 

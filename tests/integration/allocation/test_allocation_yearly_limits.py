@@ -1,4 +1,4 @@
-"""Passend toewijzen against the limits of the proposal's year (shared/yearly_limits.json):
+"""Passend toewijzen against the limits of the proposal's year (shared/contracts/yearly_limits.json):
 the same household and the same rent give another verdict in 2024 than in 2025. Driven as
 the worker receives its input (CloudEvents bytes through the consumer's processor) and read
 through the API."""

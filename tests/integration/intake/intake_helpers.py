@@ -5,10 +5,7 @@ from __future__ import annotations
 import time
 
 from services.intake.domain.bsn import fake_bsn
-from shared import topics
-
-
-
+from shared.contracts import topics
 
 
 def candidate_body(**overrides) -> dict:

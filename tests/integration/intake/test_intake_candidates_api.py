@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from intake_helpers import candidate_body, event_types, intake_events, wait_for_relay
 
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
 PROBLEM = "application/problem+json"

@@ -8,9 +8,9 @@ import pytest
 from intake_helpers import candidate_body, wait_until
 from kafka_helpers import produce
 
-from shared import topics
-from shared.envelope import encode
-from shared.events import CandidatePlaced
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.events import CandidatePlaced
 
 pytestmark = pytest.mark.kafka
 

@@ -11,9 +11,13 @@ from intake_helpers import candidate_body, wait_for_relay
 from kafka_helpers import consume_all
 from sqlalchemy import select
 
-from services.intake.adapters.tables import CandidateRow, IdempotencyRow, UrgencyDecisionRow
+from services.intake.adapters.tables import (
+    CandidateRow,
+    IdempotencyRow,
+    UrgencyDecisionRow,
+)
 from services.intake.domain.bsn import fake_bsn
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 NAME = "Grietje Bontekoe-Privacytest"

@@ -16,7 +16,7 @@ from sqlalchemy import update
 
 from services.intake.adapters.tables import CandidateRow
 from services.intake.service.commands import ExpireUrgencies
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
 

@@ -9,12 +9,18 @@ import uuid
 from datetime import date, timedelta
 
 import pytest
-from intake_helpers import candidate_body, event_types, intake_events, wait_for_relay, wait_until
+from intake_helpers import (
+    candidate_body,
+    event_types,
+    intake_events,
+    wait_for_relay,
+    wait_until,
+)
 from kafka_helpers import produce
 
-from shared import events as ev
-from shared.envelope import encode
-from shared.periods import today_amsterdam
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
 

@@ -13,12 +13,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from factories import dwelling_facts, sample_event
 from kafka import KafkaProducer
 
-from factories import dwelling_facts, sample_event
-from shared import events as ev
-from shared.envelope import encode
-from shared.vocabulary import TargetGroup, TenantType
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import TargetGroup, TenantType
 
 SOURCE = "urn:woonregie:tests:monitoring"
 _used_codes: set[str] = set()
@@ -141,8 +141,8 @@ class RunningMonitoring:
         from fastapi.testclient import TestClient
 
         from services.monitoring.api.app import create_app
+        from shared.local.services import SERVICES
         from shared.migrations import upgrade
-        from shared.services import SERVICES
 
         upgrade(SERVICES["monitoring"].migrations, settings.db_url())
         self.client = TestClient(create_app(settings), raise_server_exceptions=False)

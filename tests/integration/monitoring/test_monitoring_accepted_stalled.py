@@ -8,13 +8,13 @@ import time
 from datetime import timedelta
 
 import pytest
-
 from kafka_helpers import consume_all
 from monitoring_helpers import eventually, publish
-from shared import events as ev
-from shared import topics
-from shared.periods import today_amsterdam
-from shared.vocabulary import DecidedBy
+
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.periods import today_amsterdam
+from shared.contracts.vocabulary import DecidedBy
 
 pytestmark = pytest.mark.kafka
 

@@ -9,13 +9,13 @@ import time
 from datetime import timedelta
 
 import pytest
-
 from kafka_helpers import consume_all
 from monitoring_helpers import RunningMonitoring, Scenario, eventually, publish
 from platform_fixtures import service_settings
-from shared import topics
-from shared.events import ProposalStalled, RealisationBandChanged
-from shared.periods import today_amsterdam
+
+from shared.contracts import topics
+from shared.contracts.events import ProposalStalled, RealisationBandChanged
+from shared.contracts.periods import today_amsterdam
 
 pytestmark = pytest.mark.kafka
 

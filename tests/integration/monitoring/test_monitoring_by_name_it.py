@@ -8,11 +8,11 @@ import io
 from datetime import date
 
 import pytest
-
 from factories import dwelling_facts, sample_event
 from monitoring_helpers import bag_id, eventually, fresh_code, publish, short_id
-from shared import events as ev
-from shared.vocabulary import TargetGroup
+
+from shared.contracts import events as ev
+from shared.contracts.vocabulary import TargetGroup
 
 pytestmark = pytest.mark.kafka
 

@@ -7,7 +7,6 @@ import json
 from datetime import date
 
 import pytest
-
 from factories import sample_event
 from kafka_helpers import consume_all, produce
 from monitoring_helpers import (
@@ -18,8 +17,9 @@ from monitoring_helpers import (
     short_id,
 )
 from platform_fixtures import service_settings
-from shared import events as ev
-from shared.envelope import encode
+
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
 
 pytestmark = pytest.mark.kafka
 CONSUMER = "monitoring.read-model"

@@ -9,11 +9,11 @@ import io
 from datetime import date, timedelta
 
 import pytest
-
 from factories import sample_event
 from monitoring_helpers import eventually, fresh_code, publish, short_id
-from shared import events as ev
-from shared.vocabulary import TargetGroup
+
+from shared.contracts import events as ev
+from shared.contracts.vocabulary import TargetGroup
 
 pytestmark = pytest.mark.kafka
 

@@ -8,13 +8,13 @@ import json
 from datetime import date
 
 import pytest
-
 from factories import sample_event
 from kafka_helpers import produce
 from monitoring_helpers import eventually, publish
-from shared import events as ev
-from shared.envelope import encode
-from shared.vocabulary import DecidedBy
+
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import DecidedBy
 
 pytestmark = pytest.mark.kafka
 

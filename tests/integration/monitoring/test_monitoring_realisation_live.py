@@ -6,9 +6,9 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from monitoring_helpers import eventually, publish, realisation_row
-from shared.vocabulary import TargetGroup
+
+from shared.contracts.vocabulary import TargetGroup
 
 pytestmark = pytest.mark.kafka
 

@@ -15,15 +15,21 @@ import time
 from datetime import date, timedelta
 
 import pytest
+from factories import sample_events
 from kafka import KafkaProducer
+from monitoring_helpers import (
+    RunningMonitoring,
+    Scenario,
+    eventually,
+    publish,
+    replayed,
+)
+from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
 from sqlalchemy import create_engine, select, text
 
-from factories import sample_events
-from monitoring_helpers import RunningMonitoring, Scenario, eventually, publish, replayed
-from platform_fixtures import POSTGRES_URL, fresh_postgres_database, service_settings
 from services.monitoring.adapters.dead_letters import LEDGER_NAME
 from services.monitoring.adapters.tables import INFRA, AlertRow, BandStatusRow
-from shared import topics
+from shared.contracts import topics
 from shared.db import make_engine
 from shared.settings import REPO_ROOT
 
@@ -54,7 +60,7 @@ def send_poison(bootstrap: str) -> None:
 def run_rebuild(bootstrap: str, data_dir, *options: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "WOONREGIE_KAFKA_BOOTSTRAP": bootstrap,
            "WOONREGIE_DATA_DIR": str(data_dir), "WOONREGIE_LOG_JSON": "false"}
-    return subprocess.run([sys.executable, "-m", "shared.cli", "rebuild", "monitoring",
+    return subprocess.run([sys.executable, "-m", "shared.local.cli", "rebuild", "monitoring",
                            *options], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=180)
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from kafka import KafkaProducer
-
 from factories import candidate_profile, dwelling_facts, sample_event
+from kafka import KafkaProducer
 from kafka_helpers import consume_all
 from monitoring_helpers import SOURCE, bag_id, eventually, fresh_code, short_id
-from shared import events as ev
-from shared import topics
-from shared.envelope import encode
-from shared.vocabulary import Accessibility as A
+
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import Accessibility as A
 
 pytestmark = pytest.mark.kafka
 BEFORE = datetime(2026, 1, 10, 9, 0, tzinfo=timezone.utc)  # the stock as it was

@@ -12,12 +12,12 @@ from factories import sample_event
 from kafka_helpers import consume_all, produce
 
 from services.portal.notifications import Notifications
-from shared import events as ev
-from shared import topics
-from shared.broker import free_port
-from shared.envelope import encode
+from shared.contracts import events as ev
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import Role
+from shared.local.broker import free_port
 from shared.settings import PortalSettings
-from shared.vocabulary import Role
 
 pytestmark = pytest.mark.kafka
 # the broker is shared by the session: each test uses organisations and ids of its own

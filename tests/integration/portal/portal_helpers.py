@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import httpx
-
 from fastapi.testclient import TestClient
 
 from services.portal.api.app import create_app
+from shared.local.services import SERVICES
 from shared.migrations import upgrade
-from shared.services import SERVICES
 from shared.settings import PortalSettings
 
 PASSWORD = "een-lang-wachtwoord-1"

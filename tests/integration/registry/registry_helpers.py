@@ -6,10 +6,10 @@ import random
 import time
 from datetime import timedelta
 
+from kafka_helpers import consume_all
 from sqlalchemy import func, select
 
-from kafka_helpers import consume_all
-from shared.periods import today_amsterdam
+from shared.contracts.periods import today_amsterdam
 
 PROBLEM = "application/problem+json"
 

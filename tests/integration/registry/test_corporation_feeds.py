@@ -17,18 +17,18 @@ import pytest
 from fastapi.testclient import TestClient
 from kafka import KafkaProducer
 from kafka.errors import TopicAuthorizationFailedError
-from registry_helpers import in_days, put_dwelling, runtime_of, wait_until
-
 from kafka_helpers import consume_all
 from platform_fixtures import service_settings
+from registry_helpers import in_days, put_dwelling, runtime_of, wait_until
+
 from services.registry.bootstrap import FEED_CONSUMER
-from shared import topics
-from shared.broker import LocalBroker
-from shared.envelope import encode
-from shared.events import FeedVacancyReported
-from shared.kafka_admin import ensure_topics, grant_corporation_feed
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.events import FeedVacancyReported
+from shared.local.broker import LocalBroker
+from shared.local.services import SERVICES
+from shared.messaging.kafka_admin import ensure_topics, grant_corporation_feed
 from shared.migrations import upgrade
-from shared.services import SERVICES
 
 pytestmark = pytest.mark.kafka
 SERVICE_USER = "woonregie"

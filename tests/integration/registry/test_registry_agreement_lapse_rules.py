@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from registry_helpers import events_on, outbox_event_ids, wait_for_relay
 
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 

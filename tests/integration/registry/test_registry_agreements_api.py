@@ -16,8 +16,8 @@ from registry_helpers import (
     wait_for_relay,
 )
 
-from shared import topics
-from shared.periods import Period, today_amsterdam
+from shared.contracts import topics
+from shared.contracts.periods import Period, today_amsterdam
 
 pytestmark = pytest.mark.kafka
 

@@ -9,6 +9,7 @@ import uuid
 from datetime import date
 
 import pytest
+from kafka_helpers import consume_all, produce
 from registry_helpers import (
     event_name,
     events_on,
@@ -20,13 +21,12 @@ from registry_helpers import (
     wait_until,
 )
 
-from kafka_helpers import consume_all, produce
 from services.registry.bootstrap import FEED_CONSUMER
 from services.registry.domain.vacancies import feed_vacancy_id
-from shared import topics
-from shared.consuming import Outcome
-from shared.envelope import encode
-from shared.events import FeedVacancyReported, VacancyAnnounced
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.events import FeedVacancyReported, VacancyAnnounced
+from shared.messaging.consuming import Outcome
 
 pytestmark = pytest.mark.kafka
 FEED = topics.VACANCY_FEED.name
@@ -186,7 +186,7 @@ def test_poison_lands_in_the_dlq_with_its_reason_and_the_consumer_goes_on(
 
 def test_an_announcement_reported_afterwards_is_decided_on_its_own_day(registry, corporation,
                                                                       kafka_bootstrap):
-    from shared.periods import today_amsterdam
+    from shared.contracts.periods import today_amsterdam
 
     bag_id, future_bag = put_dwelling(registry, corporation), put_dwelling(registry, corporation)
     announced_on = date.fromisoformat(in_days(-40))

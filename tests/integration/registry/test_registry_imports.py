@@ -12,7 +12,7 @@ from registry_helpers import (
     wait_for_relay,
 )
 
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 HEADER = "bagId,municipality,rooms,monthlyRent,accessibility,careSuitable,neighbourhood"

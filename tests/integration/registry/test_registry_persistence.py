@@ -15,7 +15,7 @@ from registry_helpers import (
     wait_for_relay,
 )
 
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 AGREEMENT = {"urgentShare": 0.27, "expectedLettings": 500,

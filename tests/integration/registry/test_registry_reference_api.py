@@ -15,7 +15,7 @@ from registry_helpers import (
 )
 
 from services.registry.domain.reference import REFERENCE_DATA_PATH
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 CODES = {"GM0014", "GM1969", "GM1952", "GM1966", "GM1979", "GM1895", "GM0037", "GM0047",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from registry_helpers import PROBLEM, events_on, outbox_count, wait_for_relay
 
-from shared import topics
+from shared.contracts import topics
 
 pytestmark = pytest.mark.kafka
 NEED = "area,year,targetGroup,housingType,households"

@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-
 from keycloak_provider import LocalKeycloak
-from shared.broker import free_port
+
+from shared.local.broker import free_port
+from shared.local.services import SERVICES
 from shared.migrations import upgrade
-from shared.services import SERVICES
 from shared.settings import PortalSettings
 
 REALM_FILE = Path(__file__).resolve().parents[2] / "fixtures" / "oidc" / "woonregie-realm.json"

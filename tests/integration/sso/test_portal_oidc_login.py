@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from services.portal.auth.identity import SESSION_COOKIE
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 PASSWORDS = {"j.devries": "Geheim-wachtwoord-1", "p.zonderrol": "Geheim-wachtwoord-2",
              "l.verhuur": "Geheim-wachtwoord-3"}

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 import pytest
 from kafka import KafkaProducer
 
-from shared import topics
-from shared.envelope import encode
-from shared.events import ProposalExpired
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.events import ProposalExpired
 from tools.year_kafka import DecisionWatch
 
 pytestmark = pytest.mark.kafka

@@ -17,8 +17,8 @@ from services.allocation.domain import (
     Vacancy,
 )
 from services.allocation.domain.rules import EligibilityContext
-from shared.periods import Period
-from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
+from shared.contracts.periods import Period
+from shared.contracts.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 GRONINGEN = "GM0014"
 WESTERKWARTIER = "GM1969"

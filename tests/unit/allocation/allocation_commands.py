@@ -6,11 +6,17 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from allocation_builders import MUNICIPALITIES, agreement, candidate, urgency, vacancy
 from hypothesis import strategies as st
 
-from allocation_builders import MUNICIPALITIES, agreement, candidate, urgency, vacancy
 from services.allocation.domain import AllocationError, Allocator, Letting, Needs
-from shared.vocabulary import Accessibility, DecidedBy, IncomeClass, TargetGroup, TenantType
+from shared.contracts.vocabulary import (
+    Accessibility,
+    DecidedBy,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
 
 CANDIDATE_IDS = [f"c-{i}" for i in range(6)]
 VACANCY_IDS = [f"v-{i}" for i in range(10)]

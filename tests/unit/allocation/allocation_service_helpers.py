@@ -16,14 +16,20 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from services.allocation.bootstrap import bootstrap, inputs_processor
-from shared import events as ev
-from shared.consuming import Inbound, Outcome
-from shared.envelope import encode
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
+from shared.contracts.vocabulary import (
+    Accessibility,
+    AgeBand,
+    IncomeClass,
+    TargetGroup,
+    TenantType,
+)
+from shared.local.services import SERVICES
+from shared.messaging.consuming import Inbound, Outcome
 from shared.migrations import upgrade
 from shared.runtime import Runtime
-from shared.services import SERVICES
 from shared.settings import AllocationSettings
-from shared.vocabulary import Accessibility, AgeBand, IncomeClass, TargetGroup, TenantType
 
 SOURCE = "urn:woonregie:tests"
 DAY = date(2026, 3, 2)

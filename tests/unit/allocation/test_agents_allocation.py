@@ -19,10 +19,10 @@ from services.allocation.worker.app import (
     create_worker,
 )
 from services.allocation.worker.topics import CONSUMED
-from shared.consuming import Outcome
-from shared.envelope import encode
+from shared.contracts.envelope import encode
+from shared.contracts.topics import CANDIDATES
+from shared.messaging.consuming import Outcome
 from shared.settings import AllocationSettings
-from shared.topics import CANDIDATES
 
 SOURCE = "urn:woonregie:tests"
 

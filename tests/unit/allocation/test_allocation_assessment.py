@@ -8,7 +8,7 @@ from allocation_builders import agreement, allocator, candidate, target, urgency
 from allocation_builders import vacancy as vacancy_
 
 from services.allocation.domain import CandidateProposed
-from shared.vocabulary import IncomeClass
+from shared.contracts.vocabulary import IncomeClass
 
 DAEB = IncomeClass.DAEB
 

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 
 from services.allocation.domain import Candidate, Needs, Urgency, ranking, rules
 from services.allocation.domain.model import CandidateStatus
-from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
+from shared.contracts.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 CODES = (GRONINGEN, WESTERKWARTIER, HET_HOGELAND, OLDAMBT, PEKELA, "GM9999")  # one unknown
 DAYS = st.integers(-120, 120).map(lambda n: TODAY + timedelta(days=n))

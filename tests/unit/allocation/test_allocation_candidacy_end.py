@@ -5,7 +5,14 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from allocation_builders import CATEGORIES, agreement, allocator, candidate, urgency, vacancy
+from allocation_builders import (
+    CATEGORIES,
+    agreement,
+    allocator,
+    candidate,
+    urgency,
+    vacancy,
+)
 
 from services.allocation.domain import (
     CandidateLapsed,
@@ -16,7 +23,7 @@ from services.allocation.domain import (
     ProposalWithdrawn,
 )
 from services.allocation.domain.allocator import URGENCY_REFUSED, URGENCY_REVOKED
-from shared.vocabulary import DecidedBy
+from shared.contracts.vocabulary import DecidedBy
 
 DAY = date(2026, 3, 2)
 CORP, CAND = DecidedBy.CORPORATION, DecidedBy.CANDIDATE

@@ -9,7 +9,7 @@ import pytest
 from allocation_builders import allocator, candidate, vacancy
 
 from services.allocation.domain import events as domain_events
-from shared import events as contracts
+from shared.contracts import events as contracts
 
 DOMAIN_EVENTS = [domain_events.VacancyLabelled, domain_events.CandidateProposed,
                  domain_events.ProposalAccepted, domain_events.ProposalDeclined,
@@ -18,8 +18,8 @@ DOMAIN_DIR = Path(__file__).parents[3] / "services" / "allocation" / "domain"
 # besides the shared enums: the shared data lists (yearly limits, decline reason codes), read
 # once from package data when imported, never during a decision; and the shared family of
 # service errors (pure Python) that the domain's refusals belong to
-ALLOWED_IMPORTS = {"shared.vocabulary", "shared.periods", "shared.yearly_limits",
-                   "shared.decline_reasons", "shared.errors"}
+ALLOWED_IMPORTS = {"shared.contracts.vocabulary", "shared.contracts.periods", "shared.contracts.yearly_limits",
+                   "shared.contracts.decline_reasons", "shared.errors"}
 
 
 def contract_of(event_type):

@@ -20,7 +20,7 @@ from services.allocation.domain import (
     VacancyLabelled,
     VacancyStatus,
 )
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 DAY = date(2026, 3, 2)
 LEAD = 17

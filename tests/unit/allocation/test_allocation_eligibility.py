@@ -3,7 +3,7 @@
 from allocation_builders import OLDAMBT, candidate, context, needs, vacancy
 
 from services.allocation.domain.rules import RULES, Exclusion, eligibility, is_eligible
-from shared.vocabulary import Accessibility
+from shared.contracts.vocabulary import Accessibility
 
 
 def test_an_eligible_candidate_has_no_reasons():

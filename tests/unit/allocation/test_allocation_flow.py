@@ -34,7 +34,7 @@ from services.allocation.domain import (
     VacancyStatus,
 )
 from services.allocation.domain.ids import proposal_id
-from shared.vocabulary import DecidedBy, TargetGroup, TenantType
+from shared.contracts.vocabulary import DecidedBy, TargetGroup, TenantType
 
 DAY = date(2026, 3, 2)
 CORP, CAND = DecidedBy.CORPORATION, DecidedBy.CANDIDATE

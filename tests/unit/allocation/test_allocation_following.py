@@ -26,7 +26,7 @@ from services.allocation.domain import (
     VacancyLabelled,
 )
 from services.allocation.domain.following import FollowingAllocator
-from shared.vocabulary import DecidedBy, TargetGroup, TenantType
+from shared.contracts.vocabulary import DecidedBy, TargetGroup, TenantType
 
 DAY = date(2026, 3, 2)
 CORP, CAND = DecidedBy.CORPORATION, DecidedBy.CANDIDATE

@@ -6,7 +6,7 @@ import pytest
 from allocation_builders import GRONINGEN, allocator, candidate, urgency, vacancy
 
 from services.allocation.domain import Letting, UnknownCandidate
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 DAY = date(2026, 3, 2)
 

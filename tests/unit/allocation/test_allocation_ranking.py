@@ -23,7 +23,7 @@ from services.allocation.domain.ranking import (
     score,
     waiting_days,
 )
-from shared.vocabulary import TargetGroup as G
+from shared.contracts.vocabulary import TargetGroup as G
 
 ORDER = (G.VROUWENOPVANG, G.MANTELZORG, G.BESCHERMD_WONEN)
 

@@ -4,7 +4,7 @@ import pytest
 from allocation_builders import candidate, context, needs, vacancy
 
 from services.allocation.domain.rules import Exclusion, accessible_enough
-from shared.vocabulary import Accessibility as A
+from shared.contracts.vocabulary import Accessibility as A
 
 ORDER = [A.GEEN, A.NULTREDEN, A.ROLLATOR, A.ROLSTOEL]
 

@@ -3,7 +3,7 @@
 from allocation_builders import candidate, context, vacancy
 
 from services.allocation.domain.rules import Exclusion, income_within_daeb
-from shared.vocabulary import IncomeClass
+from shared.contracts.vocabulary import IncomeClass
 
 
 def test_income_above_daeb_is_excluded_from_a_social_dwelling():

@@ -7,7 +7,7 @@ from allocation_builders import candidate, context, vacancy
 
 from services.allocation.domain.limits import INCOME_LIMITS_2025, IncomeLimits
 from services.allocation.domain.rules import Exclusion, rent_within_cap
-from shared.vocabulary import IncomeClass
+from shared.contracts.vocabulary import IncomeClass
 
 
 @pytest.mark.parametrize(

@@ -4,8 +4,12 @@ from datetime import date
 
 from allocation_builders import TODAY, candidate, context, urgency, vacancy
 
-from services.allocation.domain.rules import Exclusion, category_in_agreement, urgency_valid
-from shared.vocabulary import TargetGroup
+from services.allocation.domain.rules import (
+    Exclusion,
+    category_in_agreement,
+    urgency_valid,
+)
+from shared.contracts.vocabulary import TargetGroup
 
 
 def test_no_urgency_is_excluded():

@@ -38,7 +38,11 @@ from hypothesis.stateful import (
     rule,
 )
 
-from services.allocation.domain import CandidateProposed, ProposalStatus, VacancyLabelled
+from services.allocation.domain import (
+    CandidateProposed,
+    ProposalStatus,
+    VacancyLabelled,
+)
 from services.allocation.domain.controller import whole_ceiling
 from services.allocation.domain.rules import (
     EligibilityContext,
@@ -52,7 +56,7 @@ from services.allocation.domain.rules import (
     urgency_valid,
     within_region_binding,
 )
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 # The hard constraints of DOMAIN.md, re-checked on every proposal the allocator makes.
 HARD_CONSTRAINTS = (urgency_valid, not_parked, not_excluded_municipality, within_region_binding,

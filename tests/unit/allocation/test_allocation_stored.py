@@ -8,7 +8,7 @@ from allocation_builders import candidate, urgency, vacancy
 from allocation_commands import fresh_allocator, letting
 
 from services.allocation.domain import Allocator
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 DAY = date(2026, 3, 2)
 

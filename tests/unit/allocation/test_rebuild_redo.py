@@ -4,12 +4,19 @@ the live aggregate's state, and the follow-up decisions (the next proposal) come
 
 from datetime import date, timedelta
 
-from allocation_builders import GRONINGEN, agreement, allocator, candidate, target, vacancy
+from allocation_builders import (
+    GRONINGEN,
+    agreement,
+    allocator,
+    candidate,
+    target,
+    vacancy,
+)
 
 from services.allocation.domain import CandidateProposed, ProposalStatus
 from services.allocation.rebuild import redo
 from services.allocation.service.outbound import to_contract
-from shared.vocabulary import DecidedBy
+from shared.contracts.vocabulary import DecidedBy
 
 DAY = date(2026, 3, 2)
 CORP, CAND = DecidedBy.CORPORATION, DecidedBy.CANDIDATE

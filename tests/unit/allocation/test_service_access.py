@@ -6,9 +6,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from services.allocation.service.access import audience_of, may_answer_for, may_report_move_in
+from services.allocation.service.access import (
+    audience_of,
+    may_answer_for,
+    may_report_move_in,
+)
 from shared.auth import Caller
-from shared.vocabulary import DecidedBy, Role
+from shared.contracts.vocabulary import DecidedBy, Role
 
 ROW = SimpleNamespace(corporation="lefier", municipality="GM0014", origin_municipality="GM1966",
                       registered_by="lentis", care_provider="Leger des Heils")

@@ -14,8 +14,8 @@ from sqlalchemy.exc import OperationalError
 from services.allocation.adapters import state_codec
 from services.allocation.bootstrap import INPUTS_CONSUMER
 from services.allocation.service.processing import PatientProcessor
-from shared.consuming import EventProcessor, Inbound, Outcome, Rejected
-from shared.envelope import decode
+from shared.contracts.envelope import decode
+from shared.messaging.consuming import EventProcessor, Inbound, Outcome, Rejected
 
 POISON = Inbound("intake.candidates.v1", 0, 99, b"k", b"{not json", [])
 

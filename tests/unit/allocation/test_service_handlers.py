@@ -11,8 +11,8 @@ from services.allocation.domain import Decision, ProposalNotAccepted, ProposalNo
 from services.allocation.service import commands as c
 from services.allocation.service.errors import Forbidden, InvalidInput, NotFound
 from shared.auth import Caller
-from shared.envelope import decode
-from shared.vocabulary import DecidedBy, Role
+from shared.contracts.envelope import decode
+from shared.contracts.vocabulary import DecidedBy, Role
 
 LEFIER = Caller("lefier", Role.CORPORATION)
 LENTIS = Caller("lentis", Role.CARE_PROVIDER)

@@ -13,9 +13,9 @@ from services.allocation.domain import Allocator, CandidateProposed, VacancyLabe
 from services.allocation.service import inbound
 from services.allocation.service.outbound import emitted_event_id, to_contract
 from services.allocation.worker.topics import CONSUMED
-from shared import events as ev
-from shared.consuming import Rejected
-from shared.vocabulary import TargetGroup
+from shared.contracts import events as ev
+from shared.contracts.vocabulary import TargetGroup
+from shared.messaging.consuming import Rejected
 
 
 def test_every_event_on_a_consumed_topic_is_either_applied_or_deliberately_ignored():

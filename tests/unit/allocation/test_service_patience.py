@@ -10,8 +10,8 @@ from sqlalchemy.exc import OperationalError
 
 from services.allocation.adapters.aggregate_store import VersionConflict
 from services.allocation.service.processing import PatientProcessor, Stopping
-from shared.consuming import Outcome
-from shared.dlq import DeadLetterPublisher
+from shared.messaging.consuming import Outcome
+from shared.messaging.dlq import DeadLetterPublisher
 
 
 class FakeUow:

@@ -10,9 +10,9 @@ from sqlalchemy import update
 
 from services.allocation.adapters.tables import AllocatorStateRow
 from services.allocation.bootstrap import INPUTS_CONSUMER
-from shared import events as ev
-from shared.consuming import Outcome
-from shared.envelope import decode
+from shared.contracts import events as ev
+from shared.contracts.envelope import decode
+from shared.messaging.consuming import Outcome
 
 
 def emitted_types(harness: Harness) -> list[str]:

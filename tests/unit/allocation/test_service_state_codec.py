@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from services.allocation.adapters import state_codec
 from services.allocation.domain import AllocationError, AllocationPolicy, Allocator
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 
 def round_trip(allocator: Allocator) -> Allocator:

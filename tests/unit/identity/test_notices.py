@@ -9,8 +9,8 @@ from factories import CANDIDATE_ID, PROPOSAL_ID, sample_event
 from services.portal.notifications.mail import compose
 from services.portal.notifications.model import Kind, Notice, notices_for, settled_by
 from services.portal.notifications.store import StoredNotice
-from shared import events as ev
-from shared.vocabulary import Role
+from shared.contracts import events as ev
+from shared.contracts.vocabulary import Role
 
 
 def test_a_proposal_waits_for_the_corporation_of_the_dwelling():

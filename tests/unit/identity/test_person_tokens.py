@@ -8,7 +8,8 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from shared.periods import utcnow
+from shared.contracts.periods import utcnow
+from shared.contracts.vocabulary import Role
 from shared.person_tokens import (
     InvalidPersonToken,
     Person,
@@ -16,7 +17,6 @@ from shared.person_tokens import (
     PersonTokenVerifier,
     public_jwk,
 )
-from shared.vocabulary import Role
 
 KEY = Ed25519PrivateKey.generate()
 FIVE_MINUTES = timedelta(minutes=5)

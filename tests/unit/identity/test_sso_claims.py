@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from services.portal.auth.claims import ClaimMapping, Unmapped, identity_from_claims
-from shared.vocabulary import Role
+from shared.contracts.vocabulary import Role
 
 BASE = {"sub": "f3a1", "email": "j@lentis.example", "email_verified": True, "name": "Jan"}
 GROUPS = ClaimMapping(group_map=(("/zorg/lentis", ("Lentis", "care-provider")),

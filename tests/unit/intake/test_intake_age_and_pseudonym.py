@@ -2,7 +2,7 @@ import pytest
 
 from services.intake.domain.age import age_band, birth_year_problem
 from services.intake.domain.pseudonym import fingerprint_of, pseudonym_of
-from shared.vocabulary import AgeBand
+from shared.contracts.vocabulary import AgeBand
 
 
 @pytest.mark.parametrize("birth_year, band", [

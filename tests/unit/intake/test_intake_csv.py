@@ -4,7 +4,7 @@ import pytest
 
 from services.intake.api.csv_import import parse_candidates_csv
 from services.intake.domain.errors import InvalidInput
-from shared.vocabulary import Accessibility
+from shared.contracts.vocabulary import Accessibility
 
 HEADER = "bsn,householdSize,yearlyIncome,targetGroup,registrationMunicipality"
 

@@ -1,7 +1,7 @@
 import pytest
 
 from services.intake.domain.income import IncomeLimits, load_income_limits
-from shared.vocabulary import IncomeClass
+from shared.contracts.vocabulary import IncomeClass
 
 LIMITS = load_income_limits()
 

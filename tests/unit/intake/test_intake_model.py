@@ -18,7 +18,7 @@ from services.intake.domain.model import (
 )
 from services.intake.domain.rules import urgency_valid_until
 from services.intake.domain.validity import Validity
-from shared.vocabulary import AgeBand, IncomeClass, TargetGroup
+from shared.contracts.vocabulary import AgeBand, IncomeClass, TargetGroup
 
 TODAY = date(2026, 3, 2)
 LIMITS = load_income_limits()

@@ -3,7 +3,7 @@ from datetime import date
 from services.intake.domain.geography import load_geography
 from services.intake.domain.model import NeedsSpec, Person, Situation
 from services.intake.domain.rules import person_errors, situation_errors
-from shared.vocabulary import TargetGroup
+from shared.contracts.vocabulary import TargetGroup
 
 GEO = load_geography()
 TODAY = date(2026, 3, 2)

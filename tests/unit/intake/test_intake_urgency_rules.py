@@ -17,8 +17,12 @@ from services.intake.domain.model import (
     UrgencyStatus,
 )
 from services.intake.domain.rules import decision_errors, urgency_valid_until
-from services.intake.domain.validity import AgreementTerms, Validity, agreed_validity_days
-from shared.vocabulary import TargetGroup
+from services.intake.domain.validity import (
+    AgreementTerms,
+    Validity,
+    agreed_validity_days,
+)
+from shared.contracts.vocabulary import TargetGroup
 
 TODAY = date(2026, 3, 2)
 

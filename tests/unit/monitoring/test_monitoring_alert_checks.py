@@ -6,9 +6,13 @@ from __future__ import annotations
 from datetime import date
 
 from services.monitoring.domain import BandPolicy
-from services.monitoring.service.alerts import AlertChecker, band_alert_id, stalled_alert_id
+from services.monitoring.service.alerts import (
+    AlertChecker,
+    band_alert_id,
+    stalled_alert_id,
+)
 from services.monitoring.service.live import LiveModel
-from shared.events import ProposalStalled, RealisationBandChanged
+from shared.contracts.events import ProposalStalled, RealisationBandChanged
 
 
 class MemoryAlertLog:

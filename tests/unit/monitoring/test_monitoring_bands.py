@@ -16,7 +16,7 @@ from services.monitoring.domain import (
     detect_band_changes,
     expected_to_date,
 )
-from shared.events import RealisationBandChanged
+from shared.contracts.events import RealisationBandChanged
 
 
 def test_expected_to_date_scales_by_lettings_seen():

@@ -9,9 +9,9 @@ from collections import namedtuple
 from datetime import date
 
 import pytest
+from factories import sample_event
 from kafka import TopicPartition
 
-from factories import sample_event
 from services.monitoring.adapters.consumer import (
     CONSUMED_TOPICS,
     CONSUMER_NAME,
@@ -21,8 +21,8 @@ from services.monitoring.adapters.dead_letters import DeadLetterSink
 from services.monitoring.adapters.metrics import MonitoringMetrics
 from services.monitoring.domain import BandPolicy
 from services.monitoring.service.live import LiveModel
-from shared import events as ev
-from shared.envelope import encode
+from shared.contracts import events as ev
+from shared.contracts.envelope import encode
 from shared.settings import MonitoringSettings
 
 Record = namedtuple("Record", "topic partition offset key value headers")

@@ -22,7 +22,7 @@ from services.monitoring.domain import (
     Status,
     UnknownScope,
 )
-from shared.envelope import event_class_for
+from shared.contracts.envelope import event_class_for
 
 
 def test_recording_fits_the_event_contracts(events):
@@ -191,7 +191,7 @@ def test_stalled_proposals(model):
     assert [s.proposal_id for s in model.stalled_proposals(date(2026, 7, 1), 5)] == [
         "p11", "p12"]
     data = stalled[0].event_data("province")
-    from shared.events import ProposalStalled
+    from shared.contracts.events import ProposalStalled
     assert ProposalStalled.model_validate(data).open_days == 20
 
 

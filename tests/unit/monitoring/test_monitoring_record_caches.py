@@ -6,8 +6,14 @@ import pytest
 
 from services.monitoring.domain import records
 from services.monitoring.domain.records import (
-    MalformedEvent, UnknownEventType, UnsupportedVersion, event_name, parse, to_date)
-from shared.vocabulary import Accessibility
+    MalformedEvent,
+    UnknownEventType,
+    UnsupportedVersion,
+    event_name,
+    parse,
+    to_date,
+)
+from shared.contracts.vocabulary import Accessibility
 
 
 @pytest.mark.parametrize("text", ["2026-03-01", "2026-03-01T22:30:00Z", "2026-10-25T00:30:00+00:00"])

@@ -1,4 +1,4 @@
-"""The corporations' own feed topics: names from shared.topics, and the feed adapter's rule
+"""The corporations' own feed topics: names from shared.contracts.topics, and the feed adapter's rule
 that on such a topic the topic name, not the record, says which corporation wrote it."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from datetime import date
 import pytest
 
 from services.registry.adapters.feed import corporation_mismatch
-from shared import topics
-from shared.consuming import Inbound
-from shared.envelope import encode
-from shared.events import FeedVacancyReported
+from shared.contracts import topics
+from shared.contracts.envelope import encode
+from shared.contracts.events import FeedVacancyReported
+from shared.messaging.consuming import Inbound
 
 
 def inbound(topic: str, corporation: str) -> Inbound:

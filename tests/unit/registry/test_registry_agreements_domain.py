@@ -23,7 +23,7 @@ from services.registry.domain.agreements import (
 from services.registry.domain.errors import InvalidInput
 from services.registry.domain.municipalities import MunicipalityRecord
 from services.registry.domain.reference import default_reference_data
-from shared.vocabulary import TargetGroup
+from shared.contracts.vocabulary import TargetGroup
 
 REFERENCE = default_reference_data()
 RECORDS = tuple(MunicipalityRecord.from_reference(REFERENCE, m.code)

@@ -6,7 +6,7 @@ import pytest
 
 from services.registry.api.csv_import import parse_dwellings_csv
 from services.registry.domain.errors import InvalidInput
-from shared.vocabulary import Accessibility
+from shared.contracts.vocabulary import Accessibility
 
 HEADER = "bagId,municipality,rooms,monthlyRent,accessibility,careSuitable,neighbourhood"
 

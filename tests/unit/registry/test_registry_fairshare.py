@@ -20,7 +20,7 @@ from services.registry.domain.fairshare import (
     round_half_up,
 )
 from services.registry.domain.reference import default_reference_data
-from shared.events import MunicipalityTarget
+from shared.contracts.events import MunicipalityTarget
 
 POP_ONLY = {"population": 1.0, "socialStock": 0.0, "lettings": 0.0}
 

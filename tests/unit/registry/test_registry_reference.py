@@ -15,7 +15,7 @@ from services.registry.domain.reference import (
     load_reference_data,
     parse_reference_data,
 )
-from shared.events import MunicipalityUpserted
+from shared.contracts.events import MunicipalityUpserted
 
 EXPECTED = {
     "GM0014": ("Groningen", 244441, "groningen-assen"),

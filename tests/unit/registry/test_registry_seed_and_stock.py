@@ -16,7 +16,7 @@ from services.registry.domain.dwellings import (
 from services.registry.domain.errors import Forbidden
 from services.registry.domain.municipalities import MunicipalityRecord, plan_seed
 from services.registry.domain.reference import default_reference_data
-from shared.vocabulary import Accessibility
+from shared.contracts.vocabulary import Accessibility
 
 REFERENCE = default_reference_data()
 

@@ -21,7 +21,7 @@ from services.registry.domain.vacancies import (
     feed_vacancy_id,
     transition_event_id,
 )
-from shared.vocabulary import TenantType
+from shared.contracts.vocabulary import TenantType
 
 DAY = date(2026, 3, 2)
 

@@ -7,11 +7,11 @@ import json
 from datetime import date, timedelta
 
 from services.allocation.domain import Candidate, Needs, Urgency, Vacancy
+from services.registry.domain import default_reference_data
+from shared.contracts.vocabulary import Accessibility, IncomeClass, TargetGroup
 from tools.simulator import World, load_scenario
 from tools.simulator.scenario import SCENARIO_DIR, parse_scenario
 from tools.simulator.world import Arrival, VacancyFacts
-from services.registry.domain import default_reference_data
-from shared.vocabulary import Accessibility, IncomeClass, TargetGroup
 
 SHORT_DAYS = 45
 PEKELA = "GM0765"

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 
+from test_simulator_policies import REPORT_FIELDS, ROW_FIELDS
 from typer.testing import CliRunner
 
-from shared.cli import _add_service_commands, app
-
-from test_simulator_policies import REPORT_FIELDS, ROW_FIELDS
+from shared.local.cli import _add_service_commands, app
 
 
 def _app():

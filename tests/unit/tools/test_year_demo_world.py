@@ -10,7 +10,7 @@ from datetime import date, timedelta
 import pytest
 
 from services.registry.domain.fairshare import MunicipalityInput, compute_targets
-from shared.decline_reasons import decline_reasons
+from shared.contracts.decline_reasons import decline_reasons
 from tools.year_parties import answer_body, candidate_body
 from tools.year_setup import agreement_body, stock_rows
 from tools.year_world import first_days, whole_year

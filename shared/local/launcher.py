@@ -26,11 +26,9 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from rich.console import Console
 from rich.table import Table
 
-from shared.broker import LocalBroker
-from shared.kafka_admin import ensure_topics
-from shared.services import SERVICES
-from shared.settings import REPO_ROOT
-from shared.supervision import (
+from shared.local.broker import LocalBroker
+from shared.local.services import SERVICES
+from shared.local.supervision import (
     LAUNCHER,
     Backoff,
     PartStatus,
@@ -39,6 +37,8 @@ from shared.supervision import (
     wait_gone,
     write_status,
 )
+from shared.messaging.kafka_admin import ensure_topics
+from shared.settings import REPO_ROOT
 
 console = Console(stderr=True)
 
@@ -208,13 +208,13 @@ class Platform:
             env = self._env_for(spec.name)
             port = self.settings.port_of(spec.name)
             children.append(Child(
-                spec.name, [sys.executable, "-m", "shared.cli", "serve", spec.name], env,
+                spec.name, [sys.executable, "-m", "shared.local.cli", "serve", spec.name], env,
                 self.settings.data_dir / "logs" / f"{spec.name}.log",
                 health_url=f"http://127.0.0.1:{port}/v1/health",
             ))
             if spec.has_worker:
                 children.append(Child(
-                    f"{spec.name}-worker", [sys.executable, "-m", "shared.cli", "worker", spec.name],
+                    f"{spec.name}-worker", [sys.executable, "-m", "shared.local.cli", "worker", spec.name],
                     env, self.settings.data_dir / "logs" / f"{spec.name}-worker.log",
                 ))
         return children

@@ -15,15 +15,15 @@ from datetime import datetime
 from sqlalchemy import Engine, MetaData, Table
 from sqlalchemy.orm import Session
 
-from shared.events import Event
-from shared.ledger import (
+from shared.contracts.events import Event
+from shared.messaging.ledger import (
     already_processed,
     ledger_table,
     mark_all_processed,
     mark_processed,
     processed_among,
 )
-from shared.outbox import outbox_table, outbox_values
+from shared.messaging.outbox import outbox_table, outbox_values
 
 
 @dataclass(frozen=True)

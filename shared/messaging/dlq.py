@@ -12,8 +12,8 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from shared.periods import utcnow
-from shared.topics import dlq_of
+from shared.contracts.periods import utcnow
+from shared.contracts.topics import dlq_of
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ A service writes its events as outbox rows in the same database transaction as t
 change (`add_to_outbox`), so an accepted write is never lost while the broker is away. The
 relay publishes rows in insertion order with an idempotent producer and marks them
 published; a crash between publish and mark re-sends the same CloudEvents id, which the
-consumers' ledger (`shared.ledger`) drops.
+consumers' ledger (`shared.messaging.ledger`) drops.
 """
 
 from __future__ import annotations
@@ -31,11 +31,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
+from shared.contracts.envelope import encode_envelope, envelope_for
+from shared.contracts.events import Event
+from shared.contracts.periods import utcnow
 from shared.db import UTCDateTime, is_postgres
-from shared.envelope import encode_envelope, envelope_for
-from shared.events import Event
-from shared.periods import utcnow
-from shared.relay_lease import RelayLease
+from shared.messaging.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
 log = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def add_to_outbox(session: Session, table: Table, event: Event, *, source: str,
 class OutboxRelay:
     """Publishes unpublished outbox rows; run it in a background thread of each process.
 
-    Of the relays over one outbox only the holder of its lease (`shared.relay_lease`)
+    Of the relays over one outbox only the holder of its lease (`shared.messaging.relay_lease`)
     publishes; the others stand by and take over when the holder's process ends."""
 
     def __init__(self, engine: Engine, table: Table, producer_factory: Callable,

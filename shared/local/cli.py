@@ -11,10 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from shared.contracts_cli import contracts_app
-from shared.services import SERVICES
+from shared.contracts.vocabulary import Role
+from shared.local.contracts_cli import contracts_app
+from shared.local.services import SERVICES
 from shared.settings import WoonregieSettings
-from shared.vocabulary import Role
 
 app = typer.Typer(help="Woonregie: wonen en zorg voor aandachtsgroepen in Groningen.",
                   no_args_is_help=True)
@@ -126,7 +126,7 @@ def worker(service: ServiceName) -> None:
 @app.command()
 def run() -> None:
     """Run the whole platform locally: Kafka broker and all services, until Ctrl-C."""
-    from shared.launcher import Platform, run_forever
+    from shared.local.launcher import Platform, run_forever
 
     run_forever(Platform())
 
@@ -134,7 +134,7 @@ def run() -> None:
 @app.command()
 def stop() -> None:
     """Stop what `woonregie run` started (by the PIDs it recorded)."""
-    from shared.launcher import RunSettings, stop_recorded
+    from shared.local.launcher import RunSettings, stop_recorded
 
     stopped = stop_recorded(RunSettings().run_dir)
     console.print(f"stopped: {', '.join(stopped) or 'nothing was running'}")
@@ -148,8 +148,8 @@ def status(as_json: Annotated[bool, typer.Option("--json", help="machine-readabl
     import dataclasses
     import json
 
-    from shared.launcher import RunSettings
-    from shared.supervision import read_status
+    from shared.local.launcher import RunSettings
+    from shared.local.supervision import read_status
 
     launcher, parts = read_status(RunSettings().run_dir)
     if as_json:
@@ -175,7 +175,7 @@ def topics(
         min=1, help="replicas of each new topic (3 on a three-broker cluster)")] = 1,
 ) -> None:
     """Create every topic of the topic registry (idempotent)."""
-    from shared.kafka_admin import ensure_topics
+    from shared.messaging.kafka_admin import ensure_topics
 
     settings = WoonregieSettings()
     ensure_topics(bootstrap or settings.kafka_bootstrap, replication_factor=replication_factor,
@@ -198,8 +198,8 @@ def rebuild(
     database, and print how to switch to it (docs/OPERATIONS.md)."""
     from kafka.errors import KafkaError
 
-    from shared.rebuild_target import TargetNotEmpty
-    from shared.topic_scan import MissingTopics
+    from shared.local.rebuild_target import TargetNotEmpty
+    from shared.messaging.topic_scan import MissingTopics
 
     if service not in REBUILDABLE:
         raise typer.BadParameter(f"{service!r} has no rebuild; one of {', '.join(REBUILDABLE)}")

@@ -1,4 +1,4 @@
-"""Kafka (de)serializers built on `shared.envelope`, for kafka-python and for Faust.
+"""Kafka (de)serializers built on `shared.contracts.envelope`, for kafka-python and for Faust.
 
 kafka-python:
     KafkaProducer(value_serializer=kafka_value_serializer, key_serializer=kafka_key_serializer)
@@ -9,14 +9,14 @@ Faust: importing this module registers the codec "cloudevents":
 
 A value that cannot be decoded raises `PoisonMessage` (Faust wraps it in ValueDecodeError and
 skips the record). A consumer that must dead-letter poison messages reads raw bytes
-(`value_serializer="raw"`, or no deserializer) and calls `shared.envelope.decode` itself.
+(`value_serializer="raw"`, or no deserializer) and calls `shared.contracts.envelope.decode` itself.
 """
 
 from __future__ import annotations
 
 from faust.serializers import codecs as faust_codecs
 
-from shared.envelope import CloudEvent, Received, decode, encode_envelope
+from shared.contracts.envelope import CloudEvent, Received, decode, encode_envelope
 
 CODEC_NAME = "cloudevents"
 
@@ -31,7 +31,7 @@ def to_bytes(value: CloudEvent | Received | bytes) -> bytes:
         return encode_envelope(value)
     raise TypeError(
         f"expected a CloudEvent envelope or bytes, got {type(value).__name__}; "
-        "wrap an Event with shared.envelope.envelope_for(event, source=...)"
+        "wrap an Event with shared.contracts.envelope.envelope_for(event, source=...)"
     )
 
 
@@ -55,7 +55,7 @@ def kafka_key_deserializer(raw: bytes | None) -> str | None:
 
 
 class CloudEventCodec(faust_codecs.Codec):
-    """Faust codec: bytes <-> `shared.envelope.Received` (dumps takes an envelope or bytes)."""
+    """Faust codec: bytes <-> `shared.contracts.envelope.Received` (dumps takes an envelope or bytes)."""
 
     def _dumps(self, obj: CloudEvent | Received | bytes) -> bytes:
         return to_bytes(obj)

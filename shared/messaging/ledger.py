@@ -11,8 +11,8 @@ from collections.abc import Iterable
 from sqlalchemy import Column, MetaData, String, Table, select
 from sqlalchemy.orm import Session
 
+from shared.contracts.periods import utcnow
 from shared.db import UTCDateTime
-from shared.periods import utcnow
 
 
 def ledger_table(metadata: MetaData) -> Table:

@@ -24,7 +24,7 @@ from kafka.admin import (
 )
 from kafka.errors import KafkaError, TopicAlreadyExistsError
 
-from shared.topics import ALL_TOPICS, Topic, corporation_feed_prefix
+from shared.contracts.topics import ALL_TOPICS, Topic, corporation_feed_prefix
 
 
 def admin_client(bootstrap: str, **security) -> KafkaAdminClient:
@@ -140,13 +140,13 @@ def _filter_of(acl: ACL) -> ACLFilter:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m shared.kafka_admin [--bootstrap 127.0.0.1:9092]: create the registry's topics."""
+    """python -m shared.messaging.kafka_admin [--bootstrap 127.0.0.1:9092]: create the registry's topics."""
     import argparse
 
     from shared.settings import WoonregieSettings
 
     settings = WoonregieSettings()
-    parser = argparse.ArgumentParser(prog="python -m shared.kafka_admin", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m shared.messaging.kafka_admin", description=main.__doc__)
     parser.add_argument("--bootstrap", default=settings.kafka_bootstrap)
     parser.add_argument("--replication-factor", type=int, default=1)
     parser.add_argument("--wait", type=float, default=60.0, help="seconds to wait for the broker")

@@ -1,8 +1,8 @@
 """The AsyncAPI 3 document of every topic, generated from shared/ (docs/asyncapi.yaml).
 
-Channels come from the topic registry (shared.topics), messages from the event contracts
-(shared.events: every Event subclass defined there, found by subclassing so a new event type
-is documented without a list to keep), the dead letter from shared.dlq. Each message is the
+Channels come from the topic registry (shared.contracts.topics), messages from the event contracts
+(shared.contracts.events: every Event subclass defined there, found by subclassing so a new event type
+is documented without a list to keep), the dead letter from shared.messaging.dlq. Each message is the
 CloudEvents 1.0 envelope (structured JSON) whose `data` is the event's JSON Schema, generated
 by pydantic with the camelCase wire names. `woonregie contracts asyncapi --check` fails when
 the committed file differs from what the code generates.
@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from pydantic.json_schema import models_json_schema
 
-from shared import events, topics
 from shared.api import API_VERSION
-from shared.dlq import DeadLetterDocument
-from shared.events import Event
-from shared.openapi import CONTACT
+from shared.contracts import events, topics
+from shared.contracts.events import Event
+from shared.contracts.openapi import CONTACT
+from shared.messaging.dlq import DeadLetterDocument
 
 ASYNCAPI_VERSION = "3.0.0"
 REF = "#/components/schemas/{model}"
@@ -45,7 +45,7 @@ already announced, withdrawn or let is not changed again.
 
 
 def event_classes() -> list[type[Event]]:
-    """Every event type in shared.events, including ones added after this module."""
+    """Every event type in shared.contracts.events, including ones added after this module."""
     found, pending = [], list(Event.__subclasses__())
     while pending:
         cls = pending.pop(0)

@@ -3,7 +3,7 @@
 The broker jars come from Maven Central through `deploy/kafka/pom.xml`; they are copied once
 into a cache folder (default `<repo>/.cache/kafka/<version>`) and run with
 `java -cp 'DIR/*' kafka.Kafka server.properties`. Used by the test fixtures, by fault tests
-(`kill()` then `start()` on the same storage) and by `python -m shared.broker` for development.
+(`kill()` then `start()` on the same storage) and by `python -m shared.local.broker` for development.
 
     broker = LocalBroker(workdir)      # free ports are picked unless given
     broker.start()                     # resolve jars, write config, format once, start, wait
@@ -16,7 +16,7 @@ users are written into the metadata log at format time (`StorageTool --add-scram
 controller listener stays PLAINTEXT on 127.0.0.1. With `tls` (a `BrokerTls`: PKCS#12 key store,
 PEM trust store) the client listener is SSL, or SASL_SSL with `sasl_users`. With `super_users`
 the StandardAuthorizer is on: those users (and the broker) may do anything, everyone else only
-what an ACL allows (`shared.kafka_admin.grant_corporation_feed`).
+what an ACL allows (`shared.messaging.kafka_admin.grant_corporation_feed`).
 
 Start-up is tuned for tests: a dynamic class-data-sharing archive per jar folder (dumped by
 the first clean stop, `class_data_sharing=False` to turn off) and C1-only JIT
@@ -45,7 +45,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+REPO_ROOT = Path(__file__).resolve().parents[2]
 KAFKA_DEPLOY = REPO_ROOT / "deploy" / "kafka"
 POM = KAFKA_DEPLOY / "pom.xml"
 LOG4J2_CONFIG = KAFKA_DEPLOY / "log4j2.properties"
@@ -422,7 +422,7 @@ class LocalBroker:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.data_dir.mkdir(exist_ok=True)
         self.log_dir.mkdir(exist_ok=True)
-        lines = ["# written by shared/broker.py: edits are overwritten on start"]
+        lines = ["# written by shared/local/broker.py: edits are overwritten on start"]
         lines += [f"{k}={v}" for k, v in self.server_properties().items()]
         self.config_file.write_text("\n".join(lines) + "\n")
         self._save_state()
@@ -534,7 +534,7 @@ class LocalBroker:
         return self
 
     def wait_ready(self, timeout: float = 90.0) -> None:
-        from shared.kafka_admin import wait_for_broker
+        from shared.messaging.kafka_admin import wait_for_broker
 
         deadline = time.monotonic() + timeout
         wait_for_port(self.host, self.port, timeout, alive=self.is_running)
@@ -653,10 +653,10 @@ class LocalBroker:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """python -m shared.broker {start,stop,status,run} [--dir run/kafka] [--port 9092] ..."""
+    """python -m shared.local.broker {start,stop,status,run} [--dir run/kafka] [--port 9092] ..."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m shared.broker", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m shared.local.broker", description=main.__doc__)
     parser.add_argument("action", choices=["start", "stop", "status", "run"],
                         help="start: in the background; run: in the foreground until Ctrl-C")
     parser.add_argument("--dir", default=str(REPO_ROOT / "run" / "kafka"))
@@ -683,7 +683,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     broker.start()
     if args.topics:
-        from shared.kafka_admin import ensure_topics
+        from shared.messaging.kafka_admin import ensure_topics
 
         ensure_topics(broker.bootstrap)
     print(f"kafka {broker.version} ready on {broker.bootstrap} (pid {broker.pid}, logs {broker.log_dir})")

@@ -1,7 +1,7 @@
 """CloudEvents 1.0 envelope (structured JSON mode) and the codec built on the event models.
 
 `encode` and `decode` are what every producer and consumer uses, with kafka-python as well as
-with Faust (see `shared.codecs`). `decode` raises `PoisonMessage` with a reason a person can
+with Faust (see `shared.contracts.codecs`). `decode` raises `PoisonMessage` with a reason a person can
 read; consumers send such messages to the DLQ.
 """
 
@@ -15,8 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from shared.events import REGISTRY, Event
-from shared.periods import utcnow
+from shared.contracts.events import REGISTRY, Event
+from shared.contracts.periods import utcnow
 
 _TYPE = re.compile(r"^(?P<name>[a-z0-9.-]+)\.v(?P<major>\d+)$")
 

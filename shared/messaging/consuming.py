@@ -18,10 +18,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from shared.dlq import DeadLetter, DeadLetterPublisher
-from shared.envelope import PoisonMessage, Received, decode
+from shared.contracts.envelope import PoisonMessage, Received, decode
+from shared.messaging.dlq import DeadLetter, DeadLetterPublisher
+from shared.messaging.uow import SqlUnitOfWork
 from shared.telemetry import consume_span
-from shared.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -281,7 +281,7 @@ def event_consumer(name: str, settings, topic_names: Sequence[str], *, group_id:
                    producer_factory: Callable[[], object]) -> ConsumerThread:
     """A `ConsumerThread` reading `topic_names` in `group_id`, each event through `handler`
     in a unit of work under the ledger name `name`, poison to the DLQ."""
-    from shared.kafka_clients import make_consumer
+    from shared.messaging.kafka_clients import make_consumer
 
     return ConsumerThread(
         name,

@@ -15,9 +15,15 @@ from dataclasses import dataclass, field
 
 from kafka import TopicPartition
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+)
 
-from shared.kafka_clients import make_consumer
+from shared.messaging.kafka_clients import make_consumer
 from shared.settings import WoonregieSettings
 
 METADATA_TIMEOUT_SECONDS = 30.0

@@ -14,10 +14,10 @@ from typing import Any, ClassVar
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 from pydantic.alias_generators import to_camel
 
-from shared import topics
-from shared.decline_reasons import decline_reasons
-from shared.topics import Topic
-from shared.vocabulary import (
+from shared.contracts import topics
+from shared.contracts.decline_reasons import decline_reasons
+from shared.contracts.topics import Topic
+from shared.contracts.vocabulary import (
     Accessibility,
     AgeBand,
     DecidedBy,
@@ -402,7 +402,7 @@ class ProposalAccepted(Event):
 
 
 class ProposalDeclined(Event):
-    """A decline, with a code from the closed list (shared/decline_reasons.json), never text.
+    """A decline, with a code from the closed list (shared/contracts/decline_reasons.json), never text.
 
     Records written before the list carried free text in `reason`: they still decode (replay
     of old logs), the text mapped to the code it names or to the list's legacy code and then
