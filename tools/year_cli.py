@@ -10,6 +10,13 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shared.contracts.periods import today_amsterdam
 
+# allocation's worker expires an unanswered proposal by the clock's date (a proposal nobody
+# answered in time really is overdue); the demo's proposals lie in the past, so a tick during
+# the run would expire every open one of them, dated today
+TIMER_NEEDED = ("Nodig: het platform gestart met WOONREGIE_TIMER_SECONDS=86400 make run, "
+                "anders laat de timer van allocatie de voorstellen van het nagespeelde jaar "
+                "vandaag verlopen.")
+
 
 def run_year_demo(*, registry_url: str, intake_url: str, allocation_url: str,
                   kafka_bootstrap: str | None, data_dir: Path | None, seed: int,
@@ -33,12 +40,13 @@ def run_year_demo(*, registry_url: str, intake_url: str, allocation_url: str,
     api = PartyApi(registry_url=registry_url, intake_url=intake_url,
                    allocation_url=allocation_url,
                    tokens=lambda org, role: store.issue(org, role).token)
-    feed, watch = VacancyFeed(bootstrap, security), DecisionWatch(bootstrap, security)
+    feed, watch = VacancyFeed(bootstrap, security), DecisionWatch(bootstrap, security, today)
     demo = YearDemo(world, api, feed, watch, today=today, stock=whole, step_days=step_days)
     console = Console()
     console.print(f"jaardemo {SCENARIO} {world.year}, seed {seed}: {len(demo.days())} dagen, "
                   f"{len(world.arrivals)} kandidaten, {len(world.vacancies)} woningen",
                   highlight=False)
+    console.print(TIMER_NEEDED, highlight=False)
     with Progress(TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total} dagen"), TimeElapsedColumn(),
                   console=console) as bar:
@@ -59,10 +67,15 @@ def run_year_demo(*, registry_url: str, intake_url: str, allocation_url: str,
         highlight=False)
     for message in stats.last_errors:
         console.print(f"[red]fout[/red] {message}", highlight=False)
+    if stats.expired_by_timer:
+        console.print(f"[red]let op[/red] {stats.expired_by_timer} voorstellen uit het "
+                      f"verleden zijn vandaag verlopen door de timer van allocatie. "
+                      + TIMER_NEEDED, highlight=False)
     typer.echo(f"summary: days={stats.days_done} candidates={stats.candidates} "
                f"urgency_granted={stats.urgency_granted} vacancies={stats.vacancies} "
                f"proposals={stats.proposals} accepted={stats.accepted} "
                f"declined_by_candidate={stats.declined_by_candidate} "
                f"declined_by_corporation={stats.declined_by_corporation} "
                f"placements={stats.placements} let_to_regular={stats.let_to_regular} "
-               f"withdrawn={stats.withdrawn} undecided={stats.undecided} errors={stats.errors}")
+               f"withdrawn={stats.withdrawn} undecided={stats.undecided} errors={stats.errors} "
+               f"expired_by_timer={stats.expired_by_timer}")

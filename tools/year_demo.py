@@ -19,9 +19,11 @@ from __future__ import annotations
 import heapq
 import itertools
 import random
+import threading
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -39,6 +41,13 @@ from tools.year_parties import answer_body, candidate_body, registrar, urgency_b
 from tools.year_setup import import_stock, publish_agreement
 
 WITHDRAWING_SHARE = 0.1  # of the candidates still waiting at the end, without a proposal
+# registrations in flight at once: intake answers in threads and each registration writes
+# its own rows, so the client's and the network's share of each call overlaps with the
+# server's work of the others. Answers and move-ins go one at a time: each changes
+# allocation's one aggregate of the province, and calls in flight together miss its cache
+# (it is handed to one request at a time), read it whole from the database and wait for
+# SQLite's write lock (the profile of allocation's API during a run showed both).
+CONCURRENCY = 4
 
 
 @dataclass
@@ -56,6 +65,8 @@ class YearStats:
     let_to_regular: int = 0
     withdrawn: int = 0
     undecided: int = 0  # vacancies allocation had not decided when the calendar moved on
+    # the demo's back-dated proposals the worker's timer expired on today's date
+    expired_by_timer: int = 0
     errors: int = 0
     last_errors: list[str] = field(default_factory=list)
     seconds: Counter = field(default_factory=Counter)  # per phase, to see where time goes
@@ -94,7 +105,7 @@ class Action:
 class YearDemo:
     def __init__(self, world: World, api: PartyApi, feed: VacancyFeed, watch: DecisionWatch,
                  *, today: date, stock: World | None = None, step_days: int = 1,
-                 decide_timeout: float = 30.0):
+                 decide_timeout: float = 30.0, concurrency: int = CONCURRENCY):
         self.world, self.api, self.feed, self.watch = world, api, feed, watch
         self.stock = stock or world  # whose dwellings the corporations hold
         self.today = today
@@ -114,6 +125,8 @@ class YearDemo:
         self.announced: dict[str, VacancyFacts] = {}  # registry's vacancy id -> facts
         self.let: set[str] = set()  # registry's vacancy ids reported let to regular seekers
         self.seq = itertools.count()
+        self.concurrency = concurrency
+        self.lock = threading.Lock()  # guards what the calls in flight update: counts, agenda
 
     # --- the year ----------------------------------------------------------------------------
 
@@ -124,8 +137,9 @@ class YearDemo:
 
     def run(self, tick: Callable[[YearStats], None] = lambda stats: None) -> YearStats:
         world = self.world
-        import_stock(self.api, self.stock)
-        publish_agreement(self.api, world)
+        with self._timed("setup"):
+            import_stock(self.api, self.stock)
+            publish_agreement(self.api, world)
         arrivals: dict[date, list] = {}
         for arrival in world.arrivals:
             arrivals.setdefault(max(arrival.granted_on, world.start), []).append(arrival)
@@ -137,10 +151,14 @@ class YearDemo:
         for first in range(0, len(days), self.step_days):
             step = days[first:first + self.step_days]
             with self._timed("register"):
-                for arrival in itertools.chain.from_iterable(arrivals.get(d, ()) for d in step):
-                    self._register(arrival.candidate)
+                self._concurrently(self._register, [
+                    a.candidate for a in itertools.chain.from_iterable(
+                        arrivals.get(d, ()) for d in step)])
             with self._timed("announce"):
-                self._announce([f for d in step for f in vacancies.get(d, ())])
+                announced = self._announce([f for d in step for f in vacancies.get(d, ())])
+            with self._timed("decide"):  # allocation's worker decides: the platform's own time
+                self.stats.undecided += len(self.watch.wait_for(announced,
+                                                                self.decide_timeout))
             for day in step:
                 self._day(day)
                 tick(self.stats)
@@ -152,6 +170,9 @@ class YearDemo:
             tick(self.stats)
             day += timedelta(days=1)
         self._withdraw_some_of_the_waiting()
+        self.stats.expired_by_timer = len(
+            {p for p in self.watch.expired_on_the_clock()
+             if p in self.tracked and self.tracked[p].proposed_on < self.today})
         tick(self.stats)
         return self.stats
 
@@ -172,6 +193,20 @@ class YearDemo:
             self.news = False
         self.stats.days_done += 1
 
+    def _concurrently(self, work: Callable, items: Iterable) -> None:
+        items = list(items)
+        if len(items) <= 1:
+            for item in items:
+                work(item)
+            return
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            for _ in pool.map(work, items):  # re-raises a call's exception here
+                pass
+
+    def _count(self, name: str, by: int = 1) -> None:
+        with self.lock:
+            setattr(self.stats, name, getattr(self.stats, name) + by)
+
     @contextmanager
     def _timed(self, phase: str):
         started = time.perf_counter()
@@ -189,13 +224,14 @@ class YearDemo:
         if registered is None:
             return
         intake_id, is_new = registered
-        self.ids[candidate.id], self.world_id[intake_id] = intake_id, candidate.id
-        self.stats.candidates += 1
+        with self.lock:
+            self.ids[candidate.id], self.world_id[intake_id] = intake_id, candidate.id
+            self.stats.candidates += 1
         if not is_new and (self.api.candidate(org, role, intake_id) or {}).get("urgency"):
             return  # granted in an earlier run
         if self.api.grant(candidate.registration_municipality, intake_id,
                           urgency_body(candidate)):
-            self.stats.urgency_granted += 1
+            self._count("urgency_granted")
 
     def _withdraw_some_of_the_waiting(self) -> None:
         """Some who still wait withdraw (moved away, found a home themselves): dated today,
@@ -211,18 +247,24 @@ class YearDemo:
                 continue
             org, role = registrar(candidate.registered_by)
             intake_id = self.ids[candidate.id]
-            if (self.api.candidate(org, role, intake_id) or {}).get("status") != "active":
+            current = self.api.candidate(org, role, intake_id) or {}
+            # only who still waits with a granted urgency: one that expired between two runs
+            # (intake's check runs by the clock) ended its proposal, which does not make it
+            # one who waits
+            if current.get("status") != "active" or (
+                    current.get("urgency") or {}).get("status") != "granted":
                 continue
             if self.api.withdraw(org, role, intake_id):
                 self.stats.withdrawn += 1
 
     # --- vacancies -----------------------------------------------------------------------------
 
-    def _announce(self, vacancies: list[VacancyFacts]) -> None:
-        """Each on its own day; the calendar goes on once allocation has decided them all."""
+    def _announce(self, vacancies: list[VacancyFacts]) -> set[str]:
+        """Each on its own day, all in one batch of records; the calendar goes on once
+        allocation has decided them all."""
+        announced: set[str] = set()
         if not vacancies:
-            return
-        announced = set()
+            return announced
         for f in vacancies:
             vacancy_id = self.feed.announce(f.vacancy.corporation, f.vacancy.bag_id,
                                             f.vacancy.available_from, f.announced_on)
@@ -231,7 +273,7 @@ class YearDemo:
         self.feed.flush()
         self.news = True
         self.stats.vacancies += len(vacancies)
-        self.stats.undecided += len(self.watch.wait_for(announced, self.decide_timeout))
+        return announced
 
     def _let_regular(self, day: date) -> None:
         """Corporations report the letting of a dwelling allocation left to regular seekers,
@@ -319,8 +361,9 @@ class YearDemo:
         if action.kind == "move-in":
             if tracked.status == "accepted" and self.api.move_in(
                     tracked.facts.vacancy.corporation, tracked.id, action.on):
-                self.stats.placements += 1
-                self.placed.add(tracked.world_candidate)
+                self._count("placements")
+                with self.lock:
+                    self.placed.add(tracked.world_candidate)
             self._close(tracked)
             return
         if tracked.status != "open":
@@ -333,13 +376,11 @@ class YearDemo:
         if answer is None or answer["status"] not in ("open", "accepted"):
             self._close(tracked)
             if answer is not None and answer["status"] == "declined":
-                if action.party == "candidate":
-                    self.stats.declined_by_candidate += 1
-                else:
-                    self.stats.declined_by_corporation += 1
+                self._count("declined_by_candidate" if action.party == "candidate"
+                            else "declined_by_corporation")
             return
         if answer["status"] == "accepted":
-            self.stats.accepted += 1
+            self._count("accepted")
             self._accepted(tracked, action.on)
 
     def _accepted(self, tracked: Tracked, accepted_on: date) -> None:
@@ -347,13 +388,15 @@ class YearDemo:
         facts = tracked.facts
         move_in = max(facts.vacancy.available_from,
                       accepted_on + timedelta(days=facts.move_in_delay_days))
-        self.live_by_vacancy[facts.vacancy.id] = tracked.id
-        if move_in > self.today:
-            return  # the keys are handed over after today
-        heapq.heappush(self.agenda, Action(move_in, next(self.seq), "move-in", tracked.id,
-                                           move_in))
+        with self.lock:
+            self.live_by_vacancy[facts.vacancy.id] = tracked.id
+            if move_in > self.today:
+                return  # the keys are handed over after today
+            heapq.heappush(self.agenda, Action(move_in, next(self.seq), "move-in", tracked.id,
+                                               move_in))
 
     def _close(self, tracked: Tracked) -> None:
         tracked.status = "closed"
-        if self.live_by_vacancy.get(tracked.facts.vacancy.id) == tracked.id:
-            del self.live_by_vacancy[tracked.facts.vacancy.id]
+        with self.lock:
+            if self.live_by_vacancy.get(tracked.facts.vacancy.id) == tracked.id:
+                del self.live_by_vacancy[tracked.facts.vacancy.id]

@@ -4,6 +4,7 @@ meanwhile, a person already registered) is not an error; anything else is counte
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from datetime import date
 
@@ -19,9 +20,11 @@ IMPORT_TIMEOUT = 180.0  # a file of dwellings on a busy machine
 class PartyApi:
     def __init__(self, *, registry_url: str, intake_url: str, allocation_url: str,
                  tokens: Callable[[str, Role], str], timeout: float = 30.0):
+        # one pool of kept-alive connections per service, shared by the demo's threads
         self.registry = httpx.Client(base_url=registry_url, timeout=timeout)
         self.intake = httpx.Client(base_url=intake_url, timeout=timeout)
         self.allocation = httpx.Client(base_url=allocation_url, timeout=timeout)
+        self._lock = threading.Lock()  # tokens are issued once; errors counted from threads
         self._tokens = tokens
         self._headers: dict[tuple[str, Role], dict[str, str]] = {}
         self.stats = None  # YearStats, set by the demo: errors are counted there
@@ -31,9 +34,11 @@ class PartyApi:
             client.close()
 
     def headers(self, org: str, role: Role) -> dict[str, str]:
-        if (org, role) not in self._headers:
-            self._headers[(org, role)] = {"Authorization": f"Bearer {self._tokens(org, role)}"}
-        return self._headers[(org, role)]
+        with self._lock:
+            if (org, role) not in self._headers:
+                self._headers[(org, role)] = {
+                    "Authorization": f"Bearer {self._tokens(org, role)}"}
+            return self._headers[(org, role)]
 
     # --- intake ------------------------------------------------------------------------------
 
@@ -135,6 +140,7 @@ class PartyApi:
 
     def _error(self, message: str) -> None:
         if self.stats is not None:
-            self.stats.errors += 1
-            self.stats.last_errors = (self.stats.last_errors + [message])[-5:]
+            with self._lock:
+                self.stats.errors += 1
+                self.stats.last_errors = (self.stats.last_errors + [message])[-5:]
         return None

@@ -13,7 +13,7 @@ from kafka import KafkaConsumer, KafkaProducer
 from services.registry.domain.vacancies import feed_vacancy_id
 from shared.contracts import topics
 from shared.contracts.envelope import PoisonMessage, decode, encode
-from shared.contracts.events import FeedVacancyReported, VacancyLabelled
+from shared.contracts.events import FeedVacancyReported, ProposalExpired, VacancyLabelled
 from shared.contracts.vocabulary import TenantType
 
 NAMESPACE = uuid.UUID("5b0c6a43-0a4e-4c52-9d1e-8f3a39f1c0de")  # the year demo's event ids
@@ -53,13 +53,17 @@ class VacancyFeed:
 
 class DecisionWatch:
     """Which vacancies allocation has decided (labelled for an urgent candidate or not), read
-    from allocation.proposals.v1 from its start."""
+    from allocation.proposals.v1 from its start; and which proposals the worker's timer
+    expired on `today`, the clock's date (the platform's expiry follows the clock, not the
+    dates the demo's events carry)."""
 
-    def __init__(self, bootstrap: str, security: dict):
+    def __init__(self, bootstrap: str, security: dict, today: date | None = None):
         self.consumer = KafkaConsumer(topics.PROPOSALS.name, bootstrap_servers=bootstrap,
                                       auto_offset_reset="earliest", enable_auto_commit=False,
                                       group_id=None, **security)
         self.decided: dict[str, tuple[bool, date]] = {}  # vacancy id -> (labelled, on)
+        self.today = today
+        self.expired_today: set[str] = set()  # proposal ids
 
     def wait_for(self, vacancy_ids: set[str], timeout: float) -> set[str]:
         """Waits until every vacancy of `vacancy_ids` is decided; returns those that were not
@@ -73,9 +77,15 @@ class DecisionWatch:
 
     def regular(self) -> dict[str, date]:
         """Vacancies decided for a regular seeker (at once, or released when no candidate
-        was left), with the day of that decision; reads what has arrived since."""
-        self._read(0.05)
+        was left), with the day of that decision; reads what has arrived since, without
+        waiting for more: a release that comes later is let on a later day."""
+        self._read(0)
         return {vid: on for vid, (labelled, on) in self.decided.items() if not labelled}
+
+    def expired_on_the_clock(self, seconds: float = 1.0) -> set[str]:
+        """Proposals expired on today's date; reads for a moment to see the latest."""
+        self._read(seconds)
+        return set(self.expired_today)
 
     def close(self) -> None:
         self.consumer.close()
@@ -89,3 +99,5 @@ class DecisionWatch:
                     continue  # not ours to judge; allocation's DLQ has it
                 if isinstance(event, VacancyLabelled):  # the latest decision stands
                     self.decided[event.vacancy_id] = (event.labelled, event.decided_on)
+                elif isinstance(event, ProposalExpired) and event.expired_on == self.today:
+                    self.expired_today.add(event.proposal_id)

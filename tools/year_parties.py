@@ -50,6 +50,9 @@ def candidate_body(candidate: Candidate, seed: int) -> dict:
         "preferredMunicipalities": list(candidate.preferred_municipalities),
         "excludedMunicipalities": list(candidate.excluded_municipalities),
         "regionBinding": candidate.region_binding,
+        # registered the day the urgency is granted, as in the world: the dashboard's
+        # registrations lie in the simulated year, not all on the day of the demo
+        "registeredOn": candidate.urgency.granted_on.isoformat(),
     }
 
 

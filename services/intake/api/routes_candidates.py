@@ -31,7 +31,7 @@ def register_candidate(body: CandidateIn, caller: RegistrarDep, bus: BusDep,
                        idempotency_key: IdempotencyKey = None):
     """Register a client as a candidate; answers with the opaque id used everywhere."""
     reply = bus.handle(c.RegisterCandidate(caller, body.person(), body.situation(),
-                                           idempotency_key))
+                                           idempotency_key, registered_on=body.registered_on))
     return respond(reply, location_of_id=True)
 
 

@@ -86,6 +86,10 @@ class CandidateIn(Strict):
                                        description="'province', a woondeal region or a CBS code",
                                        json_schema_extra=REGION_BINDING)
     available_from: date | None = None
+    registered_on: date | None = Field(
+        default=None, description="the date of the registration when it is recorded "
+                                  "afterwards; default: today",
+        json_schema_extra=enforced("at most two years back, never in the future"))
 
     def person(self) -> Person:
         return Person(self.bsn, self.name, self.birth_year, self.yearly_income)

@@ -7,7 +7,7 @@ the second, with the bands derived from the first, may leave intake.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 
 from services.intake.domain.age import age_band
@@ -238,7 +238,12 @@ class Candidate:
                 and urgency.valid_until is not None and urgency.valid_until < today)
 
     def expire_urgency(self, today: date) -> bool:
+        """Dated the first day the urgency was no longer valid, not the day the check ran:
+        a check that comes late (the service was down, a year recorded afterwards) dates the
+        expiry where it belongs."""
         if not self.urgency_lapsed(today):
             return False
-        self.urgency = replace(self.urgency, status=UrgencyStatus.EXPIRED, expired_on=today)
+        assert self.urgency is not None and self.urgency.valid_until is not None
+        self.urgency = replace(self.urgency, status=UrgencyStatus.EXPIRED,
+                               expired_on=self.urgency.valid_until + timedelta(days=1))
         return True

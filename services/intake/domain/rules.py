@@ -91,15 +91,15 @@ def urgency_valid_until(decision: Decision, requested: date | None, today: date,
 MAX_DECISION_AGE = timedelta(days=731)
 
 
-def decision_date(requested: date | None, today: date) -> date:
-    """The date an urgency decision takes effect: today, or a date given because the decision
-    is recorded afterwards (at most two years back, never in the future)."""
+def decision_date(requested: date | None, today: date, field: str = "decidedOn") -> date:
+    """The date an urgency decision (or a registration) takes effect: today, or a date given
+    because it is recorded afterwards (at most two years back, never in the future)."""
     if requested is None:
         return today
     found = Collected()
     if requested > today:
-        found.add("decidedOn", "lies in the future")
+        found.add(field, "lies in the future")
     elif today - requested > MAX_DECISION_AGE:
-        found.add("decidedOn", "lies more than two years back")
+        found.add(field, "lies more than two years back")
     found.raise_if_any()
     return requested

@@ -36,6 +36,7 @@ class RegisterCandidate:
     situation: Situation
     idempotency_key: str | None = None
     purpose: str = "POST /v1/candidates"
+    registered_on: date | None = None  # recorded afterwards; None: today
 
 
 @dataclass(frozen=True)

@@ -105,7 +105,10 @@ Result = Created | Found | Done
 
 
 def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Result:
-    fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation), deps.pseudonym_key)
+    # a given date is part of the request: the same key with another date is another request
+    dated = f"|registeredOn:{cmd.registered_on}" if cmd.registered_on else ""
+    fingerprint = fingerprint_of(_canonical(cmd.person, cmd.situation) + dated,
+                                 deps.pseudonym_key)
     replay = _replay(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, deps)
     if replay:
         return replay
@@ -113,6 +116,7 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Res
     found = Collected(person_errors(cmd.person, today)
                       + situation_errors(cmd.situation, deps.geography))
     found.raise_if_any()
+    registered_on = decision_date(cmd.registered_on, today, "registeredOn")
     pseudonym = pseudonym_of(cmd.person.bsn, deps.pseudonym_key)
     existing = uow.candidates.id_with_pseudonym(pseudonym)
     if existing:
@@ -125,8 +129,8 @@ def register(cmd: c.RegisterCandidate, uow: IntakeUnitOfWork, deps: Deps) -> Res
         existing_id, existing_org = existing
         # the registering organisation may learn its own id; anyone else learns nothing
         raise DuplicatePerson(existing_id if existing_org == cmd.caller.org else None)
-    candidate = _add_candidate(uow, cmd.caller, cmd.person, cmd.situation, pseudonym, today,
-                               deps, cmd.purpose)
+    candidate = _add_candidate(uow, cmd.caller, cmd.person, cmd.situation, pseudonym,
+                               registered_on, deps, cmd.purpose)
     body = candidate_view(candidate)
     _remember(uow, cmd.caller, "candidates", cmd.idempotency_key, fingerprint, body,
               candidate.id, deps)
@@ -398,7 +402,7 @@ def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) 
             uow.candidates.save(candidate)
             uow.emit(UrgencyExpired(candidate_id=candidate.id,
                                     municipality=candidate.urgency.municipality,
-                                    expired_on=today))
+                                    expired_on=candidate.urgency.expired_on))
             expired.append(candidate.id)
     uow.idempotency.purge_before(utcnow() - IDEMPOTENCY_RETENTION)
     uow.commit()

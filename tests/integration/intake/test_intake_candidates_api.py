@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from intake_helpers import candidate_body, event_types, intake_events, wait_for_relay
+
+from shared.contracts.periods import today_amsterdam
+
 pytestmark = pytest.mark.kafka
 PROBLEM = "application/problem+json"
 
@@ -250,3 +255,34 @@ def test_openapi_documents_the_endpoints(intake):
             "/v1/candidates/{candidate_id}/urgency-decisions",
             "/v1/candidate-imports"} <= set(spec["paths"])
     assert "text/csv" in spec["paths"]["/v1/candidate-imports"]["post"]["requestBody"]["content"]
+
+
+def test_a_registration_recorded_afterwards_carries_its_own_date(intake, provider,
+                                                                 kafka_bootstrap):
+    registered_on = today_amsterdam() - timedelta(days=120)
+    created = register(intake, provider, registeredOn=registered_on.isoformat())
+
+    assert created["registeredOn"] == registered_on.isoformat()
+    assert intake.get(f"/v1/candidates/{created['id']}", headers=provider).json()[
+        "registeredOn"] == registered_on.isoformat()
+    wait_for_relay(intake)
+    [message] = intake_events(kafka_bootstrap, {created["id"]})
+    assert message.event.registered_on == registered_on  # monitoring buckets by this date
+
+
+def test_a_registration_without_a_date_is_dated_today(intake, provider):
+    assert register(intake, provider)["registeredOn"] == today_amsterdam().isoformat()
+
+
+@pytest.mark.parametrize("registered_on", ["tomorrow", "in-732-days-back", "2026-02-30"])
+def test_a_registration_date_in_the_future_long_ago_or_invalid_is_refused(
+        intake, provider, registered_on):
+    today = today_amsterdam()
+    value = {"tomorrow": (today + timedelta(days=1)).isoformat(),
+             "in-732-days-back": (today - timedelta(days=732)).isoformat()}.get(
+                 registered_on, registered_on)
+    response = intake.post("/v1/candidates", json=candidate_body(registeredOn=value),
+                           headers=provider)
+    assert response.status_code == 422, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    assert "registeredOn" in [p["name"] for p in response.json()["invalidParams"]]

@@ -188,3 +188,20 @@ def test_a_decision_date_in_the_future_or_long_ago_is_refused(intake, municipali
     assert response.status_code == 422
     assert response.headers["content-type"].startswith("application/problem+json")
     assert "decidedOn" in [p["name"] for p in response.json()["invalidParams"]]
+
+
+def test_an_expiry_noticed_late_carries_the_day_after_the_last_valid_day(
+        intake, provider, municipality, candidate, kafka_bootstrap):
+    until = today_amsterdam() + timedelta(days=5)
+    decide(intake, municipality, candidate["id"], validUntil=until.isoformat())
+    bus = intake.app.state.runtime.extras["bus"]
+
+    noticed = until + timedelta(days=30)  # the check runs weeks late
+    assert bus.handle(ExpireUrgencies(today=noticed)).body["expired"] == [candidate["id"]]
+
+    day_after = (until + timedelta(days=1)).isoformat()
+    urgency = intake.get(f"/v1/candidates/{candidate['id']}", headers=provider).json()["urgency"]
+    assert urgency["expiredOn"] == day_after
+    wait_for_relay(intake)
+    messages = intake_events(kafka_bootstrap, {candidate["id"]})
+    assert messages[-1].event.expired_on.isoformat() == day_after  # monitoring dates it so

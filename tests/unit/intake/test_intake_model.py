@@ -127,3 +127,12 @@ def test_validity_defaults_and_bounds():
             urgency_valid_until(Decision.GRANTED, bad, TODAY, SETTING)
     with pytest.raises(InvalidInput):
         urgency_valid_until(Decision.REFUSED, TODAY + timedelta(days=3), TODAY, SETTING)
+
+
+def test_an_expiry_noticed_late_is_dated_the_day_after_the_last_valid_day():
+    c = candidate()
+    last_day = TODAY + timedelta(days=10)
+    c.decide_urgency(decision=Decision.GRANTED, category=TargetGroup.MEDISCH,
+                     municipality="GM0014", today=TODAY, valid_until=last_day)
+    assert c.expire_urgency(last_day + timedelta(days=40))  # the check ran weeks later
+    assert c.urgency.expired_on == last_day + timedelta(days=1)

@@ -5,13 +5,13 @@ a code of the shared list."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
 from services.registry.domain.fairshare import MunicipalityInput, compute_targets
 from shared.contracts.decline_reasons import decline_reasons
-from tools.year_parties import answer_body
+from tools.year_parties import answer_body, candidate_body
 from tools.year_setup import agreement_body, stock_rows
 from tools.year_world import first_days, whole_year
 
@@ -57,3 +57,14 @@ def test_every_decline_of_the_world_has_a_code_the_platform_knows():
                     "reasonCode": "corporation-screening"}
     assert body["reasonCode"] in reasons.codes_for("corporation")
     assert "reasonCode" not in answer_body("candidate", "accepted", date(2026, 3, 1), None)
+
+
+def test_a_candidate_is_registered_on_the_day_the_world_grants_the_urgency():
+    for arrival in WHOLE.arrivals:
+        body = candidate_body(arrival.candidate, WHOLE.seed)
+        assert body["registeredOn"] == arrival.granted_on.isoformat()
+    dates = [a.granted_on for a in WHOLE.arrivals]
+    # spread over the year (not all on the day of the demo), never more than two years
+    # back, as intake accepts
+    assert len({d.month for d in dates if d.year == 2026}) == 12
+    assert min(dates) >= date(2026, 12, 31) - timedelta(days=731)
