@@ -340,6 +340,9 @@ def run_forever(platform: Platform) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, _terminate)
+    # Ctrl-C stops the platform even when started in the background, where the shell leaves
+    # SIGINT ignored and Python then installs no handler of its own
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     launcher_pid = platform.pid_file(LAUNCHER)
     try:
         platform.settings.run_dir.mkdir(parents=True, exist_ok=True)

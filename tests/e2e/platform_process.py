@@ -63,6 +63,7 @@ class RunningPlatform:
                 self.process.wait(timeout)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+                self.process.wait(10)
 
 
 def start_platform(base: Path, timeout: float = 240) -> RunningPlatform:
