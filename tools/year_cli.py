@@ -78,4 +78,5 @@ def run_year_demo(*, registry_url: str, intake_url: str, allocation_url: str,
                f"declined_by_corporation={stats.declined_by_corporation} "
                f"placements={stats.placements} let_to_regular={stats.let_to_regular} "
                f"withdrawn={stats.withdrawn} undecided={stats.undecided} errors={stats.errors} "
-               f"expired_by_timer={stats.expired_by_timer}")
+               f"expired_by_timer={stats.expired_by_timer} "
+               f"withdrawal_deferred={stats.withdrawal_deferred}")

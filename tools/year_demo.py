@@ -64,6 +64,8 @@ class YearStats:
     placements: int = 0
     let_to_regular: int = 0
     withdrawn: int = 0
+    # who would withdraw but is in a proposal still running: a later run may withdraw them
+    withdrawal_deferred: int = 0
     undecided: int = 0  # vacancies allocation had not decided when the calendar moved on
     # the demo's back-dated proposals the worker's timer expired on today's date
     expired_by_timer: int = 0
@@ -243,7 +245,10 @@ class YearDemo:
             candidate = arrival.candidate
             draw = random.Random(f"year-demo-withdrawal:{self.world.seed}:{candidate.id}")
             if (candidate.id not in self.ids or candidate.id in self.placed
-                    or candidate.id in busy or draw.random() >= WITHDRAWING_SHARE):
+                    or draw.random() >= WITHDRAWING_SHARE):
+                continue
+            if candidate.id in busy:
+                self.stats.withdrawal_deferred += 1
                 continue
             org, role = registrar(candidate.registered_by)
             intake_id = self.ids[candidate.id]

@@ -155,7 +155,9 @@ def test_the_year_demo_realises_what_the_simulator_predicts_and_runs_again(platf
 
     assert again["errors"] == 0, again
     assert again["urgency_granted"] == again["proposals"] == again["placements"] == 0, again
-    assert again["withdrawn"] == 0, again
+    # no one twice: a second run withdraws only whom the first deferred because a proposal
+    # of theirs was still running (its answer may have come after the first run's end)
+    assert again["withdrawn"] <= stats["withdrawal_deferred"], (again, stats)
     after = {r["municipality"]: r["realised"]
              for r in monitoring_rows(platform, "realisation", stats["placements"])}
     assert after == realised
