@@ -82,7 +82,7 @@ def _inside(area: str, target: str) -> bool:
     return area[2:2 + len(target) - 2] == target[2:] and _level_of(area) >= _level_of(target)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the stock holds hundreds of thousands
 class StockDwelling:
     bag_id: str
     municipality: str
