@@ -70,9 +70,9 @@ from services.monitoring.domain.state import (
     municipality_of,
 )
 from services.monitoring.domain.stats import percentile
+from shared.contracts import events as ev
 from shared.contracts.decline_reasons import decline_reasons
 from shared.contracts.periods import Period
-from shared.contracts import events as ev
 from shared.contracts.vocabulary import PROVINCE_SCOPE, Accessibility, TenantType, is_cbs_code
 
 ALL = "all"
