@@ -2,8 +2,10 @@
 
 It assigns every partition of the topics monitoring reads and seeks to the beginning, so
 every start rebuilds the in-memory read model from offset 0 (each replica reads everything;
-replicas scale the read side). Malformed messages, unknown types and major versions, and
-events the domain cannot apply go to the topic's DLQ with the reason (once per message: see dead_letters.py), and reading goes on.
+replicas scale the read side). Messages `decode` refuses (malformed, an unknown type or
+major version, data its event class rejects) and events the domain cannot apply
+(`RejectedEvent`) go to the topic's DLQ with the reason (once per message: see
+dead_letters.py), and reading goes on.
 After a broker failure it reconnects and resumes at the positions it had reached.
 
 Between polls it refreshes the lag per topic, and once caught up with the end offsets seen at
@@ -22,7 +24,7 @@ from kafka import TopicPartition
 
 from services.monitoring.adapters.dead_letters import DeadLetterSink
 from services.monitoring.adapters.metrics import MonitoringMetrics
-from services.monitoring.domain import MalformedEvent
+from services.monitoring.domain import RejectedEvent
 from services.monitoring.service.alerts import AlertChecker
 from services.monitoring.service.live import LiveModel
 from services.monitoring.service.stapeling_alerts import StapelingAlerts
@@ -147,7 +149,7 @@ class ReadModelConsumer(Lifecycle):
             outcome = "applied" if self.live.apply(received) else "duplicate"
         except PoisonMessage as exc:
             outcome = self._dead_letter(record, exc.reason)
-        except MalformedEvent as exc:
+        except RejectedEvent as exc:
             outcome = self._dead_letter(record, f"rejected by {CONSUMER_NAME}: {exc}")
         except Exception as exc:  # a bug must not stop the read model on this message forever
             log.exception("monitoring could not apply an event",

@@ -41,12 +41,7 @@ from services.monitoring.domain.model import (
     UnknownScope,
     WaitingTimeRow,
 )
-from services.monitoring.domain.records import (
-    MalformedEvent,
-    UnknownEventType,
-    UnsupportedVersion,
-    event_name,
-)
+from services.monitoring.domain.state import RejectedEvent
 from services.monitoring.domain.stats import median, percentile
 
 __all__ = [
@@ -58,6 +53,6 @@ __all__ = [
     "ALL", "FLOW_LABELS_NL", "UNKNOWN_GROUP", "FlowKind", "FlowRow", "FunnelRow",
     "MonitoringModel", "RealisationReport", "RealisationRow", "SeriesPoint", "StalledProposal",
     "StockRow", "UnknownScope", "WaitingTimeRow",
-    "MalformedEvent", "UnknownEventType", "UnsupportedVersion", "event_name",
+    "RejectedEvent",
     "median", "percentile",
 ]

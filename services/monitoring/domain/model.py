@@ -1,7 +1,9 @@
 """Monitoring read models, built by applying events one by one.
 
-`MonitoringModel.apply(type, data, event_id)` is the only way in. It is idempotent per event id
-(an id seen before changes nothing) and, as far as the events allow, also per natural key
+`MonitoringModel.apply(event, event_id)` is the only way in: the typed event of
+shared/contracts/events.py, as `shared.contracts.envelope.decode` gave it (no second parse
+here), dispatched on its class. It is idempotent per event id (an id seen before changes
+nothing) and, as far as the events allow, also per natural key
 (a letting is stored per vacancy id, a placement per placement id, a proposal per proposal id,
 a flow per (kind, candidate, date)), so a duplicate republished under a new id changes nothing
 either. Applying the same events in the same order always gives the same state
@@ -46,7 +48,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from services.monitoring.domain import by_name, decision_times
 from services.monitoring.domain.bands import (
@@ -57,34 +59,21 @@ from services.monitoring.domain.bands import (
     classify,
     expected_to_date,
 )
-from services.monitoring.domain.records import (
+from services.monitoring.domain.state import (
     AgreementRecord,
-    CandidatePlacedRecord,
-    CandidateProposedRecord,
-    CandidateRegisteredRecord,
-    CandidateUpdatedRecord,
-    CandidateWithdrawnRecord,
     DwellingRecord,
-    MalformedEvent,
     MunicipalityRecord,
-    ProposalAcceptedRecord,
-    ProposalClosedRecord,
-    ProposalDeclinedRecord,
-    ProposalExpiredRecord,
-    UrgencyAppliedRecord,
-    UrgencyExpiredRecord,
-    UrgencyGrantedRecord,
-    UrgencyRefusedRecord,
-    UrgencyStepRecord,
-    VacancyAnnouncedRecord,
-    VacancyLetRecord,
-    VacancyWithdrawnRecord,
-    parse,
+    RejectedEvent,
+    agreement_of,
+    amsterdam_day,
+    dwelling_of,
+    municipality_of,
 )
 from services.monitoring.domain.stats import percentile
+from shared.contracts import events as ev
 from shared.contracts.decline_reasons import decline_reasons
 from shared.contracts.periods import Period
-from shared.contracts.vocabulary import PROVINCE_SCOPE, Accessibility, is_cbs_code
+from shared.contracts.vocabulary import PROVINCE_SCOPE, Accessibility, TenantType, is_cbs_code
 
 ALL = "all"
 UNKNOWN_GROUP = "onbekend"
@@ -502,48 +491,45 @@ class MonitoringModel:
 
     # --- applying events ------------------------------------------------------------------
 
-    def apply(self, event_type_name: str, data: Mapping[str, Any], event_id: str) -> bool:
-        """Apply one event. False if `event_id` was applied before (nothing changes).
+    def apply(self, event: ev.Event, event_id: str) -> bool:
+        """Apply one typed event (as `shared.contracts.envelope.decode` gives it). False if
+        `event_id` was applied before (nothing changes).
 
-        Raises MalformedEvent (UnknownEventType, UnsupportedVersion) without changing any
-        state when the event cannot be applied; the caller sends it to the DLQ.
+        Raises RejectedEvent without changing any state when the domain cannot apply it;
+        the caller sends it to the DLQ. Event types monitoring does not read change nothing.
         """
-        if not isinstance(event_id, str) or not event_id:
-            raise MalformedEvent("id", "an event id is needed for idempotency")
+        if not event_id:
+            raise RejectedEvent("id", "an event id is needed for idempotency")
         if event_id in self.processed:
             return False
-        name, record = parse(event_type_name, data)
-        if record is not None:
-            self._HANDLERS[name](self, record)
+        handler = self._HANDLERS.get(type(event))
+        if handler is not None:
+            handler(self, event)
         self.processed.add(event_id)
         return True
-
-    def apply_cloudevent(self, envelope: Mapping[str, Any]) -> bool:
-        """Apply a CloudEvents-shaped dict with `id`, `type` and `data`."""
-        return self.apply(envelope.get("type"), envelope.get("data"), envelope.get("id"))
-
-    def apply_all(self, envelopes: Iterable[Mapping[str, Any]]) -> int:
-        return sum(1 for e in envelopes if self.apply_cloudevent(e))
 
     def _tick(self, *days: date | None) -> None:
         for day in days:
             if day is not None and (self.clock is None or day > self.clock):
                 self.clock = day
 
-    def _on_municipality(self, rec: MunicipalityRecord) -> None:
-        self.municipalities[rec.code] = rec
+    def _on_municipality(self, event: ev.MunicipalityUpserted) -> None:
+        self.municipalities[event.code] = municipality_of(event)
 
-    def _on_dwelling(self, rec: DwellingRecord) -> None:
-        self.dwellings[rec.bag_id] = rec
+    def _on_dwelling(self, event: ev.DwellingUpserted) -> None:
+        dwelling = dwelling_of(event.dwelling)
+        self.dwellings[dwelling.bag_id] = dwelling
 
-    def _on_vacancy_announced(self, rec: VacancyAnnouncedRecord) -> None:
-        self._tick(rec.announced_on)
-        self.dwellings[rec.dwelling.bag_id] = rec.dwelling
-        existing = self.vacancies.get(rec.vacancy_id)
-        self.vacancies[rec.vacancy_id] = VacancyState(
-            vacancy_id=rec.vacancy_id, bag_id=rec.dwelling.bag_id,
-            municipality=rec.dwelling.municipality, corporation=rec.dwelling.corporation,
-            accessibility=rec.dwelling.accessibility, announced_on=rec.announced_on,
+    def _on_vacancy_announced(self, event: ev.VacancyAnnounced) -> None:
+        announced_on = amsterdam_day(event.announced_at)
+        self._tick(announced_on)
+        dwelling = dwelling_of(event.dwelling)
+        self.dwellings[dwelling.bag_id] = dwelling
+        existing = self.vacancies.get(event.vacancy_id)
+        self.vacancies[event.vacancy_id] = VacancyState(
+            vacancy_id=event.vacancy_id, bag_id=dwelling.bag_id,
+            municipality=dwelling.municipality, corporation=dwelling.corporation,
+            accessibility=dwelling.accessibility, announced_on=announced_on,
             status=existing.status if existing else VacancyStatus.OPEN,
             closed_on=existing.closed_on if existing else None,
         )
@@ -559,26 +545,30 @@ class MonitoringModel:
             self.vacancies[vacancy_id] = vacancy
         return vacancy
 
-    def _on_vacancy_withdrawn(self, rec: VacancyWithdrawnRecord) -> None:
-        self._tick(rec.withdrawn_on)
-        vacancy = self._vacancy(rec.vacancy_id, rec.bag_id, rec.municipality, rec.corporation)
+    def _on_vacancy_withdrawn(self, event: ev.VacancyWithdrawn) -> None:
+        self._tick(event.withdrawn_on)
+        vacancy = self._vacancy(event.vacancy_id, event.bag_id, event.municipality,
+                                event.corporation)
         if vacancy.status == VacancyStatus.OPEN:
-            vacancy.status, vacancy.closed_on = VacancyStatus.WITHDRAWN, rec.withdrawn_on
+            vacancy.status, vacancy.closed_on = VacancyStatus.WITHDRAWN, event.withdrawn_on
 
-    def _on_vacancy_let(self, rec: VacancyLetRecord) -> None:
-        self._tick(rec.let_on)
-        vacancy = self._vacancy(rec.vacancy_id, rec.bag_id, rec.municipality, rec.corporation)
+    def _on_vacancy_let(self, event: ev.VacancyLet) -> None:
+        self._tick(event.let_on)
+        vacancy = self._vacancy(event.vacancy_id, event.bag_id, event.municipality,
+                                event.corporation)
         if vacancy.status != VacancyStatus.PLACED:
-            vacancy.status, vacancy.closed_on = VacancyStatus.LET, rec.let_on
-        current = self.lettings.get(rec.vacancy_id)
+            vacancy.status, vacancy.closed_on = VacancyStatus.LET, event.let_on
+        current = self.lettings.get(event.vacancy_id)
         if current is None or current.source != "placement":
-            self.lettings[rec.vacancy_id] = Letting(
-                vacancy_id=rec.vacancy_id, municipality=rec.municipality, on=rec.let_on,
-                urgent=rec.tenant_type == "urgent", target_group=None, source="corporation",
-                corporation=rec.corporation)
+            self.lettings[event.vacancy_id] = Letting(
+                vacancy_id=event.vacancy_id, municipality=event.municipality, on=event.let_on,
+                urgent=event.tenant_type == TenantType.URGENT, target_group=None,
+                source="corporation", corporation=event.corporation)
 
-    def _on_agreement(self, rec: AgreementRecord) -> None:
-        self.agreements.setdefault((rec.scope, rec.period), {})[rec.version] = rec
+    def _on_agreement(self, event: ev.AgreementPublished) -> None:
+        agreement = agreement_of(event)
+        self.agreements.setdefault((agreement.scope, agreement.period), {})[
+            agreement.version] = agreement
 
     def _flow(self, kind: FlowKind, candidate_id: str, on: date, municipality: str,
               group: str) -> None:
@@ -586,207 +576,220 @@ class MonitoringModel:
         if key not in self.flows:
             self.flows[key] = FlowRecord(kind, candidate_id, on, municipality, group)
 
-    def _on_registered(self, rec: CandidateRegisteredRecord) -> None:
-        self._tick(rec.registered_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_registered(self, event: ev.CandidateRegistered) -> None:
+        self._tick(event.registered_on)
+        cid, on = event.candidate_id, event.registered_on
+        group = event.profile.target_group.value
+        municipality = event.profile.registration_municipality
+        candidate = self.candidates.get(cid)
         if candidate is None:
-            self.candidates[rec.candidate_id] = CandidateState(
-                rec.candidate_id, CandidateStatus.REGISTERED, rec.target_group, rec.municipality)
-            self._flow(FlowKind.REGISTERED, rec.candidate_id, rec.registered_on,
-                       rec.municipality, rec.target_group)
+            self.candidates[cid] = CandidateState(cid, CandidateStatus.REGISTERED, group,
+                                                  municipality)
+            self._flow(FlowKind.REGISTERED, cid, on, municipality, group)
             return
-        candidate.target_group = rec.target_group
+        candidate.target_group = group
         if candidate.status in EXIT_STATUSES:
             candidate.status = CandidateStatus.REGISTERED
-            candidate.municipality = rec.municipality
-            self._flow(FlowKind.RETURNED, rec.candidate_id, rec.registered_on,
-                       rec.municipality, rec.target_group)
+            candidate.municipality = municipality
+            self._flow(FlowKind.RETURNED, cid, on, municipality, group)
 
-    def _on_updated(self, rec: CandidateUpdatedRecord) -> None:
-        self._tick(rec.updated_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_updated(self, event: ev.CandidateUpdated) -> None:
+        self._tick(event.updated_on)
+        group = event.profile.target_group.value
+        candidate = self.candidates.get(event.candidate_id)
         if candidate is None:
-            self.candidates[rec.candidate_id] = CandidateState(
-                rec.candidate_id, CandidateStatus.REGISTERED, rec.target_group, rec.municipality)
+            self.candidates[event.candidate_id] = CandidateState(
+                event.candidate_id, CandidateStatus.REGISTERED, group,
+                event.profile.registration_municipality)
         else:
-            candidate.target_group = rec.target_group
+            candidate.target_group = group
 
-    def _on_granted(self, rec: UrgencyGrantedRecord) -> None:
-        self._tick(rec.granted_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_granted(self, event: ev.UrgencyGranted) -> None:
+        cid, on, municipality = event.candidate_id, event.granted_on, event.municipality
+        group = event.category.value
+        self._tick(on)
+        candidate = self.candidates.get(cid)
         if candidate is None:
-            candidate = CandidateState(rec.candidate_id, CandidateStatus.REGISTERED,
-                                       rec.category, rec.municipality)
-            self.candidates[rec.candidate_id] = candidate
+            candidate = CandidateState(cid, CandidateStatus.REGISTERED, group, municipality)
+            self.candidates[cid] = candidate
         elif candidate.status in EXIT_STATUSES:
-            self._flow(FlowKind.RETURNED, rec.candidate_id, rec.granted_on, rec.municipality,
-                       rec.category)
+            self._flow(FlowKind.RETURNED, cid, on, municipality, group)
         candidate.status = CandidateStatus.URGENT
-        candidate.target_group = rec.category
-        candidate.municipality = rec.municipality
-        candidate.last_granted_on = rec.granted_on
-        self.by_name.record(rec.candidate_id, by_name.GRANTED, rec.granted_on, rec.municipality)
-        self.decisions.decided(rec.candidate_id, decision_times.GRANTED, rec.granted_on,
-                               rec.municipality)
-        self._flow(FlowKind.URGENCY_GRANTED, rec.candidate_id, rec.granted_on,
-                   rec.municipality, rec.category)
+        candidate.target_group = group
+        candidate.municipality = municipality
+        candidate.last_granted_on = on
+        self.by_name.record(cid, by_name.GRANTED, on, municipality)
+        self.decisions.decided(cid, decision_times.GRANTED, on, municipality)
+        self._flow(FlowKind.URGENCY_GRANTED, cid, on, municipality, group)
 
-    def _on_refused(self, rec: UrgencyRefusedRecord) -> None:
-        self._tick(rec.refused_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_refused(self, event: ev.UrgencyRefused) -> None:
+        cid, on, municipality = event.candidate_id, event.refused_on, event.municipality
+        group = event.category.value
+        self._tick(on)
+        candidate = self.candidates.get(cid)
         if candidate is None:
-            candidate = CandidateState(rec.candidate_id, CandidateStatus.REFUSED, rec.category,
-                                       rec.municipality)
-            self.candidates[rec.candidate_id] = candidate
+            candidate = CandidateState(cid, CandidateStatus.REFUSED, group, municipality)
+            self.candidates[cid] = candidate
         elif candidate.status not in EXIT_STATUSES and candidate.status != CandidateStatus.URGENT:
             candidate.status = CandidateStatus.REFUSED
-        self.by_name.record(rec.candidate_id, by_name.REFUSED, rec.refused_on, rec.municipality)
-        self.decisions.decided(rec.candidate_id, decision_times.REFUSED, rec.refused_on,
-                               rec.municipality)
-        self._flow(FlowKind.URGENCY_REFUSED, rec.candidate_id, rec.refused_on,
-                   rec.municipality, rec.category)
+        self.by_name.record(cid, by_name.REFUSED, on, municipality)
+        self.decisions.decided(cid, decision_times.REFUSED, on, municipality)
+        self._flow(FlowKind.URGENCY_REFUSED, cid, on, municipality, group)
 
-    def _on_expired(self, rec: UrgencyExpiredRecord) -> None:
-        self._tick(rec.expired_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_expired(self, event: ev.UrgencyExpired) -> None:
+        cid, on, municipality = event.candidate_id, event.expired_on, event.municipality
+        self._tick(on)
+        candidate = self.candidates.get(cid)
         if candidate is not None and candidate.status in EXIT_STATUSES:
             return  # an expiry after housing or withdrawal is no outflow of its own
         group = candidate.target_group if candidate else UNKNOWN_GROUP
         if candidate is None:
-            candidate = CandidateState(rec.candidate_id, CandidateStatus.EXPIRED, group,
-                                       rec.municipality)
-            self.candidates[rec.candidate_id] = candidate
+            candidate = CandidateState(cid, CandidateStatus.EXPIRED, group, municipality)
+            self.candidates[cid] = candidate
         candidate.status = CandidateStatus.EXPIRED
-        self.by_name.record(rec.candidate_id, by_name.EXPIRED, rec.expired_on, rec.municipality)
-        self._flow(FlowKind.EXPIRED, rec.candidate_id, rec.expired_on, rec.municipality, group)
+        self.by_name.record(cid, by_name.EXPIRED, on, municipality)
+        self._flow(FlowKind.EXPIRED, cid, on, municipality, group)
 
-    def _on_withdrawn(self, rec: CandidateWithdrawnRecord) -> None:
-        self._tick(rec.withdrawn_on)
-        candidate = self.candidates.get(rec.candidate_id)
+    def _on_withdrawn(self, event: ev.CandidateWithdrawn) -> None:
+        cid, on = event.candidate_id, event.withdrawn_on
+        self._tick(on)
+        candidate = self.candidates.get(cid)
         if candidate is not None and candidate.status == CandidateStatus.WITHDRAWN:
             return
         if candidate is None:
-            candidate = CandidateState(rec.candidate_id, CandidateStatus.WITHDRAWN,
-                                       UNKNOWN_GROUP, UNKNOWN_REGION)
-            self.candidates[rec.candidate_id] = candidate
+            candidate = CandidateState(cid, CandidateStatus.WITHDRAWN, UNKNOWN_GROUP,
+                                       UNKNOWN_REGION)
+            self.candidates[cid] = candidate
         candidate.status = CandidateStatus.WITHDRAWN
-        self.by_name.record(rec.candidate_id, by_name.WITHDRAWN, rec.withdrawn_on,
-                            candidate.municipality)
-        self._flow(FlowKind.WITHDRAWN, rec.candidate_id, rec.withdrawn_on,
-                   candidate.municipality, candidate.target_group)
+        self.by_name.record(cid, by_name.WITHDRAWN, on, candidate.municipality)
+        self._flow(FlowKind.WITHDRAWN, cid, on, candidate.municipality, candidate.target_group)
 
-    def _proposal(self, proposal_id: str, vacancy_id: str, candidate_id: str,
-                  municipality: str) -> ProposalState:
-        proposal = self.proposals.get(proposal_id)
+    def _proposal(self, event: ev.Event) -> ProposalState:
+        """The proposal an allocation event is about (made from its ids when first seen)."""
+        proposal = self.proposals.get(event.proposal_id)
         if proposal is None:
-            proposal = ProposalState(proposal_id, vacancy_id, candidate_id, municipality)
-            self.proposals[proposal_id] = proposal
+            proposal = ProposalState(event.proposal_id, event.vacancy_id, event.candidate_id,
+                                     event.municipality)
+            self.proposals[event.proposal_id] = proposal
         return proposal
 
-    def _on_proposed(self, rec: CandidateProposedRecord) -> None:
-        self._tick(rec.proposed_on)
-        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                  rec.municipality)
-        proposal.target_group = rec.target_group
-        proposal.corporation = rec.corporation
-        proposal.proposed_on = rec.proposed_on
-        proposal.expires_on = rec.expires_on
+    def _on_proposed(self, event: ev.CandidateProposed) -> None:
+        self._tick(event.proposed_on)
+        proposal = self._proposal(event)
+        proposal.target_group = event.target_group.value
+        proposal.corporation = event.corporation
+        proposal.proposed_on = event.proposed_on
+        proposal.expires_on = event.expires_on
 
-    def _on_accepted(self, rec: ProposalAcceptedRecord) -> None:
-        self._tick(rec.accepted_on)
-        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                  rec.municipality)
-        proposal.accepted_on = proposal.accepted_on or rec.accepted_on
+    def _on_accepted(self, event: ev.ProposalAccepted) -> None:
+        self._tick(event.accepted_on)
+        proposal = self._proposal(event)
+        proposal.accepted_on = proposal.accepted_on or event.accepted_on
 
-    def _on_declined(self, rec: ProposalDeclinedRecord) -> None:
-        self._tick(rec.declined_on)
-        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                  rec.municipality)
+    def _on_declined(self, event: ev.ProposalDeclined) -> None:
+        self._tick(event.declined_on)
+        proposal = self._proposal(event)
         if proposal.declined_on is None:
-            proposal.declined_on = rec.declined_on
-            proposal.declined_by = rec.decided_by
-            proposal.decline_reason = rec.reason_code
+            proposal.declined_on = event.declined_on
+            proposal.declined_by = event.decided_by.value
+            proposal.decline_reason = event.reason_code
 
-    def _on_proposal_expired(self, rec: ProposalExpiredRecord) -> None:
-        self._tick(rec.expired_on)
-        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                  rec.municipality)
-        proposal.expired_on = proposal.expired_on or rec.expired_on
+    def _on_proposal_expired(self, event: ev.ProposalExpired) -> None:
+        self._tick(event.expired_on)
+        proposal = self._proposal(event)
+        proposal.expired_on = proposal.expired_on or event.expired_on
 
-    def _on_proposal_closed(self, rec: ProposalClosedRecord) -> None:
-        self._tick(rec.closed_on)
-        proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                  rec.municipality)
+    def _on_proposal_withdrawn(self, event: ev.ProposalWithdrawn) -> None:
+        self._close_proposal(event, event.withdrawn_on)
+
+    def _on_proposal_cancelled(self, event: ev.ProposalCancelled) -> None:
+        self._close_proposal(event, event.cancelled_on)
+
+    def _close_proposal(self, event: ev.ProposalWithdrawn | ev.ProposalCancelled,
+                        on: date) -> None:
+        """A live proposal closed by the platform: withdrawn (candidacy ended) or cancelled
+        (accepted, then undone)."""
+        self._tick(on)
+        proposal = self._proposal(event)
         if proposal.closed_on is None:
-            proposal.closed_on, proposal.close_reason = rec.closed_on, rec.reason_code
+            proposal.closed_on, proposal.close_reason = on, event.reason_code
 
-    def _on_placed(self, rec: CandidatePlacedRecord) -> None:
-        self._tick(rec.move_in_date)
-        if rec.placement_id in self.waits:
+    def _on_placed(self, event: ev.CandidatePlaced) -> None:
+        on, cid, municipality = event.move_in_date, event.candidate_id, event.municipality
+        group = event.target_group.value
+        self._tick(on)
+        if event.placement_id in self.waits:
             return  # the same placement again
-        candidate = self.candidates.get(rec.candidate_id)
-        granted_on = rec.urgency_granted_on or (candidate.last_granted_on if candidate else None)
-        origin = rec.origin_municipality or (candidate.municipality if candidate else None)
-        self.waits[rec.placement_id] = WaitRecord(
-            rec.placement_id, rec.candidate_id, rec.municipality, origin, rec.target_group,
-            granted_on, rec.move_in_date)
+        candidate = self.candidates.get(cid)
+        granted_on = event.urgency_granted_on or (
+            candidate.last_granted_on if candidate else None)
+        origin = event.origin_municipality or (candidate.municipality if candidate else None)
+        self.waits[event.placement_id] = WaitRecord(
+            event.placement_id, cid, municipality, origin, group, granted_on, on)
         corporation = None
-        vacancy = self.vacancies.get(rec.vacancy_id)
+        vacancy = self.vacancies.get(event.vacancy_id)
         if vacancy is not None:
             corporation = vacancy.corporation
-        vacancy = self._vacancy(rec.vacancy_id, rec.bag_id, rec.municipality, corporation)
-        vacancy.status, vacancy.closed_on = VacancyStatus.PLACED, rec.move_in_date
-        self.lettings[rec.vacancy_id] = Letting(
-            vacancy_id=rec.vacancy_id, municipality=rec.municipality, on=rec.move_in_date,
-            urgent=True, target_group=rec.target_group, source="placement",
-            corporation=corporation)
+        vacancy = self._vacancy(event.vacancy_id, event.bag_id, municipality, corporation)
+        vacancy.status, vacancy.closed_on = VacancyStatus.PLACED, on
+        self.lettings[event.vacancy_id] = Letting(
+            vacancy_id=event.vacancy_id, municipality=municipality, on=on, urgent=True,
+            target_group=group, source="placement", corporation=corporation)
         if candidate is None:
-            candidate = CandidateState(rec.candidate_id, CandidateStatus.HOUSED,
-                                       rec.target_group, origin or rec.municipality)
-            self.candidates[rec.candidate_id] = candidate
+            candidate = CandidateState(cid, CandidateStatus.HOUSED, group,
+                                       origin or municipality)
+            self.candidates[cid] = candidate
         candidate.status = CandidateStatus.HOUSED
-        self.by_name.record(rec.candidate_id, by_name.HOUSED, rec.move_in_date,
-                            origin or rec.municipality)
-        self._flow(FlowKind.HOUSED, rec.candidate_id, rec.move_in_date,
-                   origin or rec.municipality, rec.target_group)
-        if rec.proposal_id:
-            proposal = self._proposal(rec.proposal_id, rec.vacancy_id, rec.candidate_id,
-                                      rec.municipality)
-            proposal.placed_on = proposal.placed_on or rec.move_in_date
-            proposal.target_group = proposal.target_group or rec.target_group
+        self.by_name.record(cid, by_name.HOUSED, on, origin or municipality)
+        self._flow(FlowKind.HOUSED, cid, on, origin or municipality, group)
+        if event.proposal_id:
+            proposal = self._proposal(event)
+            proposal.placed_on = proposal.placed_on or on
+            proposal.target_group = proposal.target_group or group
 
-    def _on_urgency_step(self, rec: UrgencyStepRecord) -> None:
-        self._tick(rec.on)
-        self.by_name.record(rec.candidate_id, rec.kind, rec.on, rec.municipality)
+    def _on_revoked(self, event: ev.UrgencyRevoked) -> None:
+        self._urgency_step(by_name.REVOKED, event, event.revoked_on)
 
-    def _on_applied(self, rec: UrgencyAppliedRecord) -> None:
-        self._tick(rec.applied_on)
-        self.decisions.applied(rec.candidate_id, rec.applied_on, rec.municipality)
+    def _on_extended(self, event: ev.UrgencyExtended) -> None:
+        self._urgency_step(by_name.EXTENDED, event, event.extended_on)
 
+    def _on_lapsed(self, event: ev.UrgencyLapsed) -> None:
+        self._urgency_step(by_name.LAPSED, event, event.lapsed_on)
+
+    def _urgency_step(self, kind: str, event: ev.Event, on: date) -> None:
+        """A step of the urgency life cycle that only the by-name list reads."""
+        self._tick(on)
+        self.by_name.record(event.candidate_id, kind, on, event.municipality)
+
+    def _on_applied(self, event: ev.UrgencyApplied) -> None:
+        self._tick(event.applied_on)
+        self.decisions.applied(event.candidate_id, event.applied_on, event.municipality)
+
+    # by the event's class; every other event type leaves the read models as they are
     _HANDLERS = {
-        "intake.urgency-applied": _on_applied,
-        "registry.municipality-upserted": _on_municipality,
-        "registry.dwelling-upserted": _on_dwelling,
-        "registry.vacancy-announced": _on_vacancy_announced,
-        "registry.vacancy-withdrawn": _on_vacancy_withdrawn,
-        "registry.vacancy-let": _on_vacancy_let,
-        "registry.agreement-published": _on_agreement,
-        "intake.candidate-registered": _on_registered,
-        "intake.candidate-updated": _on_updated,
-        "intake.urgency-granted": _on_granted,
-        "intake.urgency-refused": _on_refused,
-        "intake.urgency-expired": _on_expired,
-        "intake.candidate-withdrawn": _on_withdrawn,
-        "allocation.candidate-proposed": _on_proposed,
-        "allocation.proposal-accepted": _on_accepted,
-        "allocation.proposal-declined": _on_declined,
-        "allocation.proposal-expired": _on_proposal_expired,
-        "allocation.proposal-withdrawn": _on_proposal_closed,
-        "allocation.proposal-cancelled": _on_proposal_closed,
-        "allocation.candidate-placed": _on_placed,
-        "intake.urgency-revoked": _on_urgency_step,
-        "intake.urgency-extended": _on_urgency_step,
-        "intake.urgency-lapsed": _on_urgency_step,
+        ev.UrgencyApplied: _on_applied,
+        ev.MunicipalityUpserted: _on_municipality,
+        ev.DwellingUpserted: _on_dwelling,
+        ev.VacancyAnnounced: _on_vacancy_announced,
+        ev.VacancyWithdrawn: _on_vacancy_withdrawn,
+        ev.VacancyLet: _on_vacancy_let,
+        ev.AgreementPublished: _on_agreement,
+        ev.CandidateRegistered: _on_registered,
+        ev.CandidateUpdated: _on_updated,
+        ev.UrgencyGranted: _on_granted,
+        ev.UrgencyRefused: _on_refused,
+        ev.UrgencyExpired: _on_expired,
+        ev.CandidateWithdrawn: _on_withdrawn,
+        ev.CandidateProposed: _on_proposed,
+        ev.ProposalAccepted: _on_accepted,
+        ev.ProposalDeclined: _on_declined,
+        ev.ProposalExpired: _on_proposal_expired,
+        ev.ProposalWithdrawn: _on_proposal_withdrawn,
+        ev.ProposalCancelled: _on_proposal_cancelled,
+        ev.CandidatePlaced: _on_placed,
+        ev.UrgencyRevoked: _on_revoked,
+        ev.UrgencyExtended: _on_extended,
+        ev.UrgencyLapsed: _on_lapsed,
     }
 
     # --- state ----------------------------------------------------------------------------

@@ -27,16 +27,14 @@ Definitions (docs/WOONZORGVISIE.md explains them for readers):
 from __future__ import annotations
 
 import re
+import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from pydantic import ValidationError
-
-from services.monitoring.domain.records import MalformedEvent
-from shared.contracts.events import WoonzorgvisieImported
+from shared.contracts import events as ev
 from shared.contracts.periods import AMSTERDAM, Period
 from shared.contracts.vocabulary import Accessibility, HousingType
 
@@ -45,10 +43,6 @@ UNKNOWN_WIJK = "onbekend"
 _WIJK = re.compile(r"^WK\d{6}$")
 _BUURT = re.compile(r"^BU\d{8}$")
 LEVELS = ("municipality", "wijk")
-CONSUMED = ("registry.woonzorgvisie-imported", "registry.municipality-upserted",
-            "registry.dwelling-upserted", "registry.vacancy-announced",
-            "registry.agreement-published", "intake.candidate-registered",
-            "intake.candidate-updated", "allocation.candidate-placed")
 
 
 def housing_type(accessibility: str, care_suitable: bool) -> HousingType:
@@ -88,7 +82,7 @@ def _inside(area: str, target: str) -> bool:
     return area[2:2 + len(target) - 2] == target[2:] and _level_of(area) >= _level_of(target)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: the stock holds hundreds of thousands
 class StockDwelling:
     bag_id: str
     municipality: str
@@ -132,17 +126,14 @@ class WoonzorgvisieModel:
 
     # --- applying -------------------------------------------------------------------------
 
-    def apply(self, name: str, data: Mapping[str, Any], at: datetime) -> None:
-        """Apply one event; `at` is its CloudEvents time (when a dwelling was first seen)."""
-        handler = self._HANDLERS.get(name)
+    def apply(self, event: ev.Event, at: datetime) -> None:
+        """Apply one typed event; `at` is its CloudEvents time (when a dwelling was first
+        seen). Event types this model does not read change nothing."""
+        handler = self._HANDLERS.get(type(event))
         if handler is not None:
-            handler(self, data, at)
+            handler(self, event, at)
 
-    def _on_import(self, data: Mapping[str, Any], at: datetime) -> None:
-        try:
-            event = WoonzorgvisieImported.model_validate(data)
-        except ValidationError as exc:
-            raise MalformedEvent("data", str(exc.errors()[0]["msg"])) from None
+    def _on_import(self, event: ev.WoonzorgvisieImported, at: datetime) -> None:
         source = Source(event.kind, event.source, event.org, event.version, event.import_id,
                         event.illustrative)
         rows = [f.wire() | {"importId": event.import_id}
@@ -160,18 +151,16 @@ class WoonzorgvisieModel:
                 since = self.programme_since.get(code)
                 self.programme_since[code] = min(since or event.imported_at, event.imported_at)
 
-    def _on_municipality(self, data: Mapping[str, Any], at: datetime) -> None:
-        self.names[data["code"]] = data.get("name") or data["code"]
+    def _on_municipality(self, event: ev.MunicipalityUpserted, at: datetime) -> None:
+        self.names[event.code] = event.name or event.code
 
-    def _on_dwelling(self, data: Mapping[str, Any], at: datetime) -> None:
-        self._dwelling(data["dwelling"], at)
-
-    def _dwelling(self, facts: Mapping[str, Any], at: datetime) -> None:
-        bag_id = facts["bagId"]
-        known = self.dwellings.get(bag_id)
-        self.dwellings[bag_id] = StockDwelling(
-            bag_id, facts["municipality"], wijk_of(facts.get("neighbourhood")),
-            housing_type(facts["accessibility"], bool(facts.get("careSuitable"))),
+    def _on_dwelling(self, event: ev.DwellingUpserted | ev.VacancyAnnounced,
+                     at: datetime) -> None:
+        facts = event.dwelling
+        known = self.dwellings.get(facts.bag_id)
+        self.dwellings[facts.bag_id] = StockDwelling(
+            facts.bag_id, sys.intern(facts.municipality), wijk_of(facts.neighbourhood),
+            housing_type(facts.accessibility, facts.care_suitable),
             min(known.first_seen, at) if known else at)
 
     def delivered(self, dwelling: StockDwelling) -> bool:
@@ -179,38 +168,37 @@ class WoonzorgvisieModel:
         since = self.programme_since.get(dwelling.municipality)
         return since is not None and dwelling.first_seen > since
 
-    def _on_candidate(self, data: Mapping[str, Any], at: datetime) -> None:
-        needs = (data.get("profile") or {}).get("needs") or {}
-        if needs.get("ambulantSupport"):
-            self.care_candidates.add(data["candidateId"])
+    def _on_candidate(self, event: ev.CandidateRegistered | ev.CandidateUpdated,
+                      at: datetime) -> None:
+        if event.profile.needs.ambulant_support:
+            self.care_candidates.add(event.candidate_id)
         else:
-            self.care_candidates.discard(data["candidateId"])
+            self.care_candidates.discard(event.candidate_id)
 
-    def _on_placed(self, data: Mapping[str, Any], at: datetime) -> None:
-        self.placements[data["placementId"]] = Placement(
-            data["municipality"], data["bagId"], data["candidateId"],
-            date.fromisoformat(data["moveInDate"]))
+    def _on_placed(self, event: ev.CandidatePlaced, at: datetime) -> None:
+        self.placements[event.placement_id] = Placement(
+            event.municipality, event.bag_id, event.candidate_id, event.move_in_date)
 
     def _wijk_of_placement(self, placement: Placement) -> str:
         dwelling = self.dwellings.get(placement.bag_id)
         return (dwelling.wijk if dwelling else None) or UNKNOWN_WIJK
 
-    def _on_agreement(self, data: Mapping[str, Any], at: datetime) -> None:
-        key = (data["scope"], data["period"])
-        version = int(data["version"])
-        if key not in self.thresholds or self.thresholds[key][0] <= version:
-            self.thresholds[key] = (version, data.get("stapelingThreshold"),
-                                    tuple(data.get("municipalities") or ()))
+    def _on_agreement(self, event: ev.AgreementPublished, at: datetime) -> None:
+        key = (event.scope, event.period)
+        if key not in self.thresholds or self.thresholds[key][0] <= event.version:
+            self.thresholds[key] = (event.version, event.stapeling_threshold,
+                                    tuple(event.municipalities))
 
+    # by the event's class
     _HANDLERS = {
-        "registry.woonzorgvisie-imported": _on_import,
-        "registry.municipality-upserted": _on_municipality,
-        "registry.dwelling-upserted": _on_dwelling,
-        "registry.vacancy-announced": lambda self, data, at: self._dwelling(data["dwelling"], at),
-        "registry.agreement-published": _on_agreement,
-        "intake.candidate-registered": _on_candidate,
-        "intake.candidate-updated": _on_candidate,
-        "allocation.candidate-placed": _on_placed,
+        ev.WoonzorgvisieImported: _on_import,
+        ev.MunicipalityUpserted: _on_municipality,
+        ev.DwellingUpserted: _on_dwelling,
+        ev.VacancyAnnounced: _on_dwelling,
+        ev.AgreementPublished: _on_agreement,
+        ev.CandidateRegistered: _on_candidate,
+        ev.CandidateUpdated: _on_candidate,
+        ev.CandidatePlaced: _on_placed,
     }
 
     # --- areas ----------------------------------------------------------------------------

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from services.monitoring.domain import BandPolicy, MonitoringModel
-from services.monitoring.domain.records import event_name
 from services.monitoring.domain.woonzorgvisie import WoonzorgvisieModel
 from shared.contracts.envelope import Received
 
@@ -28,13 +27,12 @@ class LiveModel:
         self.replayed = threading.Event()  # set once the topics are read up to their end at start
 
     def apply(self, received: Received) -> bool:
-        """Apply one decoded event; False for a duplicate. Raises MalformedEvent (DLQ)."""
-        envelope = received.envelope
+        """Apply one decoded event (its typed event, as decoded: no second parse); False for
+        a duplicate. Raises RejectedEvent (DLQ)."""
         with self.lock:
-            applied = self.model.apply(envelope.type, envelope.data, envelope.id)
+            applied = self.model.apply(received.event, received.id)
             if applied:
-                self.woonzorgvisie.apply(event_name(envelope.type), envelope.data,
-                                         envelope.time)
+                self.woonzorgvisie.apply(received.event, received.envelope.time)
                 self.version += 1
         return applied
 

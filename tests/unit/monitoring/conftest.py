@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from services.monitoring.domain import MonitoringModel
+from typed_events import apply_recorded
 
 RECORDING = Path(__file__).parent / "fixtures" / "recorded_events.json"
 
@@ -23,5 +24,5 @@ def events() -> list[dict]:
 def model(events) -> MonitoringModel:
     built = MonitoringModel()
     for event in events:
-        built.apply(event["type"], event["data"], event["id"])
+        apply_recorded(built, event)
     return built

@@ -13,6 +13,7 @@ from services.monitoring.service.alerts import (
 )
 from services.monitoring.service.live import LiveModel
 from shared.contracts.events import ProposalStalled, RealisationBandChanged
+from typed_events import apply_recorded
 
 
 class MemoryAlertLog:
@@ -83,7 +84,7 @@ class MemoryStore:
 def live_from(events) -> LiveModel:
     live = LiveModel(BandPolicy())
     for event in events:
-        live.model.apply(event["type"], event["data"], event["id"])
+        apply_recorded(live.model, event)
     return live
 
 

@@ -8,6 +8,7 @@ import itertools
 import pytest
 
 from services.monitoring.domain import ALL, MonitoringModel
+from typed_events import typed
 
 GM = "GM0014"
 MONTHS = [f"2026-{m:02d}" for m in range(1, 7)]
@@ -15,7 +16,7 @@ _ids = itertools.count()
 
 
 def apply(model: MonitoringModel, name: str, **data) -> None:
-    model.apply(f"nl.woonregie.{name}.v1", data, f"e-{next(_ids)}")
+    model.apply(typed(name, data), f"e-{next(_ids)}")
 
 
 def grant(model, cid, on, municipality=GM):

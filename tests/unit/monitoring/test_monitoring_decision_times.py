@@ -4,6 +4,7 @@ applied to the model as the consumer applies them; medians worked out by hand.""
 from __future__ import annotations
 
 import itertools
+import json
 import random
 
 import pytest
@@ -11,6 +12,8 @@ import pytest
 from services.monitoring.domain import MonitoringModel
 from services.monitoring.service import reports
 from services.monitoring.service.reports import Disclosure, ReportFilter
+from shared.contracts.envelope import PoisonMessage, decode
+from typed_events import typed
 
 GM, OTHER = "GM0014", "GM1969"
 _ids = itertools.count()
@@ -46,7 +49,7 @@ EVENTS = [applied("a", "2026-01-05"), granted("a", "2026-01-15"),
 def build(events) -> MonitoringModel:
     model = MonitoringModel()
     for name, data in events:
-        model.apply(f"nl.woonregie.{name}.v1", data, f"e-{next(_ids)}")
+        model.apply(typed(name, data), f"e-{next(_ids)}")
     return model
 
 
@@ -108,8 +111,13 @@ def test_report_suppresses_small_counts_for_the_public(exact):
                 row["oldestWaitingDays"]) == (None, None, None, None, None)
 
 
-def test_an_application_without_date_is_rejected():
-    model = MonitoringModel()
-    with pytest.raises(Exception, match="appliedOn"):
-        model.apply("nl.woonregie.intake.urgency-applied.v1",
-                    {"candidateId": "k", "municipality": GM, "category": "medisch"}, "e-bad")
+def test_an_application_without_date_is_refused_before_it_reaches_the_model():
+    """The consumer decodes first: an application without its date never gets to
+    `MonitoringModel.apply`, it goes to the DLQ naming the field."""
+    raw = json.dumps({"specversion": "1.0", "id": "e-bad", "source": "intake",
+                      "type": "nl.woonregie.intake.urgency-applied.v1",
+                      "time": "2026-03-01T10:00:00Z",
+                      "data": {"candidateId": "k", "municipality": GM, "category": "medisch",
+                               "appliedBy": "wijkteam"}}).encode()
+    with pytest.raises(PoisonMessage, match="appliedOn"):
+        decode(raw)
