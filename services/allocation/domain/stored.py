@@ -367,7 +367,7 @@ class _Kind:
     moves_when_changed: bool = False
 
     def items(self, allocator: Allocator) -> dict[str, Any]:
-        return getattr(self.holder(allocator), self.attribute)  # type: ignore[no-any-return]
+        return getattr(self.holder(allocator), self.attribute)
 
 
 def _itself(allocator: Allocator) -> Allocator:
@@ -427,9 +427,9 @@ def _values(item: Any) -> Any:
 
 
 def _reader(cls: type) -> Callable[[Any], Any]:
-    if is_dataclass(cls) and not cls.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+    if is_dataclass(cls) and not cls.__dataclass_params__.frozen:
         return attrgetter(*(f.name for f in fields(cls)))
-    if (is_dataclass(cls) and cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+    if (is_dataclass(cls) and cls.__dataclass_params__.frozen
             or issubclass(cls, tuple)):
         return lambda item: ()  # immutable: a change replaces the object
     raise TypeError(f"cannot tell whether a {cls.__name__} changed in place")

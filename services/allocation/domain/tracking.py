@@ -65,8 +65,6 @@ class Tracked:
 class TrackedDict(dict[str, Any]):
     """A dict that notes in `keys` every key it sets or removes. Reading is a plain dict's."""
 
-    __slots__ = ("keys_noted",)
-
     def __init__(self, keys: Keys, items: Iterable[tuple[str, Any]] = ()) -> None:
         super().__init__()
         self.keys_noted = keys
@@ -112,6 +110,10 @@ class TrackedDict(dict[str, Any]):
         for key, value in dict(*args, **kwargs).items():
             self[key] = value
 
-    def __ior__(self, other: Any) -> TrackedDict:  # type: ignore[override,misc]
+    def __ior__(self, other: Any) -> TrackedDict:
         self.update(other)
         return self
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # pickle would set the items before the attributes; a copy notes them as added
+        return (TrackedDict, (self.keys_noted, list(self.items())))

@@ -3,6 +3,7 @@ notes is never less than a walk over every entity finds (`stored.changes_by_walk
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -38,7 +39,7 @@ from services.allocation.domain import (
     Explanation,
     ProposalStatus,
 )
-from services.allocation.domain import stored
+from services.allocation.domain import stored, tracking
 from services.allocation.domain.following import FollowingAllocator
 from shared.contracts.vocabulary import TargetGroup, TenantType
 
@@ -309,3 +310,15 @@ def test_a_following_allocator_notes_what_it_follows():
     assert sorted(changes.upserts) == sorted(walked.upserts)
     store(table, changes)
     assert restore(table, alloc).snapshot() == alloc.snapshot()
+
+
+def test_a_pickled_copy_of_a_tracked_dict_notes_into_its_own_keys():
+    touched = tracking.Touched()
+    original = tracking.TrackedDict(touched.of("vacancies"), [("v-1", (1,))])
+    touched.take("vacancies")
+
+    copy_touched, copy = pickle.loads(pickle.dumps((touched, original)))
+    copy["v-2"] = (2,)
+
+    assert copy_touched.take("vacancies") == ["v-1", "v-2"]  # restored ones count as added
+    assert touched.take("vacancies") == []
