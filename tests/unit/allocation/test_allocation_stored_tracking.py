@@ -38,8 +38,9 @@ from services.allocation.domain import (
     CategoryRule,
     Explanation,
     ProposalStatus,
+    stored,
+    tracking,
 )
-from services.allocation.domain import stored, tracking
 from services.allocation.domain.following import FollowingAllocator
 from shared.contracts.vocabulary import TargetGroup, TenantType
 
