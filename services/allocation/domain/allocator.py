@@ -22,7 +22,7 @@ from datetime import date, timedelta
 from shared.contracts.periods import Period
 from shared.contracts.vocabulary import PROVINCE_SCOPE, DecidedBy, TenantType
 
-from . import assessment, controller, ids, lapse, ranking, rules, stored
+from . import assessment, controller, ids, lapse, ranking, rules, stored, tracking
 from .controller import FairShareState, LabelDecision
 from .counting import LettingLedger, Outcome
 from .errors import (
@@ -144,13 +144,15 @@ class Allocator:
         self._vacancies: dict[str, Vacancy] = {}
         self._external_lettings: dict[str, Letting] = {}  # lettings of unseen vacancies
         self._proposals: dict[str, Proposal] = {}
-        self._attempts: dict[str, list[str]] = {}  # vacancy id -> its proposal ids, in order
+        self._attempts: dict[str, tuple[str, ...]] = {}  # vacancy id -> its proposal ids
         self._live_by_vacancy: dict[str, str] = {}  # vacancy id -> open/accepted proposal id
         self._live_by_candidate: dict[str, str] = {}
         self._placements: dict[str, Placement] = {}
         self._ledger = LettingLedger()
         self._index: _ActiveIndex | None = None  # derived: the active candidates by profile
         self._stored = stored.StoredMemo()  # derived: what was last stored, per entity
+        self._touched = tracking.Touched()  # derived: the entities changed since then
+        stored.track(self)
 
     # --- storage (the adapters see documents and records, never the attributes) -------------
 
@@ -450,7 +452,7 @@ class Allocator:
         if vacancy is None:
             raise UnknownVacancy(vacancy_id)
         candidate = self._candidate(candidate_id)
-        attempts = self._attempts.get(vacancy.id, [])
+        attempts = self._attempts.get(vacancy.id, ())
         latest = self._proposals[attempts[-1]] if attempts else None
         day = latest.proposed_on if latest else (vacancy.decided_on or today)
         agreement = self._agreement_on(day)
@@ -616,7 +618,7 @@ class Allocator:
     ):
         best = self._candidates[assessment.ranked[0].candidate_id]
         assert best.urgency is not None  # eligibility demands a valid urgency
-        attempts = self._attempts.setdefault(vacancy.id, [])
+        attempts = self._attempts.get(vacancy.id, ())
         explanation = Explanation(
             label_reason=vacancy.label_reason or "",
             eligible_count=assessment.eligible_count,
@@ -632,7 +634,7 @@ class Allocator:
             explanation=explanation,
         )
         self._proposals[proposal.id] = proposal
-        attempts.append(proposal.id)
+        self._attempts[vacancy.id] = (*attempts, proposal.id)  # immutable: see `tracking`
         self._live_by_vacancy[vacancy.id] = proposal.id
         self._live_by_candidate[best.id] = proposal.id
         return CandidateProposed.of(proposal, vacancy, best)

@@ -47,13 +47,13 @@ class FollowingAllocator(Allocator):
         if proposal_id in self._proposals:
             return
         candidate = self._candidate(candidate_id)
-        attempts = self._attempts.setdefault(vacancy_id, [])
+        attempts = self._attempts.get(vacancy_id, ())
         granted_on = candidate.urgency.granted_on if candidate.urgency else proposed_on
         proposal = Proposal(id=proposal_id, vacancy_id=vacancy_id, candidate_id=candidate_id,
                             attempt=len(attempts) + 1, category=category,
                             urgency_granted_on=granted_on, proposed_on=proposed_on,
                             expires_on=expires_on, explanation=explanation)
         self._proposals[proposal.id] = proposal
-        attempts.append(proposal.id)
+        self._attempts[vacancy_id] = (*attempts, proposal.id)
         self._live_by_vacancy[vacancy_id] = proposal.id
         self._live_by_candidate[candidate_id] = proposal.id

@@ -2,7 +2,8 @@
 
 Facts that arrive from other services (municipality, agreement, dwelling vacancy, candidate
 profile) are kept next to the state allocation adds to them (labels, proposals, placements).
-Entities with a lifecycle are mutable; values are frozen.
+Entities with a lifecycle are mutable, and note their changes for storing (`tracking`);
+values are frozen.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from shared.contracts.vocabulary import (
     TargetGroup,
     TenantType,
 )
+
+from .tracking import Tracked
 
 # --- reference data -----------------------------------------------------------------------
 
@@ -113,7 +116,7 @@ class Urgency:
 
 
 @dataclass
-class Candidate:
+class Candidate(Tracked):
     id: str  # pseudonym handed out by intake
     household_size: int
     income_class: IncomeClass
@@ -154,7 +157,7 @@ class VacancyStatus(StrEnum):
 
 
 @dataclass
-class Vacancy:
+class Vacancy(Tracked):
     id: str
     bag_id: str
     municipality: str
@@ -240,7 +243,7 @@ class Explanation:
 
 
 @dataclass
-class Proposal:
+class Proposal(Tracked):
     id: str
     vacancy_id: str
     candidate_id: str

@@ -5,6 +5,8 @@ library upgrade, and a renamed field fails loudly here instead of unpickling int
 This is the one module that reads and writes the aggregate's private attributes for storage;
 adapters use the Allocator's public `to_document` / `from_document` (the whole aggregate) and
 `stored_changes` / `from_records` (one record per entity, written only when it changed).
+What changed is known without a walk over the aggregate: its entity dicts and mutable
+entities note it as it happens (`tracking`), so storing a batch costs O(what it changed).
 
 A record is (kind, key, body): the kind of entity ("candidate", "vacancy", ...), its id in
 the aggregate, and its JSON text. Records are restored in the order they were first stored
@@ -17,8 +19,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from shared.contracts.periods import Period
@@ -52,6 +55,7 @@ from .model import (
     VacancyStatus,
 )
 from .policy import AllocationPolicy
+from .tracking import TrackedDict
 
 if TYPE_CHECKING:
     from .allocator import Allocator
@@ -63,7 +67,8 @@ STORED_ATTRIBUTES = frozenset({
     "scope", "policy", "_municipalities", "_agreements", "_candidates", "_vacancies",
     "_external_lettings", "_proposals", "_attempts", "_placements", "_ledger",
 })
-DERIVED_ATTRIBUTES = frozenset({"_live_by_vacancy", "_live_by_candidate", "_index", "_stored"})
+DERIVED_ATTRIBUTES = frozenset({"_live_by_vacancy", "_live_by_candidate", "_index", "_stored",
+                                "_touched"})
 
 
 class UnknownStateFormat(Exception):
@@ -104,12 +109,13 @@ def from_document(doc: dict[str, Any], policy: AllocationPolicy | None = None) -
     a._vacancies = {v.id: v for v in map(_vacancy_from, doc["vacancies"])}
     a._external_lettings = {x.vacancy_id: x for x in map(_letting_from, doc["externalLettings"])}
     a._proposals = {p.id: p for p in map(_proposal_from, doc["proposals"])}
-    a._attempts = {vacancy_id: list(ids) for vacancy_id, ids in doc["attempts"].items()}
+    a._attempts = {vacancy_id: tuple(ids) for vacancy_id, ids in doc["attempts"].items()}
     a._placements = {p.id: p for p in map(_placement_from, doc["placements"])}
     live = [p for p in a._proposals.values() if p.is_live]
     a._live_by_vacancy = {p.vacancy_id: p.id for p in live}
     a._live_by_candidate = {p.candidate_id: p.id for p in live}
     a._ledger = _ledger_from(doc["ledger"])
+    track(a)
     return a
 
 
@@ -353,27 +359,43 @@ class StoredChanges:
 @dataclass(frozen=True)
 class _Kind:
     name: str  # the record's kind; also the whole document's key for its list
-    items: Callable[[Allocator], dict]
+    holder: Callable[[Allocator], Any]  # the object whose `attribute` is the kind's dict
+    attribute: str
     encode: Callable[[str, Any], Any]
     # the ledger re-adds an entry it changes (forget, then record), so in the aggregate's
     # dict a changed entry moves to the end: its record moves along, to restore alike
     moves_when_changed: bool = False
 
+    def items(self, allocator: Allocator) -> dict[str, Any]:
+        return getattr(self.holder(allocator), self.attribute)
+
+
+def _itself(allocator: Allocator) -> Allocator:
+    return allocator
+
 
 _KINDS: tuple[_Kind, ...] = (
-    _Kind("municipalities", lambda a: a._municipalities, lambda k, x: _municipality(x)),
-    _Kind("agreements", lambda a: a._agreements, lambda k, x: _agreement(x)),
-    _Kind("candidates", lambda a: a._candidates, lambda k, x: _candidate(x)),
-    _Kind("vacancies", lambda a: a._vacancies, lambda k, x: _vacancy(x)),
-    _Kind("externalLettings", lambda a: a._external_lettings, lambda k, x: _letting(x)),
-    _Kind("proposals", lambda a: a._proposals, lambda k, x: _proposal(x)),
-    _Kind("attempts", lambda a: a._attempts, lambda k, ids: list(ids)),
-    _Kind("placements", lambda a: a._placements, lambda k, x: _placement(x)),
-    _Kind("ledger", lambda a: a._ledger._by_vacancy,
+    _Kind("municipalities", _itself, "_municipalities", lambda k, x: _municipality(x)),
+    _Kind("agreements", _itself, "_agreements", lambda k, x: _agreement(x)),
+    _Kind("candidates", _itself, "_candidates", lambda k, x: _candidate(x)),
+    _Kind("vacancies", _itself, "_vacancies", lambda k, x: _vacancy(x)),
+    _Kind("externalLettings", _itself, "_external_lettings", lambda k, x: _letting(x)),
+    _Kind("proposals", _itself, "_proposals", lambda k, x: _proposal(x)),
+    _Kind("attempts", _itself, "_attempts", lambda k, ids: list(ids)),
+    _Kind("placements", _itself, "_placements", lambda k, x: _placement(x)),
+    _Kind("ledger", lambda a: a._ledger, "_by_vacancy",
           lambda k, c: [k, c.municipality, c.outcome.value, c.on.isoformat()],
           moves_when_changed=True),
 )
-_FROZEN: dict[type, bool] = {}  # entity class -> a frozen dataclass?
+
+
+def track(allocator: Allocator) -> None:
+    """Make every entity dict of the aggregate a `TrackedDict` noting into its `_touched`;
+    what the dicts hold counts as added (stored by the next `changes`, unless restored)."""
+    for kind in _KINDS:
+        holder = kind.holder(allocator)
+        setattr(holder, kind.attribute, TrackedDict(allocator._touched.of(kind.name),
+                                                    getattr(holder, kind.attribute).items()))
 
 
 @dataclass
@@ -389,37 +411,87 @@ class StoredMemo:
         self.next_seq += 1
         return self.next_seq - 1
 
+    def copy(self) -> StoredMemo:
+        return StoredMemo({name: dict(kind) for name, kind in self.by_kind.items()},
+                          self.next_seq)
+
+
+_READERS: dict[type, Callable[[Any], Any]] = {}  # entity class -> its field values
+
 
 def _values(item: Any) -> Any:
-    if isinstance(item, list):  # attempts: a list the aggregate appends to
-        return tuple(item)
-    kind = type(item)
-    frozen = _FROZEN.get(kind)
-    if frozen is None:
-        frozen = _FROZEN[kind] = bool(kind.__dataclass_params__.frozen)
-    return () if frozen else tuple(vars(item).values())
+    read = _READERS.get(type(item))
+    if read is None:
+        read = _READERS[type(item)] = _reader(type(item))
+    return read(item)
+
+
+def _reader(cls: type) -> Callable[[Any], Any]:
+    if is_dataclass(cls) and not cls.__dataclass_params__.frozen:
+        return attrgetter(*(f.name for f in fields(cls)))
+    if (is_dataclass(cls) and cls.__dataclass_params__.frozen
+            or issubclass(cls, tuple)):
+        return lambda item: ()  # immutable: a change replaces the object
+    raise TypeError(f"cannot tell whether a {cls.__name__} changed in place")
 
 
 def changes(allocator: Allocator) -> StoredChanges:
-    memo = allocator._stored
-    upserts: list[Record] = []
-    deletes: list[tuple[str, str]] = []
+    """What to store: the entities noted since the last call (O(those)); a dict that is no
+    `TrackedDict` of this aggregate (set behind `track`'s back) is walked whole instead."""
+    touched = allocator._touched
+    result = StoredChanges([], [])
     for kind in _KINDS:
-        previous = memo.by_kind.get(kind.name, {})
-        current: dict[str, tuple[Any, Any, int]] = {}
-        for key, item in kind.items(allocator).items():
-            values = _values(item)
-            known = previous.get(key)
-            if known is not None and known[0] is item and known[1] == values:
-                current[key] = known
-                continue
-            keep = known is not None and not kind.moves_when_changed
-            seq = known[2] if keep else memo.take_seq()
-            current[key] = (item, values, seq)
-            upserts.append((kind.name, key, seq, _COMPACT(kind.encode(key, item))))
-        deletes.extend((kind.name, key) for key in previous.keys() - current.keys())
-        memo.by_kind[kind.name] = current
-    return StoredChanges(upserts, deletes)
+        items = kind.items(allocator)
+        noted = touched.of(kind.name)
+        if isinstance(items, TrackedDict) and items.keys_noted is noted:
+            keys = touched.take(kind.name)
+        else:
+            noted.clear()
+            keys = _every_key(allocator._stored, kind, items)
+        _compare(allocator._stored, kind, items, keys, result)
+    return result
+
+
+def changes_by_walk(allocator: Allocator) -> StoredChanges:
+    """What `changes` is to return, found by comparing every entity with the memo: O(the
+    aggregate), and changes nothing. The definition the tests hold `changes` to."""
+    memo = allocator._stored.copy()
+    result = StoredChanges([], [])
+    for kind in _KINDS:
+        items = kind.items(allocator)
+        _compare(memo, kind, items, _every_key(memo, kind, items), result)
+    return result
+
+
+def _every_key(memo: StoredMemo, kind: _Kind, items: dict[str, Any]) -> list[str]:
+    """The dict's keys in its order (the order new records take their seq), then the gone."""
+    stored = memo.by_kind.get(kind.name, {})
+    return [*items, *(key for key in stored if key not in items)]
+
+
+_GONE = object()
+
+
+def _compare(memo: StoredMemo, kind: _Kind, items: dict[str, Any], keys: Iterable[str],
+             result: StoredChanges) -> None:
+    """Each key's entity against the memo: an upsert when new or changed, a delete when gone;
+    the memo then says it is stored."""
+    stored = memo.by_kind.setdefault(kind.name, {})
+    for key in keys:
+        item = items.get(key, _GONE)
+        known = stored.get(key)
+        if item is _GONE:
+            if known is not None:
+                del stored[key]
+                result.deletes.append((kind.name, key))
+            continue
+        values = _values(item)
+        if known is not None and known[0] is item and known[1] == values:
+            continue
+        keep = known is not None and not kind.moves_when_changed
+        seq = known[2] if keep else memo.take_seq()
+        stored[key] = (item, values, seq)
+        result.upserts.append((kind.name, key, seq, _COMPACT(kind.encode(key, item))))
 
 
 def from_records(scope: str, records: Iterable[Record],
@@ -441,4 +513,5 @@ def from_records(scope: str, records: Iterable[Record],
             key: (item, _values(item), seqs[kind.name, key])
             for key, item in kind.items(allocator).items()}
     memo.next_seq = max(seqs.values(), default=0) + 1
+    allocator._touched.clear()
     return allocator
