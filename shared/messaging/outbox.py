@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -34,7 +33,8 @@ from sqlalchemy.orm import Session
 from shared.contracts.envelope import encode_envelope, envelope_for
 from shared.contracts.events import Event
 from shared.contracts.periods import utcnow
-from shared.db import UTCDateTime, is_postgres
+from shared.db import READ_ONLY, UTCDateTime, is_postgres
+from shared.messaging.relay_bell import RelayBell
 from shared.messaging.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
@@ -92,6 +92,7 @@ class OutboxRelay:
                  lease_name: str | None = None):
         self.engine = engine
         self.lease = RelayLease(engine, lease_name or table.name)
+        self.bell = RelayBell(engine, lease_name or table.name)
         self.table = table
         self.producer_factory = producer_factory
         self.poll_seconds = poll_seconds
@@ -106,17 +107,20 @@ class OutboxRelay:
         self._thread.start()
 
     def wake(self) -> None:
-        """New rows were committed: publish now instead of at the next poll."""
+        """New rows were committed: publish now instead of at the next poll, whichever
+        process's relay holds the lease."""
         self._wake.set()
+        self.bell.ring()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._wake.set()
+        self.wake()
         if self._thread:
             self._thread.join(timeout)
         if self._producer is not None:
             self._producer.close(timeout=2)
             self._producer = None
+        self.bell.close()
         self.lease.release()
 
     def _run(self) -> None:
@@ -135,38 +139,62 @@ class OutboxRelay:
                 published = 0
                 backoff = min(backoff * 2, 2.0)
             if not published:
-                self._wake.wait(backoff)
+                self._wait(backoff)
+
+    def _wait(self, seconds: float) -> None:
+        if self.bell.listen():  # we hold the lease: any process's commit rings
+            self.bell.wait(seconds)
+        else:
+            self._wake.wait(seconds)
 
     def publish_pending(self) -> int:
         """Publish one batch; returns the number of rows published."""
+        if is_postgres(self.engine):
+            return self._publish_locked()
+        with Session(self.engine.execution_options(**READ_ONLY)) as session:
+            rows = session.execute(self._pending_query()).all()
+        # SQLite has one write lock per file: the rows are read without it and marked after
+        # the network I/O in a short write of their own
+        if not rows:
+            return 0
+        self._send(rows)
+        with Session(self.engine) as session:
+            self._mark_published(session, rows)
+        return len(rows)
+
+    def _publish_locked(self) -> int:
+        """PostgreSQL: the rows stay locked (FOR UPDATE SKIP LOCKED) until marked."""
         with Session(self.engine) as session:
             rows = session.execute(self._pending_query()).all()
-            if not is_postgres(self.engine):
-                # SQLite has one write lock per file: never hold it during network I/O
-                session.rollback()
             if not rows:
                 return 0
-            producer = self._get_producer()
-            futures = []
-            for row in rows:
-                with produce_span(row.topic, row.event_id):
-                    headers = [(name, value.encode()) for name, value in row.headers]
-                    futures.append(producer.send(
-                        row.topic, key=row.key.encode(), value=row.payload, headers=headers
-                    ))
-            producer.flush(timeout=10)
-            for future in futures:
-                future.get(timeout=10)
-            session.execute(
-                update(self.table)
-                .where(self.table.c.seq.in_([row.seq for row in rows]))
-                .values(published_at=utcnow())
-            )
-            session.commit()
+            self._send(rows)
+            self._mark_published(session, rows)
             return len(rows)
 
+    def _send(self, rows) -> None:
+        producer = self._get_producer()
+        futures = []
+        for row in rows:
+            with produce_span(row.topic, row.event_id):
+                headers = [(name, value.encode()) for name, value in row.headers]
+                futures.append(producer.send(
+                    row.topic, key=row.key.encode(), value=row.payload, headers=headers
+                ))
+        producer.flush(timeout=10)
+        for future in futures:
+            future.get(timeout=10)
+
+    def _mark_published(self, session: Session, rows) -> None:
+        session.execute(
+            update(self.table)
+            .where(self.table.c.seq.in_([row.seq for row in rows]))
+            .values(published_at=utcnow())
+        )
+        session.commit()
+
     def pending_count(self) -> int:
-        with Session(self.engine) as session:
+        with Session(self.engine.execution_options(**READ_ONLY)) as session:
             return session.scalar(
                 select(func.count()).where(self.table.c.published_at.is_(None))
             )

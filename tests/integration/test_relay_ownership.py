@@ -35,14 +35,14 @@ from shared.settings import WoonregieSettings
 pytestmark = pytest.mark.kafka
 
 
-def runtime_on(database_url: str, bootstrap: str) -> Runtime:
+def runtime_on(database_url: str, bootstrap: str, poll_seconds: float = 0.05) -> Runtime:
     """A runtime of one service (same name, same database), as its API or worker builds it."""
     metadata = MetaData()
     infra = InfraTables.on(metadata)
     engine = make_engine(database_url)
     metadata.create_all(engine)
     settings = WoonregieSettings(service_name="relay-test", kafka_bootstrap=bootstrap,
-                                 outbox_poll_seconds=0.05)
+                                 outbox_poll_seconds=poll_seconds)
     return Runtime(settings=settings, engine=engine, infra=infra)
 
 
@@ -94,6 +94,29 @@ def test_two_relays_over_one_outbox_publish_every_event_once(kafka_bootstrap, da
     published = copies(kafka_bootstrap, emitted)
     assert set(published) == set(emitted)
     assert [i for i, n in published.items() if n > 1] == [], "events published twice"
+
+
+def test_a_commit_beside_the_lease_holder_is_published_at_once_not_at_its_next_poll(
+        kafka_bootstrap, tmp_path):
+    """The worker's commits rang only its own relay; when the API's relay held the lease they
+    waited for its next poll. Now every commit rings the holder's bell."""
+    database_url = f"sqlite:///{tmp_path / 'bell.db'}"
+    holder = runtime_on(database_url, kafka_bootstrap, poll_seconds=30)
+    beside = runtime_on(database_url, kafka_bootstrap, poll_seconds=30)
+    holder.relay.start()
+    wait_until(lambda: holder.relay.lease.held(), 10, "the lease taken")
+    beside.relay.start()
+    try:
+        time.sleep(0.5)  # both relays wait now: the holder for 30 s, unless rung
+        assert not beside.relay.lease.held()
+        took = []
+        for n in range(200, 203):
+            emit(beside, n)  # its unit of work's commit rings the bell
+            took.append(wait_until(lambda: holder.relay.pending_count() == 0, 10, "published"))
+    finally:
+        beside.relay.stop()
+        holder.relay.stop()
+    assert max(took) < 2.0
 
 
 @pytest.fixture
