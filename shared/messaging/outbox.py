@@ -24,11 +24,14 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    create_engine,
     func,
     select,
     update,
 )
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from shared.contracts.envelope import encode_envelope, envelope_for
 from shared.contracts.events import Event
@@ -39,6 +42,7 @@ from shared.messaging.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
 log = logging.getLogger(__name__)
+MARK_WAIT_SECONDS = 0.05
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -98,6 +102,9 @@ class OutboxRelay:
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self._producer = None
+        self._sent_upto = 0  # SQLite: the rows up to this seq are on their topics
+        self._marked_upto = 0  # and up to this seq marked so in the outbox
+        self._mark_engine: Engine | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -120,6 +127,8 @@ class OutboxRelay:
         if self._producer is not None:
             self._producer.close(timeout=2)
             self._producer = None
+        if not is_postgres(self.engine):
+            self._mark_sent()
         self.bell.close()
         self.lease.release()
 
@@ -131,6 +140,7 @@ class OutboxRelay:
                 if not self.lease.held():  # another relay publishes this outbox
                     self._wake.wait(self.poll_seconds)
                     continue
+                self.bell.listen()  # before reading: a commit from now on rings
                 published = self.publish_pending()
                 backoff = self.poll_seconds
             except Exception as exc:  # broker away: rows stay, we retry with backoff
@@ -139,10 +149,11 @@ class OutboxRelay:
                 published = 0
                 backoff = min(backoff * 2, 2.0)
             if not published:
-                self._wait(backoff)
+                unmarked = self._sent_upto > self._marked_upto
+                self._wait(min(backoff, MARK_WAIT_SECONDS) if unmarked else backoff)
 
     def _wait(self, seconds: float) -> None:
-        if self.bell.listen():  # we hold the lease: any process's commit rings
+        if self.bell.listening:  # we hold the lease: any process's commit rings
             self.bell.wait(seconds)
         else:
             self._wake.wait(seconds)
@@ -151,16 +162,46 @@ class OutboxRelay:
         """Publish one batch; returns the number of rows published."""
         if is_postgres(self.engine):
             return self._publish_locked()
+        return self._publish_sqlite()
+
+    def _publish_sqlite(self) -> int:
+        """SQLite has one write lock per file, and a busy writer (the worker, a batch at a
+        time) holds it most of the time: a relay waiting for it to mark rows starved, and
+        every row behind them waited (p99 of ~850 ms at 150 events/s). So rows are read
+        without the lock, sent, and remembered as sent (`seq` grows in commit order); marking
+        them is one write that waits at most MARK_WAIT_SECONDS, and a later round marks what
+        this one could not. A relay that ends in between re-sends rows the ledger drops."""
         with Session(self.engine.execution_options(**READ_ONLY)) as session:
-            rows = session.execute(self._pending_query()).all()
-        # SQLite has one write lock per file: the rows are read without it and marked after
-        # the network I/O in a short write of their own
-        if not rows:
-            return 0
-        self._send(rows)
-        with Session(self.engine) as session:
-            self._mark_published(session, rows)
+            rows = session.execute(
+                self._pending_query().where(self.table.c.seq > self._sent_upto)).all()
+        if rows:
+            self._send(rows)
+            self._sent_upto = rows[-1].seq
+        self._mark_sent()
         return len(rows)
+
+    def _mark_sent(self) -> None:
+        upto = self._sent_upto
+        if upto <= self._marked_upto:
+            return
+        try:
+            with self._marker().begin() as connection:
+                connection.execute(
+                    update(self.table)
+                    .where(self.table.c.seq <= upto, self.table.c.published_at.is_(None))
+                    .values(published_at=utcnow()))
+        except OperationalError:  # the lock stayed taken: the next round marks them
+            return
+        self._marked_upto = upto
+
+    def _marker(self) -> Engine:
+        if self._mark_engine is None:
+            if self.engine.url.database in (None, "", ":memory:"):
+                return self.engine  # one connection, no other writer: nothing to wait for
+            self._mark_engine = create_engine(
+                self.engine.url, poolclass=NullPool,
+                connect_args={"timeout": MARK_WAIT_SECONDS, "check_same_thread": False})
+        return self._mark_engine
 
     def _publish_locked(self) -> int:
         """PostgreSQL: the rows stay locked (FOR UPDATE SKIP LOCKED) until marked."""

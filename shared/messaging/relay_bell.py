@@ -47,6 +47,10 @@ class RelayBell:
         self._listener = listener
         return True
 
+    @property
+    def listening(self) -> bool:
+        return self._listener is not None
+
     def wait(self, timeout: float) -> None:
         """Until a ring or `timeout` seconds; the rings so far are answered at once."""
         if self._listener is None:
