@@ -42,7 +42,8 @@ from shared.messaging.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
 log = logging.getLogger(__name__)
-MARK_WAIT_SECONDS = 0.05
+MARK_WAIT_SECONDS = 0.005  # a relay waiting longer for the lock holds up the next rows
+MARK_RETRY_SECONDS = 0.05
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -150,7 +151,7 @@ class OutboxRelay:
                 backoff = min(backoff * 2, 2.0)
             if not published:
                 unmarked = self._sent_upto > self._marked_upto
-                self._wait(min(backoff, MARK_WAIT_SECONDS) if unmarked else backoff)
+                self._wait(min(backoff, MARK_RETRY_SECONDS) if unmarked else backoff)
 
     def _wait(self, seconds: float) -> None:
         if self.bell.listening:  # we hold the lease: any process's commit rings
