@@ -53,13 +53,14 @@ class RelayBell:
 
     def wait(self, timeout: float) -> None:
         """Until a ring or `timeout` seconds; the rings so far are answered at once."""
-        if self._listener is None:
+        listener = self._listener
+        if listener is None:
             return
-        readable, _, _ = select.select([self._listener], [], [], timeout)
-        if readable:
-            with contextlib.suppress(BlockingIOError):
-                while self._listener.recv(64):
-                    pass
+        # `close` may run meanwhile (a relay stopping while its thread still waits)
+        with contextlib.suppress(OSError, ValueError):
+            readable, _, _ = select.select([listener], [], [], timeout)
+            while readable and listener.recv(64):
+                pass
 
     def close(self) -> None:
         for sock in (self._listener, self._sender):
