@@ -68,5 +68,11 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+READ_ONLY = {"woonregie_read_only": True}  # execution options of a reading transaction
+
+
 def _sqlite_begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+    # A reading transaction (marked READ_ONLY) begins deferred: in WAL mode it then never
+    # waits for a writer nor holds one up, as the outbox relays' reads did.
+    read_only = connection.get_execution_options().get("woonregie_read_only", False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")

@@ -53,8 +53,16 @@ def _configured_exporter(settings: WoonregieSettings) -> SpanExporter | None:
     return None
 
 
+_tracer: trace.Tracer | None = None
+
+
 def tracer() -> trace.Tracer:
-    return trace.get_tracer("woonregie")
+    """One tracer per process: `get_tracer` costs more than a span (it was ~6% of the worker's
+    batch time). Taken before `setup_telemetry` it is a proxy that follows the provider set later."""
+    global _tracer
+    if _tracer is None:
+        _tracer = trace.get_tracer("woonregie")
+    return _tracer
 
 
 def inject_headers() -> list[tuple[str, bytes]]:
@@ -86,6 +94,25 @@ def consume_span(
     ) as span:
         _tag(span, topic, event_id)
         span.set_attribute("messaging.consumer.group.name", consumer)
+        yield span
+
+
+@contextmanager
+def consume_batch_span(topic: str, messages: Sequence[tuple[str, KafkaHeaders | None]],
+                       consumer: str) -> Iterator[Span]:
+    """One span for a batch processed in one transaction: it carries every event id
+    (`woonregie.event_ids`) and links to each message's producer, as OpenTelemetry's messaging
+    conventions do for batches; a span per message cost more than the work it measured."""
+    links = [trace.Link(trace.get_current_span(extract_context(headers)).get_span_context(),
+                        {"messaging.message.id": event_id, EVENT_ID: event_id})
+             for event_id, headers in messages]
+    with tracer().start_as_current_span(f"{topic} process", kind=SpanKind.CONSUMER,
+                                        links=links) as span:
+        span.set_attribute("messaging.system", "kafka")
+        span.set_attribute("messaging.destination.name", topic)
+        span.set_attribute("messaging.consumer.group.name", consumer)
+        span.set_attribute("messaging.batch.message_count", len(messages))
+        span.set_attribute("woonregie.event_ids", [event_id for event_id, _ in messages])
         yield span
 
 

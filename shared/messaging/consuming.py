@@ -21,7 +21,7 @@ from enum import StrEnum
 from shared.contracts.envelope import PoisonMessage, Received, decode
 from shared.messaging.dlq import DeadLetter, DeadLetterPublisher
 from shared.messaging.uow import SqlUnitOfWork
-from shared.telemetry import consume_span
+from shared.telemetry import consume_batch_span, consume_span
 
 log = logging.getLogger(__name__)
 
@@ -162,7 +162,7 @@ class EventProcessor:
 
     def _apply_batch(self, batch: PreparedBatch) -> list[Outcome]:
         outcomes = [Outcome.DEAD_LETTERED] * len(batch.messages)  # poison stays so
-        with self.uow_factory() as uow:
+        with self.uow_factory() as uow, self._batch_span(batch):
             seen = uow.seen_among(self.consumer, [r.id for r in batch.received if r])
             fresh: list[str] = []
             for index, (message, received) in enumerate(zip(batch.messages, batch.received)):
@@ -180,21 +180,28 @@ class EventProcessor:
             uow.commit()
         return outcomes
 
+    def _batch_span(self, batch: PreparedBatch):
+        topics = sorted({message.topic for message in batch.messages})
+        return consume_batch_span(
+            ",".join(topics),
+            [(received.id, message.headers)
+             for message, received in zip(batch.messages, batch.received) if received],
+            self.consumer)
+
     def _apply_in_batch(self, uow: SqlUnitOfWork, batch: PreparedBatch, index: int,
                         message: Inbound, received: Received) -> Outcome:
-        with consume_span(message.topic, received.id, message.headers, self.consumer):
-            try:
-                self.handler(uow, received)
-            except Rejected as exc:
-                reason = f"rejected by {self.consumer}: {exc}"
-                if not self.clean_rejections:
-                    uow.rollback()
-                    self._dead_letter(message, reason)
-                    batch.rejected[index] = reason
-                    raise _RejectedAt(index) from exc
+        try:
+            self.handler(uow, received)
+        except Rejected as exc:
+            reason = f"rejected by {self.consumer}: {exc}"
+            if not self.clean_rejections:
+                uow.rollback()
                 self._dead_letter(message, reason)
                 batch.rejected[index] = reason
-                return Outcome.DEAD_LETTERED
+                raise _RejectedAt(index) from exc
+            self._dead_letter(message, reason)
+            batch.rejected[index] = reason
+            return Outcome.DEAD_LETTERED
         return Outcome.HANDLED
 
     def _dead_letter(self, message: Inbound, reason: str) -> None:
@@ -207,13 +214,14 @@ class EventProcessor:
 
 def run_consumer_loop(consumer, processor: EventProcessor, stop: threading.Event,
                       poll_ms: int = 500) -> None:
-    """kafka-python loop: offsets are committed only after each batch's effects commit."""
+    """kafka-python loop: what one poll returns is processed as one batch
+    (`process_batch`), and its offsets are committed only after the batch's effects are."""
     while not stop.is_set():
         batches = consumer.poll(timeout_ms=poll_ms)
-        for records in batches.values():
-            for record in records:
-                processor.process(Inbound.from_kafka_python(record))
-        if batches:
+        messages = [Inbound.from_kafka_python(record)
+                    for records in batches.values() for record in records]
+        if messages:  # one transaction per poll: per message, commits cost more than the work
+            processor.process_batch(messages)
             consumer.commit()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 from collections.abc import Callable
 from datetime import datetime
 
@@ -25,20 +24,26 @@ from sqlalchemy import (
     MetaData,
     String,
     Table,
+    create_engine,
     func,
     select,
     update,
 )
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from shared.contracts.envelope import encode_envelope, envelope_for
 from shared.contracts.events import Event
 from shared.contracts.periods import utcnow
-from shared.db import UTCDateTime, is_postgres
+from shared.db import READ_ONLY, UTCDateTime, is_postgres
+from shared.messaging.relay_bell import RelayBell
 from shared.messaging.relay_lease import RelayLease
 from shared.telemetry import inject_headers, produce_span, tag_event
 
 log = logging.getLogger(__name__)
+MARK_WAIT_SECONDS = 0.005  # a relay waiting longer for the lock holds up the next rows
+MARK_RETRY_SECONDS = 0.05
 
 
 def outbox_table(metadata: MetaData) -> Table:
@@ -92,11 +97,15 @@ class OutboxRelay:
                  lease_name: str | None = None):
         self.engine = engine
         self.lease = RelayLease(engine, lease_name or table.name)
+        self.bell = RelayBell(engine, lease_name or table.name)
         self.table = table
         self.producer_factory = producer_factory
         self.poll_seconds = poll_seconds
         self.batch_size = batch_size
         self._producer = None
+        self._sent_upto = 0  # SQLite: the rows up to this seq are on their topics
+        self._marked_upto = 0  # and up to this seq marked so in the outbox
+        self._mark_engine: Engine | None = None
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -106,17 +115,22 @@ class OutboxRelay:
         self._thread.start()
 
     def wake(self) -> None:
-        """New rows were committed: publish now instead of at the next poll."""
+        """New rows were committed: publish now instead of at the next poll, whichever
+        process's relay holds the lease."""
         self._wake.set()
+        self.bell.ring()
 
     def stop(self, timeout: float = 10.0) -> None:
         self._stop.set()
-        self._wake.set()
+        self.wake()
         if self._thread:
             self._thread.join(timeout)
         if self._producer is not None:
             self._producer.close(timeout=2)
             self._producer = None
+        if not is_postgres(self.engine):
+            self._mark_sent()
+        self.bell.close()
         self.lease.release()
 
     def _run(self) -> None:
@@ -127,6 +141,7 @@ class OutboxRelay:
                 if not self.lease.held():  # another relay publishes this outbox
                     self._wake.wait(self.poll_seconds)
                     continue
+                self.bell.listen()  # before reading: a commit from now on rings
                 published = self.publish_pending()
                 backoff = self.poll_seconds
             except Exception as exc:  # broker away: rows stay, we retry with backoff
@@ -135,38 +150,93 @@ class OutboxRelay:
                 published = 0
                 backoff = min(backoff * 2, 2.0)
             if not published:
-                self._wake.wait(backoff)
+                unmarked = self._sent_upto > self._marked_upto
+                self._wait(min(backoff, MARK_RETRY_SECONDS) if unmarked else backoff)
+
+    def _wait(self, seconds: float) -> None:
+        if self.bell.listening:  # we hold the lease: any process's commit rings
+            self.bell.wait(seconds)
+        else:
+            self._wake.wait(seconds)
 
     def publish_pending(self) -> int:
         """Publish one batch; returns the number of rows published."""
+        if is_postgres(self.engine):
+            return self._publish_locked()
+        return self._publish_sqlite()
+
+    def _publish_sqlite(self) -> int:
+        """SQLite has one write lock per file, and a busy writer (the worker, a batch at a
+        time) holds it most of the time: a relay waiting for it to mark rows starved, and
+        every row behind them waited (p99 of ~850 ms at 150 events/s). So rows are read
+        without the lock, sent, and remembered as sent (`seq` grows in commit order); marking
+        them is one write that waits at most MARK_WAIT_SECONDS, and a later round marks what
+        this one could not. A relay that ends in between re-sends rows the ledger drops."""
+        with Session(self.engine.execution_options(**READ_ONLY)) as session:
+            rows = session.execute(
+                self._pending_query().where(self.table.c.seq > self._sent_upto)).all()
+        if rows:
+            self._send(rows)
+            self._sent_upto = rows[-1].seq
+        self._mark_sent()
+        return len(rows)
+
+    def _mark_sent(self) -> None:
+        upto = self._sent_upto
+        if upto <= self._marked_upto:
+            return
+        try:
+            with self._marker().begin() as connection:
+                connection.execute(
+                    update(self.table)
+                    .where(self.table.c.seq <= upto, self.table.c.published_at.is_(None))
+                    .values(published_at=utcnow()))
+        except OperationalError:  # the lock stayed taken: the next round marks them
+            return
+        self._marked_upto = upto
+
+    def _marker(self) -> Engine:
+        if self._mark_engine is None:
+            if self.engine.url.database in (None, "", ":memory:"):
+                return self.engine  # one connection, no other writer: nothing to wait for
+            self._mark_engine = create_engine(
+                self.engine.url, poolclass=NullPool,
+                connect_args={"timeout": MARK_WAIT_SECONDS, "check_same_thread": False})
+        return self._mark_engine
+
+    def _publish_locked(self) -> int:
+        """PostgreSQL: the rows stay locked (FOR UPDATE SKIP LOCKED) until marked."""
         with Session(self.engine) as session:
             rows = session.execute(self._pending_query()).all()
-            if not is_postgres(self.engine):
-                # SQLite has one write lock per file: never hold it during network I/O
-                session.rollback()
             if not rows:
                 return 0
-            producer = self._get_producer()
-            futures = []
-            for row in rows:
-                with produce_span(row.topic, row.event_id):
-                    headers = [(name, value.encode()) for name, value in row.headers]
-                    futures.append(producer.send(
-                        row.topic, key=row.key.encode(), value=row.payload, headers=headers
-                    ))
-            producer.flush(timeout=10)
-            for future in futures:
-                future.get(timeout=10)
-            session.execute(
-                update(self.table)
-                .where(self.table.c.seq.in_([row.seq for row in rows]))
-                .values(published_at=utcnow())
-            )
-            session.commit()
+            self._send(rows)
+            self._mark_published(session, rows)
             return len(rows)
 
+    def _send(self, rows) -> None:
+        producer = self._get_producer()
+        futures = []
+        for row in rows:
+            with produce_span(row.topic, row.event_id):
+                headers = [(name, value.encode()) for name, value in row.headers]
+                futures.append(producer.send(
+                    row.topic, key=row.key.encode(), value=row.payload, headers=headers
+                ))
+        producer.flush(timeout=10)
+        for future in futures:
+            future.get(timeout=10)
+
+    def _mark_published(self, session: Session, rows) -> None:
+        session.execute(
+            update(self.table)
+            .where(self.table.c.seq.in_([row.seq for row in rows]))
+            .values(published_at=utcnow())
+        )
+        session.commit()
+
     def pending_count(self) -> int:
-        with Session(self.engine) as session:
+        with Session(self.engine.execution_options(**READ_ONLY)) as session:
             return session.scalar(
                 select(func.count()).where(self.table.c.published_at.is_(None))
             )

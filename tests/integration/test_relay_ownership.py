@@ -35,14 +35,14 @@ from shared.settings import WoonregieSettings
 pytestmark = pytest.mark.kafka
 
 
-def runtime_on(database_url: str, bootstrap: str) -> Runtime:
+def runtime_on(database_url: str, bootstrap: str, poll_seconds: float = 0.05) -> Runtime:
     """A runtime of one service (same name, same database), as its API or worker builds it."""
     metadata = MetaData()
     infra = InfraTables.on(metadata)
     engine = make_engine(database_url)
     metadata.create_all(engine)
     settings = WoonregieSettings(service_name="relay-test", kafka_bootstrap=bootstrap,
-                                 outbox_poll_seconds=0.05)
+                                 outbox_poll_seconds=poll_seconds)
     return Runtime(settings=settings, engine=engine, infra=infra)
 
 
@@ -94,6 +94,63 @@ def test_two_relays_over_one_outbox_publish_every_event_once(kafka_bootstrap, da
     published = copies(kafka_bootstrap, emitted)
     assert set(published) == set(emitted)
     assert [i for i, n in published.items() if n > 1] == [], "events published twice"
+
+
+def test_a_commit_beside_the_lease_holder_is_published_at_once_not_at_its_next_poll(
+        kafka_bootstrap, tmp_path):
+    """The worker's commits rang only its own relay; when the API's relay held the lease they
+    waited for its next poll. Now every commit rings the holder's bell."""
+    database_url = f"sqlite:///{tmp_path / 'bell.db'}"
+    holder = runtime_on(database_url, kafka_bootstrap, poll_seconds=30)
+    beside = runtime_on(database_url, kafka_bootstrap, poll_seconds=30)
+    holder.relay.start()
+    # (asked from the test's thread, `lease.held()` would race the relay's for the lease)
+    wait_until(lambda: holder.relay.bell.listening, 10, "the lease taken")
+    beside.relay.start()
+    try:
+        time.sleep(0.5)  # both relays wait now: the holder for 30 s, unless rung
+        assert not beside.relay.bell.listening
+        took = []
+        for n in range(200, 203):
+            emit(beside, n)  # its unit of work's commit rings the bell
+            took.append(wait_until(lambda: holder.relay.pending_count() == 0, 10, "published"))
+    finally:
+        beside.relay.stop()
+        holder.relay.stop()
+    assert max(took) < 2.0
+
+
+def test_a_writer_holding_the_lock_delays_the_marking_but_not_the_publishing(
+        kafka_bootstrap, tmp_path):
+    """The worker holds SQLite's write lock a batch at a time; a relay that waited for it to
+    mark its rows published starved, and every row behind them waited with it."""
+    database_url = f"sqlite:///{tmp_path / 'busy.db'}"
+    runtime = runtime_on(database_url, kafka_bootstrap, poll_seconds=30)
+    event_id = emit(runtime, 300)  # committed before the relay runs
+    writer = runtime.engine.connect()  # BEGIN IMMEDIATE: the write lock, as a worker's batch
+    writer.exec_driver_sql("SELECT 1")
+    try:
+        runtime.relay.start()
+        sent = on_topic(kafka_bootstrap, event_id, within=5)
+        unmarked = runtime.relay.pending_count()
+    finally:
+        writer.rollback()
+        writer.close()
+    try:
+        assert sent, "not published while another writer held the lock"
+        assert unmarked == 1, "marked although the lock was held"
+        wait_until(lambda: runtime.relay.pending_count() == 0, 5, "marked once the lock was free")
+    finally:
+        runtime.relay.stop()
+
+
+def on_topic(bootstrap: str, event_id: str, within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if event_id in copies(bootstrap, [event_id]):
+            return True
+        time.sleep(0.1)
+    return False
 
 
 @pytest.fixture

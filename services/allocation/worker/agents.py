@@ -26,19 +26,21 @@ log = logging.getLogger(__name__)
 
 AGENT_NAME = "allocation-inputs"
 # Faust hands over what arrived within BATCH_WITHIN seconds (at most BATCH_SIZE). A batch
-# costs a fixed part (the scope's aggregate written once, O(its size)) plus a part per
-# message, so under load the agent lingers for more: as long as the previous batch took to
-# process (at most MAX_LINGER), or until it holds BATCH_SIZE (one take may overshoot it). At a trickle batches take
-# milliseconds, so a message waits milliseconds for company.
+# costs a fixed part (one transaction, the scope's version row) plus a part per message, so
+# under load, when the previous batch held at least LINGER_FROM messages, the agent lingers
+# for more: as long as the previous batch took to process (at most MAX_LINGER), or until it
+# holds BATCH_SIZE (one take may overshoot it). Below that load a message never waits for
+# company: lingering would only add the batch's time to every message's latency.
 BATCH_SIZE = 1000
-BATCH_WITHIN = 0.01
+BATCH_WITHIN = 0.005
 MAX_LINGER = 0.25
+LINGER_FROM = 100
 
 
 def install_agents(app: faust.App, topic: faust.TopicT,
                    process_batch: Callable[[Sequence[Inbound]], list[Outcome]], *,
                    batch_size: int = BATCH_SIZE, within: float = BATCH_WITHIN,
-                   max_linger: float = MAX_LINGER):
+                   max_linger: float = MAX_LINGER, linger_from: int = LINGER_FROM):
     @app.agent(topic, name=AGENT_NAME, concurrency=1)
     async def allocation_inputs(stream):
         loop = asyncio.get_running_loop()
@@ -48,11 +50,13 @@ def install_agents(app: faust.App, topic: faust.TopicT,
         # by a timeout: that would end Faust's take), so the next messages gather meanwhile
         upcoming = asyncio.ensure_future(takes.__anext__())
         took = 0.0  # how long the previous batch took to process
+        previous = 0  # and how many messages it held
         try:
             while True:
                 events = list(await upcoming)
                 upcoming = asyncio.ensure_future(takes.__anext__())
-                deadline = loop.time() + min(took, max_linger)
+                linger = min(took, max_linger) if previous >= linger_from else 0.0
+                deadline = loop.time() + linger
                 while len(events) < batch_size and (left := deadline - loop.time()) > 0:
                     done, _ = await asyncio.wait({upcoming}, timeout=left)
                     if not done:
@@ -67,7 +71,7 @@ def install_agents(app: faust.App, topic: faust.TopicT,
                     log.info("stopping with messages unprocessed; they will be redelivered",
                              extra={"messages": len(messages)})
                     return
-                took = loop.time() - started
+                took, previous = loop.time() - started, len(events)
                 for event in events:
                     await manual.ack(event)
                 # yielded for observers (test_context waits for them); nothing else uses them

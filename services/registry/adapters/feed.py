@@ -9,7 +9,7 @@ record that claims another corporation goes to the DLQ with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from shared.contracts import topics
 from shared.contracts.envelope import PoisonMessage, decode
@@ -61,9 +61,17 @@ class CorporationCheckedProcessor:
         return self.processor.counts
 
     def process(self, message: Inbound) -> Outcome:
-        reason = corporation_mismatch(message)
-        if reason is None:
-            return self.processor.process(message)
+        return self.process_batch([message])[0]
+
+    def process_batch(self, messages: Sequence[Inbound]) -> list[Outcome]:
+        """The batch's records that claim their own corporation in one unit of work."""
+        reasons = [corporation_mismatch(message) for message in messages]
+        checked = [m for m, reason in zip(messages, reasons) if reason is None]
+        processed = iter(self.processor.process_batch(checked) if checked else [])
+        return [next(processed) if reason is None else self._refuse(message, reason)
+                for message, reason in zip(messages, reasons)]
+
+    def _refuse(self, message: Inbound, reason: str) -> Outcome:
         self.dead_letters.publish(DeadLetter(
             topic=message.topic, partition=message.partition, offset=message.offset,
             key=message.key, value=message.value, headers=message.headers,
