@@ -1,7 +1,7 @@
 """Pipeline benchmark: events produced straight to the real broker, through the running
 allocation worker and monitoring.
 
-    python benchmarks/pipeline.py [--rate 1000 --seconds 10] [--saturation-units 3000]
+    python benchmarks/pipeline.py [--rate 1000 --seconds 10 --warmup 5] [--saturation-units 3000]
                                   [--bootstrap HOST:PORT --registry-url URL --monitoring-url URL
                                    --data-dir DIR]
 
@@ -9,7 +9,8 @@ Without --bootstrap it starts `woonregie run` itself (tests/e2e/platform_process
 in a temporary folder. The province's agreement is put over HTTP (allocation labels nothing
 without one); then one "unit" is three events: CandidateRegistered + UrgencyGranted on
 intake.candidates.v1 and VacancyAnnounced on registry.vacancies.v1 (shared.contracts.envelope.encode,
-kafka-python). Two phases:
+kafka-python). After a warm-up at the phase 1 rate (`--warmup` seconds, not measured: the
+platform's first batches after its start are slower than its steady state), two phases:
 
 1. fixed offered rate: units paced to `--rate` events/s for `--seconds`; latency per vacancy
    is the Kafka timestamp of its VacancyLabelled on allocation.proposals.v1 minus the
@@ -183,6 +184,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rate", type=float, default=1000, help="offered events/s, phase 1")
     parser.add_argument("--seconds", type=float, default=10, help="length of phase 1")
+    parser.add_argument("--warmup", type=float, default=5,
+                        help="seconds at the phase 1 rate before it, not measured (0: none)")
     parser.add_argument("--saturation-units", type=int, default=3000,
                         help="units (3 events each) produced flat out in phase 2")
     parser.add_argument("--timeout", type=float, default=120,
@@ -228,6 +231,15 @@ def run(args) -> int:
     producer = KafkaProducer(bootstrap_servers=args.bootstrap, linger_ms=5, acks=1)
     watcher = LabelWatcher(args.bootstrap)
 
+    # warm-up: the same rate, not measured (a process's first batches, SQL statements and
+    # connections cost more than the steady state the targets are about)
+    if args.warmup > 0:
+        warm = [unit_events(rng, today) for _ in range(max(1, int(args.rate * args.warmup / 3)))]
+        warm_sent: dict[str, float] = {}
+        produce(producer, warm, args.rate, warm_sent)
+        watcher.wait_for(warm_sent, time.monotonic() + args.timeout)
+        print(f"warm-up: {len(warm) * 3} events at {args.rate:,.0f} events/s, not measured")
+
     # phase 1: fixed offered rate
     n_units = max(1, int(args.rate * args.seconds / 3))
     units = [unit_events(rng, today) for _ in range(n_units)]
@@ -244,6 +256,10 @@ def run(args) -> int:
         print(f"  latency vacancy produced -> VacancyLabelled produced: p50 {p50:,.0f} ms, "
               f"p99 {p99:,.0f} ms, max {max(latencies):,.0f} ms "
               f"(target p99 <= {TARGET_P99_MS} ms: {p99 / TARGET_P99_MS:.1f}x the target)")
+        ordered = [watcher.labelled[v] - t for v, t in sent.items() if v in watcher.labelled]
+        tenth = max(1, len(ordered) // 10)
+        print("  max per tenth of phase 1 (ms): " + ", ".join(
+            f"{max(ordered[i:i + tenth]):,.0f}" for i in range(0, len(ordered), tenth)))
     wait_monitoring(args.monitoring_url, time.monotonic() + args.timeout)
 
     # phase 2: saturation
