@@ -8,6 +8,7 @@ fields (`field(init=False)`, set by its bootstrap), so nothing is looked up by a
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from dataclasses import dataclass, fields
 from functools import cached_property
@@ -17,8 +18,8 @@ from sqlalchemy import Engine
 from shared.messaging.dlq import DeadLetterPublisher
 from shared.messaging.kafka_clients import make_producer
 from shared.messaging.outbox import OutboxRelay
-from shared.settings import WoonregieSettings
 from shared.messaging.uow import InfraTables, SqlUnitOfWork
+from shared.settings import WoonregieSettings
 
 
 @dataclass
@@ -65,3 +66,12 @@ class Runtime:
 
 
 _BASE = frozenset(f.name for f in fields(Runtime))
+
+
+def freeze_startup_objects() -> None:
+    """For a service process, once its app or worker is built: the objects made so far
+    (modules, schemas, the app) live as long as the process, so the collector stops
+    scanning them. Without this a full collection in the worker took ~140 ms, a pause
+    every message then waiting saw (the pipeline's p99)."""
+    gc.collect()
+    gc.freeze()

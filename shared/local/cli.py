@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 import os
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -100,14 +99,18 @@ def db_revision(service: ServiceName, message: Annotated[str, typer.Option("-m")
 def serve(service: ServiceName) -> None:
     """Run one service's HTTP API (after upgrading its database)."""
     import uvicorn
+    from uvicorn.importer import import_from_string
 
     from shared.migrations import upgrade
+    from shared.runtime import freeze_startup_objects
 
     spec = _spec(service)
     settings = spec.settings_class()
     upgrade(spec.migrations, settings.db_url())
-    uvicorn.run(spec.api_factory, factory=True, host=settings.host, port=settings.port,
-                log_config=None, access_log=False)
+    api = import_from_string(spec.api_factory)()
+    freeze_startup_objects()
+    uvicorn.run(api, host=settings.host, port=settings.port, log_config=None,
+                access_log=False)
 
 
 @app.command()

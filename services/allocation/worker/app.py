@@ -21,7 +21,7 @@ from services.allocation.service.processing import PatientProcessor
 from services.allocation.worker.agents import install_agents, install_timers
 from services.allocation.worker.topics import inputs_topic
 from shared.logs import setup_logging
-from shared.runtime import Runtime
+from shared.runtime import Runtime, freeze_startup_objects
 from shared.settings import AllocationSettings
 from shared.telemetry import setup_telemetry
 
@@ -103,6 +103,7 @@ def run_worker(settings: AllocationSettings) -> None:
     setup_logging(settings.log_level, settings.log_json)
     setup_telemetry(settings)
     worker = create_worker(settings, expiry_seconds=settings.timer_seconds)
+    freeze_startup_objects()
     worker.runtime.relay.start()
     try:
         faust.Worker(worker.app, loglevel=settings.log_level.lower(), quiet=True,
