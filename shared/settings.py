@@ -50,6 +50,13 @@ class WoonregieSettings(BaseSettings):
     kafka_reconnect_backoff_max_ms: int = Field(
         default=1_000, ge=1, description="longest wait between reconnects (kafka-python's "
         "default, 30 s, kept a client away that long after the broker returned)")
+    kafka_fetch_min_bytes: int = Field(
+        default=65_536, ge=1, description="a kafka-python consumer's fetch waits for this "
+        "many bytes (or kafka_fetch_max_wait_ms): a busy topic comes in fewer, larger "
+        "batches, one transaction and one offset commit each")
+    kafka_fetch_max_wait_ms: int = Field(
+        default=100, ge=0, le=1_000, description="how long a fetch waits for "
+        "kafka_fetch_min_bytes: the most an event on a quiet topic waits to be read")
     person_token_minutes: int = Field(
         default=5, ge=1, le=60, description="lifetime of the portal's signed person tokens")
     person_token_key_file: Path | None = Field(
@@ -82,6 +89,11 @@ class WoonregieSettings(BaseSettings):
         if self.kafka_ssl_cafile:
             options["ssl_cafile"] = str(self.kafka_ssl_cafile)
         return options
+
+    def kafka_fetch(self) -> dict:
+        """Fetch batching keyword arguments of kafka-python consumers."""
+        return {"fetch_min_bytes": self.kafka_fetch_min_bytes,
+                "fetch_max_wait_ms": self.kafka_fetch_max_wait_ms}
 
     def kafka_reconnect(self) -> dict:
         """Reconnect backoff keyword arguments of kafka-python clients."""

@@ -37,6 +37,7 @@ def make_consumer(
         "client_id": f"woonregie-{settings.service_name}",
         **settings.kafka_security(),
         **settings.kafka_reconnect(),
+        **settings.kafka_fetch(),
     }
     options.update(overrides)
     return KafkaConsumer(*topics, **options)

@@ -312,3 +312,34 @@ async def test_plain_sasl_broker_serves_aiokafka_and_kafka_python(tmp_path):
                                     **(security | {"sasl_plain_password": "wrong"}))
     finally:
         await asyncio.to_thread(broker.stop)
+
+
+def test_a_services_consumer_batches_its_fetches_and_still_reads_a_lone_event_soon(
+        kafka_bootstrap):
+    """make_consumer takes the fetch batching from settings, and one event far smaller than
+    kafka_fetch_min_bytes is still read (once kafka_fetch_max_wait_ms has passed)."""
+    from kafka.admin import NewTopic
+
+    from shared.messaging.kafka_clients import make_consumer
+    from shared.settings import WoonregieSettings
+
+    topic = unique("test.fetch")
+    with admin_client(kafka_bootstrap) as admin:
+        admin.create_topics([NewTopic(topic, num_partitions=1, replication_factor=1)])
+    settings = WoonregieSettings(service_name="fetch-test", kafka_bootstrap=kafka_bootstrap,
+                                 kafka_fetch_min_bytes=10_000_000, kafka_fetch_max_wait_ms=50)
+    consumer = make_consumer(settings, topic, group_id=unique("fetch-group"))
+    try:
+        assert consumer.config["fetch_min_bytes"] == 10_000_000
+        assert consumer.config["fetch_max_wait_ms"] == 50
+        while not consumer.assignment():
+            consumer.poll(timeout_ms=100)
+        produce(kafka_bootstrap, topic, None, b"lone")
+        values: list[bytes] = []
+        for _ in range(50):
+            values += [r.value for rs in consumer.poll(timeout_ms=100).values() for r in rs]
+            if values:
+                break
+        assert values == [b"lone"]
+    finally:
+        consumer.close(autocommit=False)
