@@ -14,9 +14,7 @@ from services.intake.domain.geography import load_geography
 from services.intake.domain.income import load_income_limits
 from services.intake.service.handlers import (
     HANDLERS,
-    PLACEMENT_EVENTS,
     RETRY,
-    URGENCY_INPUTS,
     Deps,
     on_placement_event,
     on_urgency_input,
@@ -58,14 +56,14 @@ def bootstrap(settings: IntakeSettings, *, producer_factory: Callable | None = N
         f"{settings.service_name}.placements", settings, (topics.PLACEMENTS.name,),
         group_id=settings.consumer_group, uow_factory=runtime.uow,
         handler=lambda uow, received: on_placement_event(uow, received, deps),
-        producer_factory=runtime.producer_factory, wants=PLACEMENT_EVENTS,
+        producer_factory=runtime.producer_factory,
     )
     runtime.urgency_inputs = event_consumer(
         f"{settings.service_name}.urgency-inputs", settings,
         (topics.AGREEMENTS.name, topics.PROPOSALS.name),
         group_id=settings.consumer_group, uow_factory=runtime.uow,
         handler=lambda uow, received: on_urgency_input(uow, received, deps),
-        producer_factory=runtime.producer_factory, wants=URGENCY_INPUTS,
+        producer_factory=runtime.producer_factory,
     )
     return runtime
 

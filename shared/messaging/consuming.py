@@ -6,8 +6,7 @@ transaction. `process_batch` does the same for a batch of messages in ONE unit o
 ledger query, one commit for all their effects and ledger rows), as the allocation worker does
 with what it takes from Kafka at a time. A message that can never be processed (malformed,
 unknown type or major version, rejected by the domain) goes to the DLQ with the reason, and
-the consumer goes on. A processor told what it `wants` passes over every other valid event
-without a transaction or a ledger row (topics carry many types; most consumers act on few).
+the consumer goes on.
 Infrastructure errors propagate, so the offset is not committed and the message comes back.
 """
 
@@ -15,7 +14,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -35,7 +34,6 @@ class Outcome(StrEnum):
     HANDLED = "handled"
     DUPLICATE = "duplicate"
     DEAD_LETTERED = "dead-lettered"
-    IGNORED = "ignored"  # a valid event of a type the consumer does not act on
 
 
 @dataclass(frozen=True)
@@ -73,7 +71,6 @@ class PreparedBatch:
     messages: Sequence[Inbound]
     received: list[Received | None]
     rejected: dict[int, str] = field(default_factory=dict)  # index -> reason, in the DLQ
-    ignored: set[int] = field(default_factory=set)  # indexes of events not wanted
 
 
 class _RejectedAt(Exception):
@@ -84,19 +81,16 @@ class _RejectedAt(Exception):
 class EventProcessor:
     """`clean_rejections`: the handler promises that when it raises `Rejected` it has left
     nothing behind in the unit of work (it refuses before changing anything), so a batch goes
-    on past a rejected message; otherwise the batch is rolled back and redone without it.
-    `wants`: the event classes the handler acts on (None: every class); the others are
-    passed over, which is as idempotent as handling them and costs no transaction."""
+    on past a rejected message; otherwise the batch is rolled back and redone without it."""
 
     def __init__(self, consumer: str, uow_factory: Callable[[], SqlUnitOfWork],
                  handler: Handler, dead_letters: DeadLetterPublisher, *,
-                 clean_rejections: bool = False, wants: Collection[type] | None = None):
+                 clean_rejections: bool = False):
         self.consumer = consumer
         self.uow_factory = uow_factory
         self.handler = handler
         self.dead_letters = dead_letters
         self.clean_rejections = clean_rejections
-        self.wants = frozenset(wants) if wants is not None else None
         self.counts: dict[Outcome, int] = {outcome: 0 for outcome in Outcome}
 
     def process(self, message: Inbound) -> Outcome:
@@ -111,13 +105,8 @@ class EventProcessor:
             with consume_span(message.topic, None, message.headers, self.consumer):
                 self._dead_letter(message, exc.reason)
             return Outcome.DEAD_LETTERED
-        if not self._wanted(received):
-            return Outcome.IGNORED
         with consume_span(message.topic, received.id, message.headers, self.consumer):
             return self._apply(message, received)
-
-    def _wanted(self, received: Received) -> bool:
-        return self.wants is None or type(received.event) in self.wants
 
     def _apply(self, message: Inbound, received: Received) -> Outcome:
         with self.uow_factory() as uow:
@@ -149,19 +138,15 @@ class EventProcessor:
         return self.apply_batch(self.prepare_batch(messages))
 
     def prepare_batch(self, messages: Sequence[Inbound]) -> PreparedBatch:
-        batch = PreparedBatch(messages, [])
-        for index, message in enumerate(messages):
+        received: list[Received | None] = []
+        for message in messages:
             try:
-                received = decode(message.value)
+                received.append(decode(message.value))
             except PoisonMessage as exc:
                 with consume_span(message.topic, None, message.headers, self.consumer):
                     self._dead_letter(message, exc.reason)
-                received = None
-            else:
-                if not self._wanted(received):
-                    batch.ignored.add(index)
-            batch.received.append(received)
-        return batch
+                received.append(None)
+        return PreparedBatch(messages, received)
 
     def apply_batch(self, batch: PreparedBatch) -> list[Outcome]:
         while True:
@@ -176,17 +161,12 @@ class EventProcessor:
         return outcomes
 
     def _apply_batch(self, batch: PreparedBatch) -> list[Outcome]:
-        outcomes = [Outcome.IGNORED if index in batch.ignored else Outcome.DEAD_LETTERED
-                    for index in range(len(batch.messages))]  # poison stays so
-        wanted = [received for index, received in enumerate(batch.received)
-                  if received is not None and index not in batch.ignored]
-        if not wanted:  # nothing to apply: no transaction
-            return outcomes
+        outcomes = [Outcome.DEAD_LETTERED] * len(batch.messages)  # poison stays so
         with self.uow_factory() as uow, self._batch_span(batch):
-            seen = uow.seen_among(self.consumer, [r.id for r in wanted])
+            seen = uow.seen_among(self.consumer, [r.id for r in batch.received if r])
             fresh: list[str] = []
             for index, (message, received) in enumerate(zip(batch.messages, batch.received)):
-                if received is None or index in batch.ignored:
+                if received is None:
                     continue
                 if received.id in seen:
                     outcomes[index] = Outcome.DUPLICATE
@@ -306,16 +286,14 @@ def _close(client, **options) -> None:
 
 def event_consumer(name: str, settings, topic_names: Sequence[str], *, group_id: str,
                    uow_factory: Callable[[], SqlUnitOfWork], handler: Handler,
-                   producer_factory: Callable[[], object],
-                   wants: Collection[type] | None = None) -> ConsumerThread:
-    """A `ConsumerThread` reading `topic_names` in `group_id`, each event (of the classes it
-    `wants`, default all) through `handler` in a unit of work under the ledger name `name`,
-    poison to the DLQ."""
+                   producer_factory: Callable[[], object]) -> ConsumerThread:
+    """A `ConsumerThread` reading `topic_names` in `group_id`, each event through `handler`
+    in a unit of work under the ledger name `name`, poison to the DLQ."""
     from shared.messaging.kafka_clients import make_consumer
 
     return ConsumerThread(
         name,
         lambda: make_consumer(settings, *topic_names, group_id=group_id),
         lambda: EventProcessor(name, uow_factory, handler,
-                               DeadLetterPublisher(producer_factory()), wants=wants),
+                               DeadLetterPublisher(producer_factory())),
     )

@@ -409,10 +409,6 @@ def expire_urgencies(cmd: c.ExpireUrgencies, uow: IntakeUnitOfWork, deps: Deps) 
     return Found({"expired": expired})
 
 
-PLACEMENT_EVENTS = frozenset({CandidatePlaced})  # what on_placement_event acts on
-URGENCY_INPUTS = frozenset({AgreementPublished, CandidateLapsed})  # and on_urgency_input
-
-
 def on_placement_event(uow: IntakeUnitOfWork, received: Received, deps: Deps) -> None:
     """Consumer handler for allocation.placements.v1: a placed candidate is housed.
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from services.portal.notifications.model import NOTICE_EVENTS, notices_for, settled_by
+from services.portal.notifications.model import notices_for, settled_by
 from services.portal.notifications.store import NotificationsUnitOfWork
 from shared.contracts import topics
 from shared.contracts.envelope import Received
@@ -45,4 +45,4 @@ def notification_consumer(settings, uow_factory: Callable,
     return event_consumer(CONSUMER_NAME, settings, TOPICS,
                           group_id=settings.notifications_consumer_group,
                           uow_factory=uow_factory, handler=apply_event,
-                          producer_factory=producer_factory, wants=NOTICE_EVENTS)
+                          producer_factory=producer_factory)

@@ -64,13 +64,6 @@ class Settles:
     ref: str
 
 
-ANSWERS = (ProposalAccepted, ProposalDeclined, ProposalExpired)
-CANDIDACY_DECIDED = (UrgencyGranted, UrgencyRefused, CandidateWithdrawn, CandidateErased)
-# every event class that raises or settles a notice; the consumer passes over the others
-NOTICE_EVENTS = frozenset((CandidateProposed, CandidateRegistered, ProposalStalled,
-                           *ANSWERS, *CANDIDACY_DECIDED))
-
-
 def notices_for(event: Event, corporation_of_proposal: str | None = None) -> list[Notice]:
     """The notices an event raises; `corporation_of_proposal` for alerts that lack it."""
     if isinstance(event, CandidateProposed):
@@ -87,8 +80,8 @@ def notices_for(event: Event, corporation_of_proposal: str | None = None) -> lis
 
 def settled_by(event: Event) -> Settles | None:
     proposal_done = (Kind.PROPOSAL_TO_ANSWER, Kind.STALLED_PROPOSAL)
-    if isinstance(event, ANSWERS):
+    if isinstance(event, (ProposalAccepted, ProposalDeclined, ProposalExpired)):
         return Settles(proposal_done, event.proposal_id)
-    if isinstance(event, CANDIDACY_DECIDED):
+    if isinstance(event, (UrgencyGranted, UrgencyRefused, CandidateWithdrawn, CandidateErased)):
         return Settles((Kind.DECISION_TO_TAKE,), event.candidate_id)
     return None
