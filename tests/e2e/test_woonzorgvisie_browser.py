@@ -37,10 +37,11 @@ def test_woonzorgvisie_page_renders_labelled_and_accessible(kafka_bootstrap, bas
     publish_at(kafka_bootstrap, IMPORTED, *data.placements())
 
     url = f"{base_url}/woonzorgvisie?year=2030&municipality={data.code}&period=2026"
-    for _ in range(40):  # until the read model holds the placements
+    for _ in range(40):  # until the read model holds the placements, not only the homes
         page.goto(url)
         page.wait_for_function("document.body.dataset.loaded === '1'", timeout=20_000)
-        if page.locator("#table-stapeling tbody tr").count() == 2:
+        if (page.locator("#table-stapeling tbody tr").count() == 2
+                and "0" not in cells(page, "stapeling", data.w1)[3:5]):
             break
         page.wait_for_timeout(500)
 
