@@ -21,14 +21,17 @@ platform's first batches after its start are slower than its steady state), two 
 
 In the same run a plain kafka-python consume loop reads the same events (both input topics from
 offset 0, value bytes only) and the ratio pipeline / plain is printed, with the targets; then
-the same loop decoding every event (`shared.contracts.envelope.decode`), for comparison.
+the same loop decoding every event (`shared.contracts.envelope.decode`), and a Faust agent that
+only acks them (`benchmarks/faust_noop.py`), for comparison.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -305,9 +308,27 @@ def run(args) -> int:
     print(f"  vs the plain loop decoding every event ({decoding_rate:,.0f} events/s): "
           f"{sustained / decoding_rate:.4f}x (not a target: how far the pipeline is from "
           f"the least any consumer here does)")
+    faust_rate = faust_noop_rate(args.bootstrap)
+    if faust_rate:
+        print(f"  vs a Faust agent that only acks the same events ({faust_rate:,.0f} events/s, "
+              f"benchmarks/faust_noop.py): {sustained / faust_rate:.4f}x (the allocation "
+              f"worker is a Faust agent: its ceiling)")
     producer.close()
     watcher.consumer.close()
     return 0
+
+
+def faust_noop_rate(bootstrap: str) -> float | None:
+    """events/s of benchmarks/faust_noop.py over the same topics (a child process: Faust
+    wants the main thread and its own event loop)."""
+    done = subprocess.run([sys.executable, str(REPO / "benchmarks" / "faust_noop.py"),
+                           "--bootstrap", bootstrap], capture_output=True, text=True,
+                          timeout=300, check=False)
+    found = re.search(r"RESULT (\d+) ([\d.]+)", done.stdout + done.stderr)
+    if found is None:
+        print(f"  (the no-op Faust agent gave no result: {done.stderr[-300:]})")
+        return None
+    return int(found[1]) / float(found[2])
 
 
 if __name__ == "__main__":
