@@ -551,22 +551,29 @@ class Allocator:
 
     def _assess(self, vacancy: Vacancy, today: date, agreement: Agreement | None) -> Assessment:
         """`rules.eligibility` for every active candidate and `ranking.rank` of the eligible,
-        done in bulk (`rules.assess`: static rules once per candidate profile; `ranking.top`:
-        only the explanation's top is built). The same figures as one by one: unit tests
+        done in bulk (`rules.assess_heads`: static rules once per candidate profile, the
+        eligible counted and only those that can rank among the explanation's top taken;
+        `ranking.top`: only that top is built). The same figures as one by one: unit tests
         hold both against the plain functions."""
         context = self._eligibility_context(vacancy, today, agreement)
         index = self._active_index()
-        eligible, excluded = rules.assess_groups(index.groups.values(), index.group_of,
-                                                 vacancy, context, index.memo)
-        if not eligible:
+        top_n = self.policy.explanation_top_n  # sliced from the ranking: a negative n
+        if top_n >= 0 and ranking.heads_suffice(self.policy.weights):
+            keep = max(top_n, 1)
+            count, ranked_from, excluded = rules.assess_heads(
+                index.groups.values(), index.group_of, vacancy, context, index.memo, keep)
+        else:  # drops from the ranking's end, or waiting may not order: rank them all
+            ranked_from, excluded = rules.assess_groups(
+                index.groups.values(), index.group_of, vacancy, context, index.memo)
+            count = len(ranked_from)
+            keep = count if top_n < 0 else max(top_n, 1)
+        if not count:
             return Assessment([], 0, excluded)
         ranking_context = ranking.RankingContext(
             today, agreement.category_order if agreement else (),
-            self._surpluses(agreement, {c.registration_municipality for c in eligible}))
-        top_n = self.policy.explanation_top_n  # sliced from the ranking: a negative n
-        keep = top_n if top_n > 0 else 1 if top_n == 0 else len(eligible)  # drops from its end
-        ranked = ranking.top(eligible, vacancy, ranking_context, self.policy.weights, keep)
-        return Assessment(ranked, len(eligible), excluded)
+            self._surpluses(agreement, {c.registration_municipality for c in ranked_from}))
+        ranked = ranking.top(ranked_from, vacancy, ranking_context, self.policy.weights, keep)
+        return Assessment(ranked, count, excluded)
 
     def _active_index(self) -> _ActiveIndex:
         index = self._index

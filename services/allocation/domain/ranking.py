@@ -115,7 +115,7 @@ def top(
     if n <= 0:
         return []
     factors = asdict(weights)
-    if factors["waiting"] >= _MIN_WAITING_WEIGHT:
+    if heads_suffice(weights):
         candidates = _bucket_heads(candidates, n, ctx.today)
     w_category, w_waiting = factors["category"], factors["waiting"]
     w_preference, w_balance = factors["preference"], factors["balance"]
@@ -151,6 +151,12 @@ def top(
 # With at least this weight a day's more waiting always raises the score, after the rounding
 # to 6 decimals too, so the longest waiting come first among otherwise equal candidates.
 _MIN_WAITING_WEIGHT = 1e-3
+
+
+def heads_suffice(weights: ScoreWeights) -> bool:
+    """Whether the top n can be taken from the first n by (the day the waiting counts from,
+    id) of every group of candidates equal in category, preferences and origin."""
+    return weights.waiting >= _MIN_WAITING_WEIGHT
 
 
 def _bucket_heads(candidates: Iterable[Candidate], n: int, today: date) -> list[Candidate]:

@@ -361,9 +361,12 @@ def _verdict(memo: RuleMemo, verdicts: _Verdicts, profile: _Profile,
 class Group:
     """Candidates of one profile (`profile_of`), by id, with what the date rules say of them
     on one day (urgency valid, not parked), remembered until the day or a member changes
-    (`changed`, which whoever changes a member's urgency or parking must call)."""
+    (`changed`, which whoever changes a member's urgency or parking must call). The members
+    clean on the day are also kept by preferences and origin, in the order of their grant day
+    and id (`eligible_heads`), so that a ranking need not walk them all."""
 
-    __slots__ = ("profile", "members", "_day", "_counts", "_clean", "_available")
+    __slots__ = ("profile", "members", "_day", "_counts", "_clean", "_available",
+                 "_clean_moves", "_queues")
 
     def __init__(self, profile: _Profile):
         self.profile = profile
@@ -378,20 +381,57 @@ class Group:
         verdicts are current, so a growing group is not walked again for every newcomer."""
         if self._day is None:
             return
-        self._count(candidate, self._day)
+        if self._count(candidate, self._day):
+            self._clean[candidate.id] = candidate
+            if candidate.available_from is not None:
+                insort(self._clean_moves, candidate.available_from)
+            if self._queues is not None:
+                insort(self._queues.setdefault(_queue_key(candidate), []),
+                       _queued(candidate))
         if candidate.available_from is not None:
             insort(self._available, candidate.available_from)
 
+    def eligible_heads(self, n: int, latest: date, engaged: Set[str],
+                       tried: Set[str]) -> tuple[int, list[Candidate]]:
+        """Of the members clean on the day (`_on` first): how many are eligible (neither
+        `engaged` nor `tried`, and available by `latest`), and of those the first `n` per
+        (preferences, origin) by (grant day, id), which are all that can rank among the
+        best `n` (`ranking.top`, whose buckets these refine: the profile fixes the category)."""
+        if self._queues is None:
+            self._queues = _queues(self._clean)
+        clean = self._clean
+        moves = self._clean_moves
+        count = len(clean) - (len(moves) - bisect_right(moves, latest))
+        blocked = _among(engaged, clean) | _among(tried, clean)
+        for candidate_id in blocked:
+            moves_on = clean[candidate_id].available_from
+            if moves_on is None or moves_on <= latest:
+                count -= 1
+        heads: list[Candidate] = []
+        for queue in self._queues.values():
+            taken = 0
+            for _, candidate_id, candidate in queue:
+                moves_on = candidate.available_from
+                if candidate_id in blocked or (moves_on is not None and moves_on > latest):
+                    continue
+                heads.append(candidate)
+                taken += 1
+                if taken == n:
+                    break
+        return count, heads
+
     def _on(self, today: date) -> None:
         self._counts = [0, 0, 0]  # no urgency, expired, parked
-        self._clean = []
-        for candidate in self.members.values():
-            self._count(candidate, today)
+        self._clean = {c.id: c for c in self.members.values() if self._count(c, today)}
+        self._clean_moves = sorted(c.available_from for c in self._clean.values()
+                                   if c.available_from is not None)
+        self._queues = None  # built on first use
         self._available = sorted(candidate.available_from for candidate in self.members.values()
                                  if candidate.available_from is not None)
         self._day = today
 
-    def _count(self, candidate: Candidate, today: date) -> None:
+    def _count(self, candidate: Candidate, today: date) -> bool:
+        """Counts what the date rules exclude the candidate for; True if nothing."""
         ok = True
         urgency = candidate.urgency
         if urgency is None or urgency.granted_on > today:
@@ -404,8 +444,32 @@ class Group:
         if parked_until is not None and today <= parked_until:
             self._counts[2] += 1
             ok = False
-        if ok:
-            self._clean.append(candidate)
+        return ok
+
+
+def _queue_key(candidate: Candidate) -> tuple:
+    return candidate.preferred_municipalities, candidate.registration_municipality
+
+
+def _queued(candidate: Candidate) -> tuple:
+    assert candidate.urgency is not None  # clean: a valid urgency
+    return candidate.urgency.granted_on, candidate.id, candidate  # ids unique: no tie
+
+
+def _queues(clean: Mapping[str, Candidate]) -> dict[tuple, list[tuple]]:
+    queues: dict[tuple, list[tuple]] = {}
+    for candidate in clean.values():
+        queues.setdefault(_queue_key(candidate), []).append(_queued(candidate))
+    for queue in queues.values():
+        queue.sort()
+    return queues
+
+
+def _among(ids: Set[str], members: Mapping[str, object]) -> set[str]:
+    """The ids that are members, walking the smaller of the two."""
+    if len(ids) <= len(members):
+        return {i for i in ids if i in members}
+    return {i for i in members if i in ids}
 
 
 def assess(
@@ -440,9 +504,53 @@ def assess_groups(
     (`dwelling_key`), on one member, and remembered across calls; they are counted per
     profile. Of `DYNAMIC_RULES`, the date rules (urgency, parking) are asked once per group
     and day (`Group`), availability by bisection of the group's dates, open and earlier
-    proposals by intersecting the context's sets with `active`. Only members of groups that pass the static rules are looked at one by one, and
-    only those clean on the day. The eligible come group by group.
+    proposals by intersecting the context's sets with `active`. Only members of groups that
+    pass the static rules are looked at one by one, and only those clean on the day. The
+    eligible come group by group.
     """
+    engaged, tried = context.engaged_candidates, context.tried_candidates
+    eligible: list[Candidate] = []
+    append = eligible.append
+
+    def take_every(group: Group, latest: date) -> None:
+        for candidate_id, candidate in group._clean.items():
+            if candidate_id in engaged or candidate_id in tried:
+                continue
+            moves = candidate.available_from
+            if moves is None or moves <= latest:
+                append(candidate)
+
+    excluded = _walk(groups, active, vacancy, context, memo, take_every)
+    return eligible, excluded
+
+
+def assess_heads(
+    groups: Iterable[Group], active: Mapping[str, object], vacancy: Vacancy,
+    context: EligibilityContext, memo: RuleMemo, n: int,
+) -> tuple[int, list[Candidate], dict[str, int]]:
+    """`assess_groups` for a ranking of the best `n` only: how many are eligible, the
+    eligible that can be among the best `n` (`Group.eligible_heads`; `ranking.top` of them is
+    `ranking.top` of all eligible when `ranking.heads_suffice`), and the same exclusion
+    counts. The eligible are counted, not walked one by one."""
+    engaged, tried = context.engaged_candidates, context.tried_candidates
+    heads: list[Candidate] = []
+    count = 0
+
+    def take_heads(group: Group, latest: date) -> None:
+        nonlocal count
+        found, first = group.eligible_heads(n, latest, engaged, tried)
+        count += found
+        heads.extend(first)
+
+    excluded = _walk(groups, active, vacancy, context, memo, take_heads)
+    return count, heads, excluded
+
+
+def _walk(groups: Iterable[Group], active: Mapping[str, object], vacancy: Vacancy,
+          context: EligibilityContext, memo: RuleMemo,
+          take: Callable[[Group, date], None]) -> dict[str, int]:
+    """Counts what excludes whom, group by group; `take(group, latest)` for every group
+    that passes the static rules, after its day's verdicts are current."""
     today = context.today
     engaged = context.engaged_candidates
     tried = context.tried_candidates
@@ -452,8 +560,6 @@ def assess_groups(
     in_dwelling = memo.verdicts_for(dwelling_key(vacancy, context))
     excluded: dict[str, int] = {}
     no_urgency = expired = parked = late = 0
-    eligible: list[Candidate] = []
-    append = eligible.append
     for group in groups:
         profile = group.profile
         place = at_place.get(profile)
@@ -479,13 +585,7 @@ def assess_groups(
             for reason in reasons:
                 excluded[reason] = excluded.get(reason, 0) + n
             continue
-        for candidate in group._clean:
-            candidate_id = candidate.id
-            if candidate_id in engaged or candidate_id in tried:
-                continue
-            moves = candidate.available_from
-            if moves is None or moves <= latest:
-                append(candidate)
+        take(group, latest)
     engaged_n = len(active.keys() & engaged)
     tried_n = len(active.keys() & tried) if tried else 0
     for reason, n in ((_NO_URGENCY, no_urgency), (_URGENCY_EXPIRED, expired),
@@ -493,4 +593,4 @@ def assess_groups(
                       (_ALREADY_PROPOSED, tried_n), (_NOT_YET_AVAILABLE, late)):
         if n:
             excluded[reason] = n
-    return eligible, dict(sorted(excluded.items()))
+    return dict(sorted(excluded.items()))

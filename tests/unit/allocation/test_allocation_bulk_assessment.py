@@ -136,6 +136,58 @@ def test_ranking_top_equals_the_head_of_the_full_ranking(data):
     assert ranking.top(pool, vac, ctx, weights, n) == ranking.rank(pool, vac, ctx, weights)[:n]
 
 
+@settings(max_examples=150, deadline=None)
+@given(st.data())
+def test_the_heads_of_the_eligible_rank_as_all_the_eligible_do(data):
+    """`rules.assess_heads` counts the eligible and takes only those that can rank among the
+    best n: its count and exclusions equal the plain rules', and `ranking.top` of its heads
+    equals the head of the full ranking, with candidates engaged or tried before, and with
+    newcomers filed into groups whose verdicts for the day are already current."""
+    memo = rules.RuleMemo()
+    groups: dict = {}
+    active: dict = {}
+
+    def file(candidate):
+        group = groups.setdefault(rules.profile_of(candidate, memo),
+                                  rules.Group(rules.profile_of(candidate, memo)))
+        group.members[candidate.id] = candidate
+        active[candidate.id] = candidate
+        return group
+
+    for candidate in data.draw(pools(max_size=40)):
+        file(candidate)
+    other = st.sampled_from([0.0, 1.0, 20.0, 30.0, 100.0, 1 / 3])
+    weights = data.draw(st.builds(ranking.ScoreWeights, category=other, preference=other,
+                                  balance=other, waiting=st.sampled_from([1.0, 0.3, 1 / 3])))
+    today, vac = data.draw(DAYS), data.draw(vacancies)
+    for round_ in range(5):
+        pool = list(active.values())
+        vac = data.draw(st.just(vac) | vacancies)
+        today = data.draw(st.just(today) | st.just(today + timedelta(days=1)) | DAYS)
+        ctx = replace(data.draw(contexts(pool)), today=today)
+        n = data.draw(st.integers(1, 6))
+        count, heads, excluded = rules.assess_heads(groups.values(), active, vac, ctx, memo, n)
+        eligible, expected_excluded = reference(pool, vac, ctx)
+        assert count == len(eligible)
+        assert excluded == expected_excluded
+        order = tuple(data.draw(st.lists(st.sampled_from(list(TargetGroup)), unique=True,
+                                         max_size=3)))
+        rank_ctx = ranking.RankingContext(today, order, data.draw(st.dictionaries(
+            st.sampled_from(CODES), st.floats(-3, 3, allow_nan=False))))
+        assert ranking.heads_suffice(weights)
+        assert (ranking.top(heads, vac, rank_ctx, weights, n)
+                == ranking.rank(eligible, vac, rank_ctx, weights)[:n])
+        for i, twin in enumerate(data.draw(st.lists(st.sampled_from(pool), min_size=1,
+                                                    max_size=4)) if pool else []):
+            # a twin's profile: into a group whose verdicts for the day may be current
+            urgency = twin.urgency and replace(
+                twin.urgency, granted_on=today - timedelta(days=data.draw(st.integers(0, 9))),
+                valid_until=today + timedelta(days=30))
+            newcomer = replace(twin, id=f"r{round_}-{i}", urgency=urgency, parked_until=None,
+                               available_from=data.draw(st.none() | DAYS))
+            file(newcomer).added(newcomer)
+
+
 def test_a_profile_change_after_an_assessment_is_seen():
     base = Candidate("c1", 1, IncomeClass.PASSEND, TargetGroup.BESCHERMD_WONEN, GRONINGEN,
                      "lentis", urgency=Urgency(TargetGroup.BESCHERMD_WONEN, date(2026, 1, 5),
