@@ -83,19 +83,19 @@ class NoticeRepository:
 
     def __init__(self, session: Session):
         self.session = session
-        self._raised: dict[tuple[str, str, str], _Raised] = {}
+        self._raised: dict[str, dict[tuple[str, str], _Raised]] = {}  # ref -> (kind, org)
         self._settles: list[Settles] = []
         self._proposals: dict[str, str] = {}
 
     def raise_(self, notice: Notice) -> None:
-        key = (str(notice.kind), notice.ref, notice.org)
-        self._raised.setdefault(key, _Raised(notice, utcnow()))
+        about = self._raised.setdefault(notice.ref, {})
+        about.setdefault((str(notice.kind), notice.org), _Raised(notice, utcnow()))
 
     def settle(self, settles: Settles) -> None:
         kinds = {str(k) for k in settles.kinds}
         now = utcnow()
-        for (kind, ref, _), raised in self._raised.items():
-            if ref == settles.ref and kind in kinds and raised.settled_at is None:
+        for (kind, _), raised in self._raised.get(settles.ref, {}).items():
+            if kind in kinds and raised.settled_at is None:
                 raised.settled_at = now
         self._settles.append(settles)
 
@@ -131,7 +131,9 @@ class NoticeRepository:
                 notices.c.settled_at.is_(None)).values(settled_at=now), refs)
 
     def _flush_raised(self) -> None:
-        raised, self._raised = self._raised, {}
+        raised = {(kind, ref, org): r for ref, about in self._raised.items()
+                  for (kind, org), r in about.items()}
+        self._raised = {}
         if not raised:
             return
         kinds = {kind for kind, _, _ in raised}
