@@ -20,6 +20,7 @@ from sqlalchemy import (
     Table,
     UniqueConstraint,
     bindparam,
+    or_,
     select,
     update,
 )
@@ -126,8 +127,9 @@ class NoticeRepository:
         self._settles = []
         now = utcnow()
         for kinds, refs in by_kinds.items():
-            self.session.execute(update(notices).where(
-                notices.c.ref == bindparam("settled_ref"), notices.c.kind.in_(kinds),
+            self.session.execute(update(notices).where(  # no IN: executemany can't expand it
+                notices.c.ref == bindparam("settled_ref"),
+                or_(*(notices.c.kind == kind for kind in kinds)),
                 notices.c.settled_at.is_(None)).values(settled_at=now), refs)
 
     def _flush_raised(self) -> None:

@@ -62,6 +62,17 @@ def test_a_later_batch_settles_what_an_earlier_one_raised_and_a_replay_adds_noth
     assert open_notices(engine, "GM0014", Role.MUNICIPALITY) == []
 
 
+def test_one_batch_settles_the_notices_of_several_earlier_batches(engine):
+    first, second = (sample_event(ev.CandidateRegistered, candidate_id=c) for c in ("c-1", "c-2"))
+    apply_batch(engine, first)
+    apply_batch(engine, second)
+
+    apply_batch(engine, sample_event(ev.UrgencyGranted, candidate_id="c-1"),
+                sample_event(ev.UrgencyRefused, candidate_id="c-2"))
+
+    assert open_notices(engine, "GM0014", Role.MUNICIPALITY) == []
+
+
 def test_a_stall_finds_the_corporation_of_a_proposal_from_the_same_batch(engine):
     apply_batch(engine, sample_event(ev.CandidateProposed, corporation="lefier"),
                 sample_event(ev.ProposalStalled))
